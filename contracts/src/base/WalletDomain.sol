@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {IOperatorWallet} from "../interfaces/IOperatorWallet.sol";
+
+/// @title WalletDomain
+/// @notice The wallet's EIP-712 domain and type hashes. The domain's `salt` is the configuration epoch,
+/// which binds every signed message to the current signer set: a rotation or {bumpEpoch} changes the
+/// domain separator and so invalidates every signature made before it.
+/// @dev OpenZeppelin's EIP712 is not used because it has no `salt` and caches the separator for the
+/// implementation's address, which a clone never matches.
+abstract contract WalletDomain is IOperatorWallet, IERC5267 {
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)")
+    bytes32 internal constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)");
+    /// @dev keccak256("OperatorWallet")
+    bytes32 internal constant NAME_HASH = keccak256("OperatorWallet");
+    /// @dev keccak256("1")
+    bytes32 internal constant VERSION_HASH = keccak256("1");
+    /// @dev keccak256("Call(address target,uint256 value,bytes data)")
+    bytes32 internal constant CALL_TYPEHASH = keccak256("Call(address target,uint256 value,bytes data)");
+    /// @dev keccak256 of the Execute type with its referenced Call type appended, as EIP-712 requires.
+    bytes32 internal constant EXECUTE_TYPEHASH = keccak256(
+        "Execute(Call[] calls,uint256 nonce,uint256 deadline)Call(address target,uint256 value,bytes data)"
+    );
+    /// @dev keccak256("OperatorWalletMessage(bytes32 hash)"): the plain wallet-bound ERC-1271 wrapper.
+    bytes32 internal constant MESSAGE_TYPEHASH = keccak256("OperatorWalletMessage(bytes32 hash)");
+    /// @dev keccak256("AcceptSigner(address signer)"): an incoming signer's proof of possession.
+    bytes32 internal constant ACCEPT_SIGNER_TYPEHASH = keccak256("AcceptSigner(address signer)");
+
+    /*//////////////////////////////////////////////////////////////
+                               FUNCTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IERC5267
+    function eip712Domain()
+        external
+        view
+        returns (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        )
+    {
+        // 0x1f: name, version, chainId, verifyingContract and salt are all present.
+        return (hex"1f", "OperatorWallet", "1", block.chainid, address(this), bytes32(_currentEpoch()), extensions);
+    }
+
+    /// @inheritdoc IOperatorWallet
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparator(_currentEpoch());
+    }
+
+    /// @dev The current configuration epoch (the domain salt).
+    function _currentEpoch() internal view virtual returns (uint256);
+
+    function _domainSeparator(uint256 epoch_) internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this), bytes32(epoch_))
+        );
+    }
+
+    /// @dev The EIP-712 encoding of this wallet's domain fields as a struct member list, for ERC-7739's
+    /// `TypedDataSign(... string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)`.
+    function _domainFields(uint256 epoch_) internal view returns (bytes memory) {
+        return abi.encode(NAME_HASH, VERSION_HASH, block.chainid, address(this), bytes32(epoch_));
+    }
+
+    function _hashTypedData(uint256 epoch_, bytes32 structHash) internal view returns (bytes32) {
+        return MessageHashUtils.toTypedDataHash(_domainSeparator(epoch_), structHash);
+    }
+
+    function _hashExecute(Call[] calldata calls, uint256 nonce_, uint256 deadline) internal pure returns (bytes32) {
+        bytes32[] memory callHashes = new bytes32[](calls.length);
+        for (uint256 i; i < calls.length; ++i) {
+            Call calldata c = calls[i];
+            callHashes[i] = keccak256(abi.encode(CALL_TYPEHASH, c.target, c.value, keccak256(c.data)));
+        }
+        return keccak256(abi.encode(EXECUTE_TYPEHASH, keccak256(abi.encodePacked(callHashes)), nonce_, deadline));
+    }
+
+    function _hashAcceptance(address signer) internal pure returns (bytes32) {
+        return keccak256(abi.encode(ACCEPT_SIGNER_TYPEHASH, signer));
+    }
+
+    function _hashMessage(bytes32 hash) internal pure returns (bytes32) {
+        return keccak256(abi.encode(MESSAGE_TYPEHASH, hash));
+    }
+}

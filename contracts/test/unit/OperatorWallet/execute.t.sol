@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IOperatorWallet} from "../../../src/interfaces/IOperatorWallet.sol";
+import {OperatorWallet} from "../../../src/OperatorWallet.sol";
+import {Target} from "../../fixtures/Fixtures.sol";
+import {TestBase} from "../../TestBase.sol";
+
+contract ExecuteTest is TestBase {
+    // secp256k1 group order, to build the high-s twin of a signature.
+    uint256 internal constant N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
+
+    function test_execute_RunsCallsAndIncrementsNonce() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes memory sig = signExecution(wallet, calls, deadline);
+
+        vm.expectEmit(address(wallet));
+        emit IOperatorWallet.Executed(0, digest);
+        vm.prank(makeAddr("anyone")); // anyone may submit
+        wallet.execute(calls, deadline, sig);
+
+        assertEq(target.calls(), 1);
+        assertEq(target.lastData(), "hi");
+        assertEq(wallet.nonce(), 1);
+    }
+
+    function test_execute_ForwardsValue() public {
+        IOperatorWallet.Call[] memory calls = oneCall(address(target), 1 ether, abi.encodeCall(Target.ping, ("")));
+        run(wallet, calls);
+        assertEq(target.lastValue(), 1 ether);
+        assertEq(address(target).balance, 1 ether);
+        assertEq(address(wallet).balance, 9 ether);
+    }
+
+    function test_execute_EmptyBatchCancelsTheNonce() public {
+        IOperatorWallet.Call[] memory stuck = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory stuckSig = signExecution(wallet, stuck, deadline);
+
+        run(wallet, new IOperatorWallet.Call[](0));
+        assertEq(wallet.nonce(), 1);
+
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(stuck, deadline, stuckSig);
+    }
+
+    function test_execute_BatchIsAtomicAndSurfacesInnerRevert() public {
+        IOperatorWallet.Call[] memory calls = new IOperatorWallet.Call[](2);
+        calls[0] = IOperatorWallet.Call(address(target), 0, abi.encodeCall(Target.ping, ("first")));
+        calls[1] = IOperatorWallet.Call(address(target), 0, abi.encodeCall(Target.boom, (7)));
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(wallet, calls, deadline);
+
+        vm.expectRevert(callFailed(1, abi.encodeWithSelector(Target.Boom.selector, 7)));
+        wallet.execute(calls, deadline, sig);
+        assertEq(target.calls(), 0);
+        assertEq(wallet.nonce(), 0);
+    }
+
+    function test_execute_CallsNeverRunInTheWalletsContext() public {
+        bytes32 configBefore = wallet.configHash();
+        // Target.ping writes its own storage; under DELEGATECALL it would overwrite the wallet's slots.
+        run(wallet, pingCall());
+        assertEq(wallet.configHash(), configBefore);
+        assertEq(target.calls(), 1);
+    }
+
+    function test_execute_AcceptsCompactSignatures() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes memory sig = wallet.configHeader();
+        for (uint256 i; i < 2; ++i) {
+            (bytes32 r, bytes32 vs) = vm.signCompact(keyOf[signers[i]], digest);
+            sig = bytes.concat(sig, entry(i, KIND_ECDSA_COMPACT, abi.encodePacked(r, vs)));
+        }
+        wallet.execute(calls, deadline, sig);
+        assertEq(wallet.nonce(), 1);
+    }
+
+    function test_execute_AcceptsOnChainApproval() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        vm.prank(signers[1]);
+        wallet.approveHash(digest);
+        bytes memory sig =
+            bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), entry(1, KIND_APPROVED, ""));
+        wallet.execute(calls, deadline, sig);
+        assertEq(target.calls(), 1);
+    }
+
+    function test_execute_AcceptsNestedWalletSigner() public {
+        // Inner 2-of-3 wallet of fresh keys is signer 0 of an outer 1-of-1... plus two EOAs (2-of-3).
+        OperatorWallet inner = wallet;
+        address[] memory outerSigners = new address[](2);
+        outerSigners[0] = address(inner);
+        outerSigners[1] = newSigner("outer-eoa");
+        OperatorWallet outer = OperatorWallet(payable(factory.createWallet(outerSigners, 2, bytes32(0))));
+
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = outer.getExecuteDigest(calls, 0, deadline);
+        bytes memory innerSig = messageSig(inner, digest, 2);
+        bytes memory sig = bytes.concat(
+            outer.configHeader(),
+            entry(0, KIND_CONTRACT, abi.encodePacked(uint16(innerSig.length), innerSig)),
+            ecdsaEntry(outer, 1, digest)
+        );
+        outer.execute(calls, deadline, sig);
+        assertEq(target.calls(), 1);
+    }
+
+    function test_RevertWhen_DeadlinePassed() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(wallet, calls, deadline);
+        vm.warp(deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.Expired.selector, deadline));
+        wallet.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_BelowThreshold() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = firstK(wallet, wallet.getExecuteDigest(calls, 0, deadline), 1);
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_SignerIsNotInTheSet() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        address outsider = newSigner("outsider");
+        bytes memory sig =
+            bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), entry(1, KIND_ECDSA, sign(outsider, digest)));
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_SameSignerTwice() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes memory sig =
+            bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), ecdsaEntry(wallet, 0, digest));
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_EntriesDescend() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes memory sig =
+            bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 1, digest), ecdsaEntry(wallet, 0, digest));
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_HighS() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[signers[1]], digest);
+        // The malleable twin (r, n - s, flipped v) recovers the same address; it must still be refused.
+        bytes memory highS = abi.encodePacked(r, bytes32(N - uint256(s)), v == 27 ? uint8(28) : uint8(27));
+        assertEq(ecrecover(digest, v == 27 ? 28 : 27, r, bytes32(N - uint256(s))), signers[1]);
+        bytes memory sig =
+            bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), entry(1, KIND_ECDSA, highS));
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_TrailingBytes() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = bytes.concat(signExecution(wallet, calls, deadline), hex"00");
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_Replayed() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(wallet, calls, deadline);
+        wallet.execute(calls, deadline, sig);
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_SignedForAnotherChain() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(wallet, calls, deadline);
+        vm.chainId(block.chainid + 1);
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_SignedForAnotherWalletWithTheSameSigners() public {
+        OperatorWallet twin = OperatorWallet(payable(factory.createWallet(signers, 2, bytes32(uint256(1)))));
+        assertEq(twin.configHash(), wallet.configHash()); // identical headers
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(wallet, calls, deadline);
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        twin.execute(calls, deadline, sig);
+    }
+
+    function test_RevertWhen_ConfigurationChangedSinceSigning() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory stale = signExecution(wallet, calls, deadline);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
+        vm.expectRevert(IOperatorWallet.StaleConfiguration.selector);
+        wallet.execute(calls, deadline, stale);
+    }
+
+    /// @dev Changing any single byte of a valid signature makes it invalid (no malleable encoding is accepted).
+    function testFuzz_execute_AnyCorruptedByteIsRefused(uint256 position, uint8 xor) public {
+        xor = uint8(bound(xor, 1, 255));
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(wallet, calls, deadline);
+        position = bound(position, 0, sig.length - 1);
+        sig[position] = sig[position] ^ bytes1(xor);
+        vm.expectRevert();
+        wallet.execute(calls, deadline, sig);
+        assertEq(wallet.nonce(), 0);
+    }
+
+    /// @dev With 5 signers and threshold 3, any ascending subset executes iff it has at least 3 members.
+    function testFuzz_execute_SubsetMeetsThresholdExactly(uint8 mask) public {
+        address[] memory five = new address[](5);
+        for (uint256 i; i < 5; ++i) five[i] = newSigner(string.concat("five", vm.toString(i)));
+        OperatorWallet w = OperatorWallet(payable(factory.createWallet(five, 3, bytes32(0))));
+        uint256 count;
+        for (uint256 i; i < 5; ++i) if (mask & (1 << i) != 0) count++;
+        uint256[] memory idx = new uint256[](count);
+        uint256 j;
+        for (uint256 i; i < 5; ++i) if (mask & (1 << i) != 0) idx[j++] = i;
+
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = packedSig(w, w.getExecuteDigest(calls, 0, deadline), idx);
+        if (count < 3) vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        w.execute(calls, deadline, sig);
+        assertEq(w.nonce(), count < 3 ? 0 : 1);
+    }
+}
