@@ -50,11 +50,7 @@ contract OperatorWallet is SignatureVerifier {
     }
 
     /// @inheritdoc IOperatorWallet
-    function getExecuteDigest(Call[] calldata calls, uint256 nonce_, uint256 deadline)
-        external
-        view
-        returns (bytes32)
-    {
+    function getExecuteDigest(Call[] calldata calls, uint256 nonce_, uint256 deadline) external view returns (bytes32) {
         return _hashTypedData(_epoch, _hashExecute(calls, nonce_, deadline));
     }
 

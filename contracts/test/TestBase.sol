@@ -61,7 +61,11 @@ abstract contract TestBase is Test {
     }
 
     /// @dev Header plus one ECDSA entry for each of `indices` (ascending), signed by the signer at that index.
-    function packedSig(OperatorWallet w, bytes32 digest, uint256[] memory indices) internal view returns (bytes memory sig) {
+    function packedSig(OperatorWallet w, bytes32 digest, uint256[] memory indices)
+        internal
+        view
+        returns (bytes memory sig)
+    {
         sig = w.configHeader();
         for (uint256 i; i < indices.length; ++i) {
             sig = bytes.concat(sig, ecdsaEntry(w, indices[i], digest));
@@ -71,7 +75,9 @@ abstract contract TestBase is Test {
     /// @dev The first `k` signers sign.
     function firstK(OperatorWallet w, bytes32 digest, uint256 k) internal view returns (bytes memory) {
         uint256[] memory idx = new uint256[](k);
-        for (uint256 i; i < k; ++i) idx[i] = i;
+        for (uint256 i; i < k; ++i) {
+            idx[i] = i;
+        }
         return packedSig(w, digest, idx);
     }
 
@@ -84,7 +90,11 @@ abstract contract TestBase is Test {
                                EXECUTION
     //////////////////////////////////////////////////////////////*/
 
-    function oneCall(address to, uint256 value, bytes memory data) internal pure returns (IOperatorWallet.Call[] memory c) {
+    function oneCall(address to, uint256 value, bytes memory data)
+        internal
+        pure
+        returns (IOperatorWallet.Call[] memory c)
+    {
         c = new IOperatorWallet.Call[](1);
         c[0] = IOperatorWallet.Call(to, value, data);
     }
@@ -109,6 +119,20 @@ abstract contract TestBase is Test {
 
     function selfCall(OperatorWallet w, bytes memory data) internal {
         run(w, oneCall(address(w), 0, data));
+    }
+
+    /// @dev Signs `calls` first, then expects {execute} to revert with `revertData` (expectRevert must
+    /// immediately precede the call it is about, not the view calls signing makes).
+    function runReverts(OperatorWallet w, IOperatorWallet.Call[] memory calls, bytes memory revertData) internal {
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(w, calls, deadline);
+        vm.expectRevert(revertData);
+        w.execute(calls, deadline, sig);
+    }
+
+    /// @dev Expects the self call `data` to fail with `innerError`, surfaced as CallFailed(0, innerError).
+    function selfCallReverts(OperatorWallet w, bytes memory data, bytes memory innerError) internal {
+        runReverts(w, oneCall(address(w), 0, data), callFailed(0, innerError));
     }
 
     /// @dev `signer`'s proof of possession for joining `w` at its current epoch.

@@ -26,9 +26,8 @@ abstract contract WalletDomain is IOperatorWallet, IERC5267 {
     /// @dev keccak256("Call(address target,uint256 value,bytes data)")
     bytes32 internal constant CALL_TYPEHASH = keccak256("Call(address target,uint256 value,bytes data)");
     /// @dev keccak256 of the Execute type with its referenced Call type appended, as EIP-712 requires.
-    bytes32 internal constant EXECUTE_TYPEHASH = keccak256(
-        "Execute(Call[] calls,uint256 nonce,uint256 deadline)Call(address target,uint256 value,bytes data)"
-    );
+    bytes32 internal constant EXECUTE_TYPEHASH =
+        keccak256("Execute(Call[] calls,uint256 nonce,uint256 deadline)Call(address target,uint256 value,bytes data)");
     /// @dev keccak256("OperatorWalletMessage(bytes32 hash)"): the plain wallet-bound ERC-1271 wrapper.
     bytes32 internal constant MESSAGE_TYPEHASH = keccak256("OperatorWalletMessage(bytes32 hash)");
     /// @dev keccak256("AcceptSigner(address signer)"): an incoming signer's proof of possession.
@@ -65,9 +64,10 @@ abstract contract WalletDomain is IOperatorWallet, IERC5267 {
     function _currentEpoch() internal view virtual returns (uint256);
 
     function _domainSeparator(uint256 epoch_) internal view returns (bytes32) {
-        return keccak256(
-            abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this), bytes32(epoch_))
-        );
+        return
+            keccak256(
+                abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this), bytes32(epoch_))
+            );
     }
 
     /// @dev The EIP-712 encoding of this wallet's domain fields as a struct member list, for ERC-7739's

@@ -135,8 +135,9 @@ contract ExecuteTest is TestBase {
         uint256 deadline = block.timestamp + 1 hours;
         bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
         address outsider = newSigner("outsider");
-        bytes memory sig =
-            bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), entry(1, KIND_ECDSA, sign(outsider, digest)));
+        bytes memory sig = bytes.concat(
+            wallet.configHeader(), ecdsaEntry(wallet, 0, digest), entry(1, KIND_ECDSA, sign(outsider, digest))
+        );
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
         wallet.execute(calls, deadline, sig);
     }
@@ -236,13 +237,19 @@ contract ExecuteTest is TestBase {
     /// @dev With 5 signers and threshold 3, any ascending subset executes iff it has at least 3 members.
     function testFuzz_execute_SubsetMeetsThresholdExactly(uint8 mask) public {
         address[] memory five = new address[](5);
-        for (uint256 i; i < 5; ++i) five[i] = newSigner(string.concat("five", vm.toString(i)));
+        for (uint256 i; i < 5; ++i) {
+            five[i] = newSigner(string.concat("five", vm.toString(i)));
+        }
         OperatorWallet w = OperatorWallet(payable(factory.createWallet(five, 3, bytes32(0))));
         uint256 count;
-        for (uint256 i; i < 5; ++i) if (mask & (1 << i) != 0) count++;
+        for (uint256 i; i < 5; ++i) {
+            if (mask & (1 << i) != 0) count++;
+        }
         uint256[] memory idx = new uint256[](count);
         uint256 j;
-        for (uint256 i; i < 5; ++i) if (mask & (1 << i) != 0) idx[j++] = i;
+        for (uint256 i; i < 5; ++i) {
+            if (mask & (1 << i) != 0) idx[j++] = i;
+        }
 
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IOperatorWallet} from "../../../src/interfaces/IOperatorWallet.sol";
+import {OperatorWallet} from "../../../src/OperatorWallet.sol";
+import {ProgrammableSigner} from "../../fixtures/Fixtures.sol";
+import {TestBase} from "../../TestBase.sol";
+
+contract IsValidSignatureTest is TestBase {
+    bytes32 internal constant HASH = keccak256("an EigenLayer digest");
+
+    /*//////////////////////////////////////////////////////////////
+                      MODE 0: WALLET-BOUND MESSAGE
+    //////////////////////////////////////////////////////////////*/
+
+    function test_isValidSignature_AcceptsThresholdSignatures() public view {
+        assertEq(wallet.isValidSignature(HASH, messageSig(wallet, HASH, 2)), MAGIC);
+        assertEq(wallet.isValidSignature(HASH, messageSig(wallet, HASH, 3)), MAGIC);
+    }
+
+    function test_isValidSignature_MessageDigestIsTheDocumentedEIP712() public view {
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)"
+                ),
+                keccak256("OperatorWallet"),
+                keccak256("1"),
+                block.chainid,
+                address(wallet),
+                bytes32(0)
+            )
+        );
+        bytes32 structHash = keccak256(abi.encode(keccak256("OperatorWalletMessage(bytes32 hash)"), HASH));
+        assertEq(wallet.getMessageDigest(HASH), keccak256(abi.encodePacked(hex"1901", domain, structHash)));
+    }
+
+    function test_isValidSignature_RejectsBelowThreshold() public view {
+        assertEq(wallet.isValidSignature(HASH, messageSig(wallet, HASH, 1)), INVALID);
+    }
+
+    function test_isValidSignature_RejectsRawHashSignatures() public view {
+        // Signers signing the bare hash (what a naive tool would do) must not validate: the wrapper is mandatory.
+        assertEq(wallet.isValidSignature(HASH, bytes.concat(hex"00", firstK(wallet, HASH, 2))), INVALID);
+    }
+
+    function test_isValidSignature_HasNoCallerShortcut() public {
+        // One signature plus "the caller is a signer" must not reach a 2-of-3 threshold.
+        bytes memory one = messageSig(wallet, HASH, 1);
+        vm.prank(signers[1]);
+        assertEq(wallet.isValidSignature(HASH, one), INVALID);
+    }
+
+    function test_isValidSignature_IsBoundToTheWallet() public {
+        OperatorWallet twin = OperatorWallet(payable(factory.createWallet(signers, 2, bytes32(uint256(1)))));
+        assertEq(twin.isValidSignature(HASH, messageSig(wallet, HASH, 2)), INVALID);
+    }
+
+    function test_isValidSignature_IsBoundToTheChain() public {
+        bytes memory sig = messageSig(wallet, HASH, 2);
+        vm.chainId(17000);
+        assertEq(wallet.isValidSignature(HASH, sig), INVALID);
+    }
+
+    function test_isValidSignature_DetectsERC7739Support() public view {
+        assertEq(
+            wallet.isValidSignature(bytes32(0x7739773977397739773977397739773977397739773977397739773977397739), ""),
+            bytes4(0x77390001)
+        );
+        assertEq(wallet.isValidSignature(HASH, ""), INVALID);
+    }
+
+    function test_isValidSignature_UnknownModeIsInvalid() public view {
+        bytes memory sig = messageSig(wallet, HASH, 2);
+        sig[0] = 0x02;
+        assertEq(wallet.isValidSignature(HASH, sig), INVALID);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                     MODE 1: ERC-7739 TYPED DATA SIGN
+    //////////////////////////////////////////////////////////////*/
+
+    string internal constant DESCR =
+        "OperatorAVSRegistration(address operator,address avs,bytes32 salt,uint256 expiry)";
+
+    /// @dev An AVSDirectory-shaped app domain and contents, as EigenLayer would hash them.
+    function _app() internal view returns (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) {
+        appSeparator = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("EigenLayer"),
+                keccak256("1"),
+                block.chainid,
+                address(0xA11CE)
+            )
+        );
+        contentsHash = keccak256(
+            abi.encode(keccak256(bytes(DESCR)), address(wallet), address(0xA5), bytes32("salt"), uint256(1 days))
+        );
+        appHash = keccak256(abi.encodePacked(hex"1901", appSeparator, contentsHash));
+    }
+
+    function _typedDataSignDigest(bytes32 appSeparator, bytes32 contentsHash) internal view returns (bytes32) {
+        bytes32 typehash = keccak256(
+            abi.encodePacked(
+                "TypedDataSign(OperatorAVSRegistration contents,string name,string version,uint256 chainId,",
+                "address verifyingContract,bytes32 salt)",
+                DESCR
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                typehash,
+                contentsHash,
+                keccak256("OperatorWallet"),
+                keccak256("1"),
+                block.chainid,
+                address(wallet),
+                bytes32(wallet.epoch())
+            )
+        );
+        return keccak256(abi.encodePacked(hex"1901", appSeparator, structHash));
+    }
+
+    function _nested(bytes memory packed, bytes32 appSeparator, bytes32 contentsHash, string memory descr)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return abi.encodePacked(hex"01", packed, appSeparator, contentsHash, descr, uint16(bytes(descr).length));
+    }
+
+    function test_isValidSignature_AcceptsERC7739TypedDataSign() public view {
+        (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
+        bytes memory packed = firstK(wallet, _typedDataSignDigest(appSeparator, contentsHash), 2);
+        assertEq(wallet.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, DESCR)), MAGIC);
+    }
+
+    function test_isValidSignature_ERC7739RejectsMismatchedAppHash() public view {
+        (bytes32 appSeparator, bytes32 contentsHash,) = _app();
+        bytes memory packed = firstK(wallet, _typedDataSignDigest(appSeparator, contentsHash), 2);
+        assertEq(wallet.isValidSignature(HASH, _nested(packed, appSeparator, contentsHash, DESCR)), INVALID);
+    }
+
+    function test_isValidSignature_ERC7739RejectsMalformedDescription() public view {
+        (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
+        bytes memory packed = firstK(wallet, _typedDataSignDigest(appSeparator, contentsHash), 2);
+        assertEq(wallet.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, "")), INVALID);
+        assertEq(wallet.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, "(bad")), INVALID);
+    }
+
+    function test_isValidSignature_ERC7739IsBoundToTheWallet() public {
+        OperatorWallet twin = OperatorWallet(payable(factory.createWallet(signers, 2, bytes32(uint256(1)))));
+        (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
+        bytes memory packed = firstK(wallet, _typedDataSignDigest(appSeparator, contentsHash), 2);
+        assertEq(twin.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, DESCR)), INVALID);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            CONTRACT SIGNERS
+    //////////////////////////////////////////////////////////////*/
+
+    function _withContractSigner() internal returns (OperatorWallet w, ProgrammableSigner cs, bytes32 digest) {
+        cs = new ProgrammableSigner();
+        address[] memory s = new address[](2);
+        (s[0], s[1]) = (address(cs), signers[0]);
+        w = OperatorWallet(payable(factory.createWallet(s, 2, bytes32(0))));
+        digest = w.getMessageDigest(HASH);
+        cs.approve(digest);
+    }
+
+    function _contractSig(OperatorWallet w, bytes32 digest, bytes memory inner) internal view returns (bytes memory) {
+        return bytes.concat(
+            hex"00",
+            w.configHeader(),
+            entry(0, KIND_CONTRACT, abi.encodePacked(uint16(inner.length), inner)),
+            ecdsaEntry(w, 1, digest)
+        );
+    }
+
+    function test_isValidSignature_ContractSignerModes() public {
+        (OperatorWallet w, ProgrammableSigner cs, bytes32 digest) = _withContractSigner();
+        bytes memory sig = _contractSig(w, digest, hex"c0ffee");
+        assertEq(w.isValidSignature(HASH, sig), MAGIC);
+        ProgrammableSigner.Mode[4] memory bad = [
+            ProgrammableSigner.Mode.WrongMagic,
+            ProgrammableSigner.Mode.ShortReturn,
+            ProgrammableSigner.Mode.Revert,
+            ProgrammableSigner.Mode.BurnGas
+        ];
+        for (uint256 i; i < bad.length; ++i) {
+            cs.setMode(bad[i]);
+            assertEq(w.isValidSignature(HASH, sig), INVALID);
+        }
+    }
+
+    function test_isValidSignature_ContractEntryForAnEOAIsInvalid() public view {
+        // The identity-precompile trick: an address without code must never pass as a contract signer.
+        bytes32 digest = wallet.getMessageDigest(HASH);
+        bytes memory sig = bytes.concat(
+            hex"00",
+            wallet.configHeader(),
+            entry(0, KIND_CONTRACT, abi.encodePacked(uint16(4), MAGIC)),
+            ecdsaEntry(wallet, 1, digest)
+        );
+        assertEq(wallet.isValidSignature(HASH, sig), INVALID);
+    }
+
+    function test_isValidSignature_ContractPayloadLengthIsBoundsChecked() public {
+        (OperatorWallet w,, bytes32 digest) = _withContractSigner();
+        bytes memory inner = hex"c0ffee";
+        bytes memory sig =
+            bytes.concat(hex"00", w.configHeader(), entry(0, KIND_CONTRACT, abi.encodePacked(uint16(400), inner)));
+        assertEq(w.isValidSignature(HASH, sig), INVALID);
+        // With its true length the same entry is valid.
+        assertEq(w.isValidSignature(HASH, _contractSig(w, digest, inner)), MAGIC);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                APPROVALS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_isValidSignature_ApprovalCountsUntilRevoked() public {
+        bytes32 digest = wallet.getMessageDigest(HASH);
+        bytes memory sig =
+            bytes.concat(hex"00", wallet.configHeader(), entry(0, KIND_APPROVED, ""), ecdsaEntry(wallet, 2, digest));
+        assertEq(wallet.isValidSignature(HASH, sig), INVALID);
+        vm.prank(signers[0]);
+        wallet.approveHash(digest);
+        assertEq(wallet.isValidSignature(HASH, sig), MAGIC);
+        vm.prank(signers[0]);
+        wallet.revokeHash(digest);
+        assertEq(wallet.isValidSignature(HASH, sig), INVALID);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  FUZZ
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Arbitrary bytes never revert and never validate.
+    function testFuzz_isValidSignature_GarbageIsInvalidNeverReverts(bytes32 hash, bytes calldata garbage) public view {
+        assertEq(
+            wallet.isValidSignature(hash, garbage),
+            hash == bytes32(0x7739773977397739773977397739773977397739773977397739773977397739) && garbage.length == 0
+                ? bytes4(0x77390001)
+                : INVALID
+        );
+    }
+
+    /// @dev A valid header followed by arbitrary entries never reverts and never validates.
+    function testFuzz_isValidSignature_GarbageAfterValidHeaderIsInvalid(bytes calldata tail, uint8 mode) public view {
+        bytes memory sig = abi.encodePacked(uint8(bound(mode, 0, 1)), wallet.configHeader(), tail);
+        assertEq(wallet.isValidSignature(HASH, sig), INVALID);
+    }
+
+    /// @dev Truncating a valid signature anywhere never reverts and never validates.
+    function testFuzz_isValidSignature_TruncationIsInvalid(uint256 cut) public view {
+        bytes memory sig = messageSig(wallet, HASH, 2);
+        cut = bound(cut, 0, sig.length - 1);
+        bytes memory shorter = new bytes(cut);
+        for (uint256 i; i < cut; ++i) {
+            shorter[i] = sig[i];
+        }
+        assertEq(wallet.isValidSignature(HASH, shorter), INVALID);
+    }
+
+    /// @dev Changing any byte of a valid signature invalidates it, and never reverts.
+    function testFuzz_isValidSignature_AnyCorruptedByteIsInvalid(uint256 position, uint8 xor) public view {
+        bytes memory sig = messageSig(wallet, HASH, 2);
+        position = bound(position, 0, sig.length - 1);
+        sig[position] = sig[position] ^ bytes1(uint8(bound(xor, 1, 255)));
+        assertEq(wallet.isValidSignature(HASH, sig), INVALID);
+    }
+}
+
+contract ApproveHashTest is TestBase {
+    function test_approveHash_RecordsAndEmits() public {
+        vm.expectEmit(address(wallet));
+        emit IOperatorWallet.HashApproved(signers[0], bytes32("d"));
+        vm.prank(signers[0]);
+        wallet.approveHash(bytes32("d"));
+        assertTrue(wallet.approvedHashes(signers[0], bytes32("d")));
+    }
+
+    function test_revokeHash_ClearsAndEmits() public {
+        vm.startPrank(signers[0]);
+        wallet.approveHash(bytes32("d"));
+        vm.expectEmit(address(wallet));
+        emit IOperatorWallet.HashRevoked(signers[0], bytes32("d"));
+        wallet.revokeHash(bytes32("d"));
+        vm.stopPrank();
+        assertFalse(wallet.approvedHashes(signers[0], bytes32("d")));
+    }
+
+    function test_RevertWhen_approveHash_CallerIsNotASigner() public {
+        address stranger = makeAddr("stranger");
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.NotASigner.selector, stranger));
+        vm.prank(stranger);
+        wallet.approveHash(bytes32("d"));
+    }
+
+    function test_approveHash_RemovedSignersApprovalStopsCounting() public {
+        bytes32 hash = keccak256("h");
+        bytes32 digest = wallet.getMessageDigest(hash);
+        vm.prank(signers[2]);
+        wallet.approveHash(digest);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.removeSigner, (signers[2], 1)));
+        // Even at the new epoch's digest, the removed signer can no longer approve.
+        bytes32 fresh = wallet.getMessageDigest(hash);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.NotASigner.selector, signers[2]));
+        vm.prank(signers[2]);
+        wallet.approveHash(fresh);
+    }
+}

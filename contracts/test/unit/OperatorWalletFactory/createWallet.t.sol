@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Errors} from "@openzeppelin/contracts/utils/Errors.sol";
+import {IOperatorWallet} from "../../../src/interfaces/IOperatorWallet.sol";
+import {OperatorWallet} from "../../../src/OperatorWallet.sol";
+import {OperatorWalletFactory} from "../../../src/OperatorWalletFactory.sol";
+import {TestBase} from "../../TestBase.sol";
+
+contract CreateWalletTest is TestBase {
+    function test_createWallet_DeploysAtThePredictedAddressInitialised() public {
+        bytes32 salt = bytes32("ops");
+        address predicted = factory.predictAddress(signers, 2, salt);
+        assertEq(predicted.code.length, 0);
+        vm.expectEmit(predicted);
+        emit IOperatorWallet.SignerAdded(signers[0]);
+        vm.expectEmit(address(factory));
+        emit OperatorWalletFactory.WalletCreated(predicted, salt);
+        address w = factory.createWallet(signers, 2, salt);
+        assertEq(w, predicted);
+        assertEq(OperatorWallet(payable(w)).getSigners(), signers);
+        assertEq(OperatorWallet(payable(w)).threshold(), 2);
+    }
+
+    function test_createWallet_SameConfigAndSaltGiveTheSameAddressOnAnotherChain() public {
+        address here = factory.predictAddress(signers, 2, bytes32("x"));
+        vm.chainId(560048);
+        assertEq(factory.predictAddress(signers, 2, bytes32("x")), here);
+    }
+
+    function test_createWallet_AddressCommitsToTheWholeConfiguration() public {
+        address[] memory other = new address[](3);
+        (other[0], other[1], other[2]) = (signers[0], signers[1], makeAddr("attacker"));
+        address mine = factory.predictAddress(signers, 2, bytes32("x"));
+        assertTrue(factory.predictAddress(other, 2, bytes32("x")) != mine);
+        assertTrue(factory.predictAddress(signers, 1, bytes32("x")) != mine);
+        assertTrue(factory.predictAddress(signers, 2, bytes32("y")) != mine);
+    }
+
+    function test_RevertWhen_createWallet_AlreadyDeployed() public {
+        vm.expectRevert(Errors.FailedDeployment.selector);
+        factory.createWallet(signers, 2, bytes32(0));
+    }
+
+    function test_RevertWhen_createWallet_InvalidConfigurations() public {
+        address[] memory dup = new address[](2);
+        (dup[0], dup[1]) = (signers[0], signers[0]);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.DuplicateSigner.selector, signers[0]));
+        factory.createWallet(dup, 1, 0);
+
+        address[] memory zero = new address[](1);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.InvalidSigner.selector, address(0)));
+        factory.createWallet(zero, 1, 0);
+
+        address[] memory precompile = new address[](1);
+        precompile[0] = address(4);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.InvalidSigner.selector, address(4)));
+        factory.createWallet(precompile, 1, 0);
+
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.InvalidThreshold.selector, 0, 3));
+        factory.createWallet(signers, 0, bytes32("t0"));
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.InvalidThreshold.selector, 4, 3));
+        factory.createWallet(signers, 4, bytes32("t4"));
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.InvalidThreshold.selector, 1, 0));
+        factory.createWallet(new address[](0), 1, 0);
+
+        address[] memory many = new address[](33);
+        for (uint256 i; i < 33; ++i) {
+            many[i] = address(uint160(0x10000 + i));
+        }
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.TooManySigners.selector, 33, 32));
+        factory.createWallet(many, 1, 0);
+    }
+
+    function test_RevertWhen_initialize_Twice() public {
+        vm.expectRevert(IOperatorWallet.AlreadyInitialized.selector);
+        wallet.initialize(signers, 1);
+    }
+
+    function test_RevertWhen_initialize_Implementation() public {
+        OperatorWallet impl = factory.implementation();
+        vm.expectRevert(IOperatorWallet.AlreadyInitialized.selector);
+        impl.initialize(signers, 1);
+        // and nothing validates against it
+        assertEq(impl.isValidSignature(bytes32(0), hex"00"), INVALID);
+    }
+
+    function testFuzz_createWallet_LandsOnPrediction(uint8 count, uint8 threshold, bytes32 salt) public {
+        count = uint8(bound(count, 1, 32));
+        threshold = uint8(bound(threshold, 1, count));
+        address[] memory s = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            s[i] = address(uint160(uint256(keccak256(abi.encode(salt, i)))) | 0x10000);
+        }
+        address predicted = factory.predictAddress(s, threshold, salt);
+        assertEq(factory.createWallet(s, threshold, salt), predicted);
+        OperatorWallet w = OperatorWallet(payable(predicted));
+        assertEq(w.getSigners(), s);
+        assertEq(w.threshold(), threshold);
+        assertEq(keccak256(w.configHeader()), w.configHash());
+    }
+}
