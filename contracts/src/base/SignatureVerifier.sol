@@ -124,8 +124,8 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
         returns (bool)
     {
         uint256 offset = HEADER_FIXED + 20 * count;
-        uint256 nextIndex;
-        uint256 valid;
+        uint256 nextIndex = 0;
+        uint256 valid = 0;
         while (offset < sig.length) {
             (bool ok, uint256 index, uint256 next) = _checkEntry(digest, sig, offset, count);
             if (!ok || index < nextIndex) return false;
@@ -159,6 +159,8 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
         uint256 remaining = sig.length - offset;
         if (kind == KIND_ECDSA) {
             if (remaining < 65) return (false, 0);
+            // The error argument only details why recovery failed; `err` alone decides.
+            // slither-disable-next-line unused-return
             (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(
                 digest, uint8(sig[offset + 64]), bytes32(sig[offset:offset + 32]), bytes32(sig[offset + 32:offset + 64])
             );
@@ -166,6 +168,7 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
         }
         if (kind == KIND_ECDSA_COMPACT) {
             if (remaining < 64) return (false, 0);
+            // slither-disable-next-line unused-return
             (address recovered, ECDSA.RecoverError err,) =
                 ECDSA.tryRecover(digest, bytes32(sig[offset:offset + 32]), bytes32(sig[offset + 32:offset + 64]));
             return (err == ECDSA.RecoverError.NoError && recovered == signer, offset + 64);
