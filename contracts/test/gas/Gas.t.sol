@@ -11,18 +11,14 @@ import {TestBase} from "../TestBase.sol";
 contract GasTest is TestBase {
     bytes32 internal constant HASH = keccak256("AVSDirectory registration digest");
 
-    bytes internal sig1;
     bytes internal sig2;
     bytes internal sig3;
     IOperatorWallet.Call[] internal noop;
     uint256 internal deadline;
     bytes internal execSig;
-    OperatorWallet internal five;
-    bytes internal sig5of3;
 
     function setUp() public override {
         super.setUp();
-        sig1 = messageSig(wallet, HASH, 1);
         sig2 = messageSig(wallet, HASH, 2);
         sig3 = messageSig(wallet, HASH, 3);
         // Steady state: nonce already non-zero.

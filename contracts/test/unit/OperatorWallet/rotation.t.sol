@@ -21,11 +21,6 @@ abstract contract RotationBase is TestBase {
         l = new address[](1);
         l[0] = a;
     }
-
-    function proofs(bytes memory p) internal pure returns (bytes[] memory l) {
-        l = new bytes[](1);
-        l[0] = p;
-    }
 }
 
 contract AddSignerTest is RotationBase {
