@@ -215,8 +215,16 @@ contract ReplaceSignerTest is RotationBase {
         assertTrue(wallet.isSigner(dave));
         assertEq(wallet.threshold(), 2);
         assertEq(wallet.epoch(), 1);
-        // The new key signs executions right away.
-        selfCall(wallet, abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
+        // The new key signs executions right away (alongside signer 0).
+        address[] memory now_ = wallet.getSigners();
+        uint256 daveAt = now_[1] == dave ? 1 : 2;
+        assertEq(now_[daveAt], dave);
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        wallet.execute(
+            calls, deadline, packedSig(wallet, wallet.getExecuteDigest(calls, 1, deadline), indices2(0, daveAt))
+        );
+        assertEq(target.calls(), 1);
     }
 
     function test_RevertWhen_replaceSigner_OldIsNotASigner() public {
