@@ -73,8 +73,7 @@ contract OperatorWallet is SignatureVerifier {
 
     /// @inheritdoc IOperatorWallet
     function replaceSigner(address oldSigner, address newSigner, bytes calldata proof) external onlySelf {
-        (uint256 threshold_,) = _loadConfig();
-        _rotate(_one(oldSigner), _one(newSigner), _oneProof(proof), threshold_);
+        _rotate(_one(oldSigner), _one(newSigner), _oneProof(proof), _threshold());
     }
 
     /// @inheritdoc IOperatorWallet

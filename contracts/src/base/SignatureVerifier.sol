@@ -105,74 +105,116 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
     }
 
     /// @dev Accepts the header only if it hashes to the stored configuration hash (one SLOAD).
+    /// Parsing is in assembly because this runs on every signature check: Solidity's checked calldata slices
+    /// cost ~1.9k gas per entry (docs/design.md). Every read is preceded by a length check.
     function _readHeader(bytes calldata sig)
         internal
         view
         returns (bool ok, uint256 epoch_, uint256 threshold_, uint256 count)
     {
         if (sig.length < HEADER_FIXED) return (false, 0, 0, 0);
-        count = uint8(sig[9]);
-        uint256 headerLength = HEADER_FIXED + 20 * count;
-        if (sig.length < headerLength || keccak256(sig[:headerLength]) != _configHash) return (false, 0, 0, 0);
-        return (true, uint64(bytes8(sig[:8])), uint8(sig[8]), count);
+        bytes32 headerHash;
+        assembly ("memory-safe") {
+            let word := calldataload(sig.offset)
+            epoch_ := shr(192, word) // bytes 0..7
+            threshold_ := byte(8, word)
+            count := byte(9, word)
+        }
+        uint256 headerLength;
+        unchecked {
+            headerLength = HEADER_FIXED + 20 * count; // count < 256
+        }
+        if (sig.length < headerLength) return (false, 0, 0, 0);
+        assembly ("memory-safe") {
+            // Hash the header in scratch memory past the free pointer; nothing is allocated.
+            let m := mload(0x40)
+            calldatacopy(m, sig.offset, headerLength)
+            headerHash := keccak256(m, headerLength)
+        }
+        if (headerHash != _configHash) return (false, 0, 0, 0);
+        ok = true;
     }
 
     /// @dev Checks every entry after a validated header; true if all verify and at least `threshold_` are present.
+    /// Entries are `index(1) ‖ kind(1) ‖ payload`, strictly ascending by index into the header's signer list.
     function _checkEntries(bytes32 digest, bytes calldata sig, uint256 threshold_, uint256 count)
         internal
         view
         returns (bool)
     {
-        uint256 offset = HEADER_FIXED + 20 * count;
-        uint256 nextIndex = 0;
-        uint256 valid = 0;
-        while (offset < sig.length) {
-            (bool ok, uint256 index, uint256 next) = _checkEntry(digest, sig, offset, count);
-            if (!ok || index < nextIndex) return false;
-            nextIndex = index + 1;
-            offset = next;
-            ++valid;
+        // Unchecked: offsets never exceed sig.length (each advance is length-checked first), index < 256 and
+        // valid <= sig.length, so none of this arithmetic can overflow or underflow.
+        unchecked {
+            uint256 end = sig.length;
+            uint256 offset = HEADER_FIXED + 20 * count;
+            uint256 nextIndex = 0;
+            uint256 valid = 0;
+            while (offset < end) {
+                if (end - offset < 2) return false;
+                uint256 index;
+                uint256 kind;
+                address signer;
+                assembly ("memory-safe") {
+                    let word := calldataload(add(sig.offset, offset))
+                    index := byte(0, word)
+                    kind := byte(1, word)
+                }
+                if (index < nextIndex || index >= count) return false;
+                assembly ("memory-safe") {
+                    signer := shr(96, calldataload(add(sig.offset, add(HEADER_FIXED, mul(20, index)))))
+                }
+                offset += 2;
+                uint256 remaining = end - offset;
+                if (kind == KIND_ECDSA) {
+                    if (remaining < 65 || _recover(digest, sig, offset, true) != signer) return false;
+                    offset += 65;
+                } else if (kind == KIND_ECDSA_COMPACT) {
+                    if (remaining < 64 || _recover(digest, sig, offset, false) != signer) return false;
+                    offset += 64;
+                } else {
+                    bool ok;
+                    (ok, offset) = _checkOther(digest, signer, kind, sig, offset, remaining);
+                    if (!ok) return false;
+                }
+                nextIndex = index + 1;
+                ++valid;
+            }
+            return valid >= threshold_;
         }
-        return valid >= threshold_;
     }
 
-    /// @dev Parses the entry at `offset` (`index(1) ‖ kind(1) ‖ payload`) and verifies it for the header's
-    /// signer `index`; returns the offset after it.
-    function _checkEntry(bytes32 digest, bytes calldata sig, uint256 offset, uint256 count)
+    /// @dev ECDSA entry at `offset` (length already checked): `r ‖ s ‖ v` if `full`, else EIP-2098 `r ‖ yParityAndS`.
+    /// Recovery and the low-s rule are OpenZeppelin's; returns address(0) on any failure.
+    function _recover(bytes32 digest, bytes calldata sig, uint256 offset, bool full)
         private
-        view
-        returns (bool ok, uint256 index, uint256 next)
+        pure
+        returns (address recovered)
     {
-        if (sig.length - offset < 2) return (false, 0, 0);
-        index = uint8(sig[offset]);
-        if (index >= count) return (false, 0, 0);
-        uint256 at = HEADER_FIXED + 20 * index;
-        (ok, next) = _checkPayload(digest, address(bytes20(sig[at:at + 20])), uint8(sig[offset + 1]), sig, offset + 2);
+        bytes32 r;
+        bytes32 sOrVs;
+        uint8 v;
+        assembly ("memory-safe") {
+            let p := add(sig.offset, offset)
+            r := calldataload(p)
+            sOrVs := calldataload(add(p, 32))
+            v := byte(0, calldataload(add(p, 64)))
+        }
+        ECDSA.RecoverError err;
+        // The error argument only details why recovery failed; `err` alone decides.
+        // slither-disable-next-line unused-return
+        (recovered, err,) = full ? ECDSA.tryRecover(digest, v, r, sOrVs) : ECDSA.tryRecover(digest, r, sOrVs);
+        if (err != ECDSA.RecoverError.NoError) recovered = address(0);
     }
 
-    /// @dev Verifies one entry's payload starting at `offset`; returns the offset after it.
-    function _checkPayload(bytes32 digest, address signer, uint256 kind, bytes calldata sig, uint256 offset)
-        private
-        view
-        returns (bool ok, uint256 next)
-    {
-        uint256 remaining = sig.length - offset;
-        if (kind == KIND_ECDSA) {
-            if (remaining < 65) return (false, 0);
-            // The error argument only details why recovery failed; `err` alone decides.
-            // slither-disable-next-line unused-return
-            (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(
-                digest, uint8(sig[offset + 64]), bytes32(sig[offset:offset + 32]), bytes32(sig[offset + 32:offset + 64])
-            );
-            return (err == ECDSA.RecoverError.NoError && recovered == signer, offset + 65);
-        }
-        if (kind == KIND_ECDSA_COMPACT) {
-            if (remaining < 64) return (false, 0);
-            // slither-disable-next-line unused-return
-            (address recovered, ECDSA.RecoverError err,) =
-                ECDSA.tryRecover(digest, bytes32(sig[offset:offset + 32]), bytes32(sig[offset + 32:offset + 64]));
-            return (err == ECDSA.RecoverError.NoError && recovered == signer, offset + 64);
-        }
+    /// @dev Contract (ERC-1271) and on-chain-approval entries; returns the offset after the entry.
+    function _checkOther(
+        bytes32 digest,
+        address signer,
+        uint256 kind,
+        bytes calldata sig,
+        uint256 offset,
+        uint256 remaining
+    ) private view returns (bool ok, uint256 next) {
         if (kind == KIND_CONTRACT) {
             if (remaining < 2) return (false, 0);
             uint256 length = uint16(bytes2(sig[offset:offset + 2]));

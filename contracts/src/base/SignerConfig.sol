@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {WalletDomain} from "./WalletDomain.sol";
 
@@ -55,7 +56,7 @@ abstract contract SignerConfig is WalletDomain {
     }
 
     function threshold() external view returns (uint256) {
-        return uint8(_signerWords[0][0]);
+        return _threshold();
     }
 
     function nonce() external view returns (uint256) {
@@ -137,12 +138,27 @@ abstract contract SignerConfig is WalletDomain {
             next[kept + i] = incoming;
             _checkIncoming(next, kept + i);
             bytes32 digest = _hashTypedData(epoch_, _hashAcceptance(incoming));
-            if (!SignatureChecker.isValidSignatureNow(incoming, digest, proofs[i])) revert InvalidAcceptance(incoming);
+            if (!_provesPossession(incoming, digest, proofs[i])) revert InvalidAcceptance(incoming);
             emit SignerAdded(incoming);
         }
 
         _commit(epoch_ + 1, newThreshold, next, oldCount);
         if (newThreshold != oldThreshold) emit ThresholdChanged(newThreshold);
+    }
+
+    /// @dev True if `proof` is `signer`'s signature over `digest`: ECDSA first (a key that signs proves possession,
+    /// and trying it first skips a cold code-size lookup for EOAs), else ERC-1271 if `signer` has code.
+    function _provesPossession(address signer, bytes32 digest, bytes memory proof) private view returns (bool) {
+        // The error argument only details why recovery failed; `err` alone decides.
+        // slither-disable-next-line unused-return
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, proof);
+        if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNow(signer, digest, proof);
+    }
+
+    /// @dev The stored threshold (first byte of the packed signer words).
+    function _threshold() internal view returns (uint256) {
+        return uint8(_signerWords[0][0]);
     }
 
     /// @dev Moves to the next epoch without changing signers or threshold.
@@ -167,7 +183,9 @@ abstract contract SignerConfig is WalletDomain {
         // casting to 'uint64' is safe because the epoch grows by one per signed change: 2^64 is out of reach
         // forge-lint: disable-next-line(unsafe-typecast)
         _configHash = keccak256(abi.encodePacked(uint64(epoch_), packed));
-        if (epoch_ != _epoch) {
+        // Epoch 0 is only ever the initial configuration, whose `_epoch` slot is already zero: skipping the
+        // write (and a comparison, which would cost a cold SLOAD) saves 2.1k gas per wallet created.
+        if (epoch_ != 0) {
             // forge-lint: disable-next-line(unsafe-typecast)
             _epoch = uint64(epoch_);
             emit EpochChanged(epoch_);

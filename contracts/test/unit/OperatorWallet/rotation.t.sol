@@ -45,6 +45,21 @@ contract AddSignerTest is RotationBase {
         assertTrue(wallet.isSigner(address(safeLike)));
     }
 
+    function test_RevertWhen_addSigner_ContractSignerDoesNotAccept() public {
+        ProgrammableSigner refuses = new ProgrammableSigner(); // approves nothing
+        selfCallReverts(
+            wallet,
+            abi.encodeCall(IOperatorWallet.addSigner, (address(refuses), 2, new bytes(65))),
+            abi.encodeWithSelector(IOperatorWallet.InvalidAcceptance.selector, address(refuses))
+        );
+        refuses.setMode(ProgrammableSigner.Mode.WrongMagic);
+        selfCallReverts(
+            wallet,
+            abi.encodeCall(IOperatorWallet.addSigner, (address(refuses), 2, "")),
+            abi.encodeWithSelector(IOperatorWallet.InvalidAcceptance.selector, address(refuses))
+        );
+    }
+
     function test_RevertWhen_addSigner_NotSelf() public {
         vm.expectRevert(IOperatorWallet.OnlySelf.selector);
         vm.prank(signers[0]);
