@@ -1,0 +1,108 @@
+//! Each test's private chain: an Anvil forked from a devnet, or from a live network.
+
+use alloy::{
+    network::EthereumWallet,
+    node_bindings::AnvilInstance,
+    primitives::{Address, U256},
+    providers::{Provider, ProviderBuilder, ext::AnvilApi},
+    signers::local::PrivateKeySigner,
+};
+
+use crate::{AddressBook, Devnet, Error, Release, anvil};
+
+/// Set to an RPC URL (mainnet, Sepolia, Hoodi) to run the live-network tests against a fork of it.
+pub const FORK_URL_ENV: &str = "OPWALLET_FORK_URL";
+
+/// An Anvil forked from another chain: reads come from the parent, writes stay here. Killed on drop.
+#[derive(Debug)]
+pub struct Fork {
+    anvil: AnvilInstance,
+    pub addresses: AddressBook,
+    pub release: Release,
+}
+
+impl Fork {
+    /// A private fork of `devnet`.
+    pub async fn of_devnet(devnet: &Devnet) -> Result<Self, Error> {
+        Self::of_url(devnet.rpc_url().as_str(), devnet.addresses.clone()).await
+    }
+
+    /// A private fork of the live network at `$OPWALLET_FORK_URL`, with the address book for its chain id; `None`
+    /// (with the reason printed) when the variable is unset, so a test can skip instead of failing or hanging.
+    pub async fn of_live_network() -> Result<Option<Self>, Error> {
+        let Ok(url) = std::env::var(FORK_URL_ENV) else {
+            eprintln!(
+                "skipped: set {FORK_URL_ENV} to an RPC URL (mainnet, sepolia or hoodi) to run this live-fork test"
+            );
+            return Ok(None);
+        };
+        let chain_id = ProviderBuilder::new()
+            .connect(&url)
+            .await
+            .map_err(Error::rpc)?
+            .get_chain_id()
+            .await
+            .map_err(Error::rpc)?;
+        let book = AddressBook::for_chain_id(chain_id).ok_or_else(|| {
+            Error::AddressBook(format!(
+                "no EigenLayer address book for chain id {chain_id}"
+            ))
+        })?;
+        Self::of_url(&url, book).await.map(Some)
+    }
+
+    /// A private fork of the chain at `url`, whose EigenLayer lives at `addresses`.
+    pub async fn of_url(url: &str, addresses: AddressBook) -> Result<Self, Error> {
+        let anvil = anvil::spawn(0, Some(url), &[])?;
+        let provider = ProviderBuilder::new().connect_http(anvil.endpoint_url());
+        let release = Release::probe(&provider, &addresses).await?;
+        Ok(Self {
+            anvil,
+            addresses,
+            release,
+        })
+    }
+
+    pub fn rpc_url(&self) -> alloy::transports::http::reqwest::Url {
+        self.anvil.endpoint_url()
+    }
+
+    /// A read-only provider.
+    pub fn provider(&self) -> impl Provider + Clone + use<> {
+        ProviderBuilder::new().connect_http(self.rpc_url())
+    }
+
+    /// A provider that signs with `signer` (for example [`crate::dev_signer`]`(1)`, funded on every Anvil).
+    pub fn provider_with(&self, signer: PrivateKeySigner) -> impl Provider + Clone + use<> {
+        ProviderBuilder::new()
+            .wallet(EthereumWallet::from(signer))
+            .connect_http(self.rpc_url())
+    }
+
+    /// A provider that sends as `account` without its key (Anvil impersonation), after funding it.
+    pub async fn impersonate(
+        &self,
+        account: Address,
+    ) -> Result<impl Provider + Clone + use<>, Error> {
+        let provider = self.provider();
+        provider
+            .anvil_impersonate_account(account)
+            .await
+            .map_err(Error::rpc)?;
+        provider
+            .anvil_set_balance(account, U256::from(10u128.pow(20)))
+            .await
+            .map_err(Error::rpc)?;
+        Ok(provider)
+    }
+
+    /// Takes a snapshot to [`Fork::revert`] to.
+    pub async fn snapshot(&self) -> Result<U256, Error> {
+        self.provider().anvil_snapshot().await.map_err(Error::rpc)
+    }
+
+    /// Reverts to `id`; returns whether Anvil knew the snapshot.
+    pub async fn revert(&self, id: U256) -> Result<bool, Error> {
+        self.provider().anvil_revert(id).await.map_err(Error::rpc)
+    }
+}
