@@ -6,7 +6,7 @@ NODE_BIN := $(CURDIR)/node_modules/.bin
 export PATH := $(NODE_BIN):$(PATH)
 STAMP := node_modules/.installed
 
-.PHONY: help deps build test test-contracts lint snapshot demo ci clean
+.PHONY: help deps build test test-contracts lint snapshot artifacts devnet devnet-bench demo ci clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -21,15 +21,28 @@ deps: $(STAMP) ## Install the pinned EVM toolchain (forge, anvil, cast, solc, Op
 build: deps ## Compile the contracts
 	forge build
 
-test: deps ## Run everything: contract tests (ci profile: 10,000 fuzz runs, deep invariants), gas snapshot check
+test: deps ## Run everything: artifact checks, contracts (10,000 fuzz runs, invariants), gas snapshot, Rust + Anvil tests
 	tools/run-tests
 
 test-contracts: deps ## Contract tests with the quick default profile
 	forge test
 
-lint: deps ## forge fmt check and slither (zero high/medium findings, see docs/security.md)
+lint: deps ## Formatting (forge, cargo), clippy with warnings denied, slither (zero high/medium, docs/security.md)
 	forge fmt --check contracts script
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	tools/slither
+
+artifacts: deps ## Regenerate the committed contract artifacts and re-extract EigenLayer's bytecode
+	forge build
+	tools/artifacts
+	tools/eigenlayer-bytecode
+
+devnet: deps ## Start a local EigenLayer chain on 127.0.0.1:8545 (Ctrl-C stops it)
+	cargo run --quiet -p opwallet-devnet -- up
+
+devnet-bench: deps ## Time devnet and fork start-up (medians)
+	cargo run --quiet --release -p opwallet-devnet -- bench
 
 snapshot: deps ## Regenerate .gas-snapshot from the gas tests
 	forge snapshot --match-path 'contracts/test/gas/*'
@@ -42,4 +55,4 @@ demo: ## The main job on a local EigenLayer devnet (arrives with the CLI, issue 
 ci: test ## What CI runs (.ci/run), in the same order
 
 clean: ## Remove build outputs
-	rm -rf out cache
+	rm -rf out cache target

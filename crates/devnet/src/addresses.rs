@@ -27,23 +27,11 @@ pub struct AddressBook {
     pub strategy_manager: Address,
     #[serde(rename = "EigenPodManager")]
     pub eigen_pod_manager: Address,
-    #[serde(
-        rename = "RewardsCoordinator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RewardsCoordinator", default, skip_serializing_if = "Option::is_none")]
     pub rewards_coordinator: Option<Address>,
-    #[serde(
-        rename = "ProtocolRegistry",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProtocolRegistry", default, skip_serializing_if = "Option::is_none")]
     pub protocol_registry: Option<Address>,
-    #[serde(
-        rename = "KeyRegistrar",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KeyRegistrar", default, skip_serializing_if = "Option::is_none")]
     pub key_registrar: Option<Address>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, Address>,
@@ -58,10 +46,7 @@ impl AddressBook {
             serde_json::from_str(NETWORKS).map_err(|e| Error::AddressBook(e.to_string()))?;
         all.remove("_about");
         let known = all.keys().cloned().collect::<Vec<_>>().join(", ");
-        let value = all.remove(name).ok_or_else(|| Error::UnknownNetwork {
-            name: name.to_owned(),
-            known,
-        })?;
+        let value = all.remove(name).ok_or_else(|| Error::UnknownNetwork { name: name.to_owned(), known })?;
         serde_json::from_value(value).map_err(|e| Error::AddressBook(e.to_string()))
     }
 
@@ -75,10 +60,7 @@ impl AddressBook {
 
     /// An extra contract recorded by name (the devnet's `OperatorSetAVS`, `LegacyAVS`, ...).
     pub fn extra(&self, name: &str) -> Result<Address, Error> {
-        self.extra
-            .get(name)
-            .copied()
-            .ok_or_else(|| Error::AddressBook(format!("no `{name}` in the address book")))
+        self.extra.get(name).copied().ok_or_else(|| Error::AddressBook(format!("no `{name}` in the address book")))
     }
 
     /// `{ "<network>": <book> }`, the shape of `addresses.json`.

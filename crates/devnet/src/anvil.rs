@@ -24,16 +24,11 @@ pub fn anvil_binary() -> Result<PathBuf, Error> {
         return if bin.is_file() {
             Ok(bin)
         } else {
-            Err(Error::AnvilMissing {
-                looked_in: format!("ANVIL_BIN={}", bin.display()),
-            })
+            Err(Error::AnvilMissing { looked_in: format!("ANVIL_BIN={}", bin.display()) })
         };
     }
     let mut looked = Vec::new();
-    let starts = [
-        std::env::current_dir().ok(),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
-    ];
+    let starts = [std::env::current_dir().ok(), Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")))];
     for start in starts.into_iter().flatten() {
         for dir in start.ancestors() {
             let candidate = dir.join(NPM_ANVIL);
@@ -47,37 +42,23 @@ pub fn anvil_binary() -> Result<PathBuf, Error> {
         return Ok(on_path);
     }
     looked.push("PATH".to_owned());
-    Err(Error::AnvilMissing {
-        looked_in: looked.join(", "),
-    })
+    Err(Error::AnvilMissing { looked_in: looked.join(", ") })
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join(name))
-        .find(|p| Path::is_file(p))
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| Path::is_file(p))
 }
 
 /// A fresh Anvil on 127.0.0.1, on `port` (0: any free port), with optional extra arguments.
-pub(crate) fn spawn(
-    port: u16,
-    fork_url: Option<&str>,
-    extra: &[&str],
-) -> Result<AnvilInstance, Error> {
+pub(crate) fn spawn(port: u16, fork_url: Option<&str>, extra: &[&str]) -> Result<AnvilInstance, Error> {
     if port != 0 && std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
         return Err(Error::PortInUse(port));
     }
-    let mut anvil = Anvil::at(anvil_binary()?)
-        .host("127.0.0.1")
-        .port(port)
-        .timeout(SPAWN_TIMEOUT_MS);
+    let mut anvil = Anvil::at(anvil_binary()?).host("127.0.0.1").port(port).timeout(SPAWN_TIMEOUT_MS);
     if let Some(url) = fork_url {
         anvil = anvil.fork(url);
     }
-    anvil
-        .args(extra)
-        .try_spawn()
-        .map_err(|e| Error::AnvilStart(e.to_string()))
+    anvil.args(extra).try_spawn().map_err(|e| Error::AnvilStart(e.to_string()))
 }
 
 /// Anvil's funded development signer number `index` (0 is the devnet's deployer and owner).

@@ -18,7 +18,7 @@ use crate::{AddressBook, Error, anvil, deploy};
 /// How the chain got its EigenLayer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StateSource {
-    /// Deployed now (about 30 transactions), then cached.
+    /// Deployed now (26 transactions), then cached.
     Deployed,
     /// Loaded from the state cache written by an earlier deployment of the same recipe.
     Cached,
@@ -38,11 +38,7 @@ pub struct DevnetOptions {
 
 impl Default for DevnetOptions {
     fn default() -> Self {
-        Self {
-            port: 0,
-            use_cache: true,
-            cache_dir: None,
-        }
+        Self { port: 0, use_cache: true, cache_dir: None }
     }
 }
 
@@ -76,53 +72,29 @@ impl Devnet {
         let anvil = anvil::spawn(options.port, None, &[])?;
         let deployer = crate::dev_signer(0);
         let owner = deployer.address();
-        let provider = ProviderBuilder::new()
-            .wallet(EthereumWallet::from(deployer))
-            .connect_http(anvil.endpoint_url());
+        let provider = ProviderBuilder::new().wallet(EthereumWallet::from(deployer)).connect_http(anvil.endpoint_url());
 
-        let cache = options
-            .use_cache
-            .then(|| cache_file(options.cache_dir.as_deref()));
+        let cache = options.use_cache.then(|| cache_file(options.cache_dir.as_deref()));
         let fingerprint = deploy::recipe_fingerprint();
-        if let Some(path) = &cache {
-            if let Some(cached) = read_cache(path, fingerprint) {
-                let loaded = provider
-                    .anvil_load_state(cached.state)
-                    .await
-                    .map_err(Error::rpc)?;
-                let code = provider
-                    .get_code_at(cached.addresses.delegation_manager)
-                    .await
-                    .map_err(Error::rpc)?;
-                if loaded && !code.is_empty() {
-                    return Ok(Self {
-                        anvil,
-                        addresses: cached.addresses,
-                        source: StateSource::Cached,
-                        startup: started.elapsed(),
-                    });
-                }
+        if let Some(cached) = cache.as_deref().and_then(|path| read_cache(path, fingerprint)) {
+            let loaded = provider.anvil_load_state(cached.state).await.map_err(Error::rpc)?;
+            let code = provider.get_code_at(cached.addresses.delegation_manager).await.map_err(Error::rpc)?;
+            if loaded && !code.is_empty() {
+                return Ok(Self {
+                    anvil,
+                    addresses: cached.addresses,
+                    source: StateSource::Cached,
+                    startup: started.elapsed(),
+                });
             }
         }
 
         let deployment = deploy::deploy_eigenlayer(&provider, owner).await?;
         if let Some(path) = &cache {
             let state = provider.anvil_dump_state().await.map_err(Error::rpc)?;
-            write_cache(
-                path,
-                &CachedState {
-                    fingerprint,
-                    addresses: deployment.addresses.clone(),
-                    state,
-                },
-            )?;
+            write_cache(path, &CachedState { fingerprint, addresses: deployment.addresses.clone(), state })?;
         }
-        Ok(Self {
-            anvil,
-            addresses: deployment.addresses,
-            source: StateSource::Deployed,
-            startup: started.elapsed(),
-        })
+        Ok(Self { anvil, addresses: deployment.addresses, source: StateSource::Deployed, startup: started.elapsed() })
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -163,19 +135,10 @@ fn read_cache(path: &std::path::Path, fingerprint: B256) -> Option<CachedState> 
 
 /// Written to a temporary file and renamed, so concurrent test processes never read a half-written cache.
 fn write_cache(path: &std::path::Path, cached: &CachedState) -> Result<(), Error> {
-    let fail = |why: String| Error::Cache {
-        path: path.to_owned(),
-        why,
-    };
-    let dir = path
-        .parent()
-        .ok_or_else(|| fail("no parent directory".into()))?;
+    let fail = |why: String| Error::Cache { path: path.to_owned(), why };
+    let dir = path.parent().ok_or_else(|| fail("no parent directory".into()))?;
     std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        std::process::id(),
-        fingerprint_suffix(cached.fingerprint)
-    ));
+    let tmp = dir.join(format!(".{}.{}.tmp", std::process::id(), fingerprint_suffix(cached.fingerprint)));
     let json = serde_json::to_vec(cached).map_err(|e| fail(e.to_string()))?;
     std::fs::write(&tmp, json).map_err(|e| fail(e.to_string()))?;
     std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))

@@ -15,10 +15,10 @@ use alloy::{
 use crate::{
     AddressBook, Error,
     contracts::{
-        AVSDirectoryImpl, AllocationManagerImpl, DelegationManagerImpl, DevnetBeaconDeposit,
-        DevnetPauserRegistry, EigenPodImpl, EigenPodManagerImpl, EmptyContract, IEigenLayerInit,
-        IStrategyManagerInit, LegacyAVS, OperatorSetAVS, PermissionControllerImpl, ProxyAdmin,
-        StrategyManagerImpl, TransparentUpgradeableProxy, UpgradeableBeacon,
+        AVSDirectoryImpl, AllocationManagerImpl, DelegationManagerImpl, DevnetBeaconDeposit, DevnetPauserRegistry,
+        EigenPodImpl, EigenPodManagerImpl, EmptyContract, IEigenLayerInit, IStrategyManagerInit, LegacyAVS,
+        OperatorSetAVS, PermissionControllerImpl, ProxyAdmin, StrategyManagerImpl, TransparentUpgradeableProxy,
+        UpgradeableBeacon,
     },
 };
 
@@ -37,15 +37,13 @@ const GENESIS_TIME: u64 = 1_606_824_023;
 const OPERATOR_SET_AVS_URI: &str = "https://opwallet.invalid/devnet/operator-set-avs.json";
 const LEGACY_AVS_URI: &str = "https://opwallet.invalid/devnet/legacy-avs.json";
 /// ERC-1967 admin slot: bytes32(uint256(keccak256("eip1967.proxy.admin")) - 1).
-const ADMIN_SLOT: B256 =
-    alloy::primitives::b256!("b53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103");
+const ADMIN_SLOT: B256 = alloy::primitives::b256!("b53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103");
 
 /// EigenLayer's creation bytecode, extracted from eigen-utils 2.0.0 by `tools/eigenlayer-bytecode`.
 mod bytecode {
     pub(super) const DELEGATION_MANAGER: &str = include_str!("../eigenlayer/DelegationManager.hex");
     pub(super) const ALLOCATION_MANAGER: &str = include_str!("../eigenlayer/AllocationManager.hex");
-    pub(super) const PERMISSION_CONTROLLER: &str =
-        include_str!("../eigenlayer/PermissionController.hex");
+    pub(super) const PERMISSION_CONTROLLER: &str = include_str!("../eigenlayer/PermissionController.hex");
     pub(super) const AVS_DIRECTORY: &str = include_str!("../eigenlayer/AVSDirectory.hex");
     pub(super) const STRATEGY_MANAGER: &str = include_str!("../eigenlayer/StrategyManager.hex");
     pub(super) const EIGEN_POD_MANAGER: &str = include_str!("../eigenlayer/EigenPodManager.hex");
@@ -98,10 +96,7 @@ struct Deployer<'a, P> {
 
 impl<P: Provider> Deployer<'_, P> {
     async fn send(&mut self, what: &str, tx: TransactionRequest) -> Result<Option<Address>, Error> {
-        let fail = |why: String| Error::Deploy {
-            what: what.to_owned(),
-            why,
-        };
+        let fail = |why: String| Error::Deploy { what: what.to_owned(), why };
         let receipt = self
             .provider
             .send_transaction(tx)
@@ -112,10 +107,7 @@ impl<P: Provider> Deployer<'_, P> {
             .map_err(|e| fail(e.to_string()))?;
         self.sent += 1;
         if !receipt.status() {
-            return Err(fail(format!(
-                "transaction {} reverted",
-                receipt.transaction_hash()
-            )));
+            return Err(fail(format!("transaction {} reverted", receipt.transaction_hash())));
         }
         Ok(receipt.contract_address())
     }
@@ -123,55 +115,31 @@ impl<P: Provider> Deployer<'_, P> {
     async fn create(&mut self, what: &str, code: Bytes, args: Vec<u8>) -> Result<Address, Error> {
         let init: Bytes = [code.as_ref(), args.as_slice()].concat().into();
         let tx = TransactionRequest::default().with_deploy_code(init);
-        self.send(what, tx).await?.ok_or_else(|| Error::Deploy {
-            what: what.to_owned(),
-            why: "no contract address".into(),
-        })
+        self.send(what, tx)
+            .await?
+            .ok_or_else(|| Error::Deploy { what: what.to_owned(), why: "no contract address".into() })
     }
 
     async fn call(&mut self, what: &str, to: Address, data: Vec<u8>) -> Result<(), Error> {
-        self.send(
-            what,
-            TransactionRequest::default().with_to(to).with_input(data),
-        )
-        .await
-        .map(|_| ())
+        self.send(what, TransactionRequest::default().with_to(to).with_input(data)).await.map(|_| ())
     }
 }
 
 fn hex_code(hex: &str) -> Bytes {
-    Bytes::from_str(hex.trim())
-        .expect("committed bytecode is hex; `tools/eigenlayer-bytecode --check` guards it")
+    Bytes::from_str(hex.trim()).expect("committed bytecode is hex; `tools/eigenlayer-bytecode --check` guards it")
 }
 
 /// Deploys EigenLayer core, its stand-ins and the two test AVSs with `provider`'s default signer, which becomes
 /// the owner of everything. On a fresh Anvil with dev account 0 the addresses are always the same.
-pub async fn deploy_eigenlayer<P: Provider>(
-    provider: &P,
-    owner: Address,
-) -> Result<Deployment, Error> {
+pub async fn deploy_eigenlayer<P: Provider>(provider: &P, owner: Address) -> Result<Deployment, Error> {
     let chain_id = provider.get_chain_id().await.map_err(Error::rpc)?;
     let version = RELEASE.to_owned();
     let mut d = Deployer { provider, sent: 0 };
 
     // Stand-ins (see contracts/devnet/Devnet.sol for why each exists).
-    let pauser = d
-        .create(
-            "DevnetPauserRegistry",
-            DevnetPauserRegistry::BYTECODE.clone(),
-            owner.abi_encode(),
-        )
-        .await?;
-    let eth_pos = d
-        .create(
-            "DevnetBeaconDeposit",
-            DevnetBeaconDeposit::BYTECODE.clone(),
-            vec![],
-        )
-        .await?;
-    let empty = d
-        .create("EmptyContract", EmptyContract::BYTECODE.clone(), vec![])
-        .await?;
+    let pauser = d.create("DevnetPauserRegistry", DevnetPauserRegistry::BYTECODE.clone(), owner.abi_encode()).await?;
+    let eth_pos = d.create("DevnetBeaconDeposit", DevnetBeaconDeposit::BYTECODE.clone(), vec![]).await?;
+    let empty = d.create("EmptyContract", EmptyContract::BYTECODE.clone(), vec![]).await?;
 
     // 1. Proxies, all pointing at the empty implementation (OZ >= 5.5 requires non-empty init data).
     let touch = EmptyContract::touchCall {}.abi_encode();
@@ -195,13 +163,7 @@ pub async fn deploy_eigenlayer<P: Provider>(
     let mut proxies = BTreeMap::new();
     for name in names {
         let (name, args) = proxy(name);
-        let at = d
-            .create(
-                &format!("{name} proxy"),
-                TransparentUpgradeableProxy::BYTECODE.clone(),
-                args,
-            )
-            .await?;
+        let at = d.create(&format!("{name} proxy"), TransparentUpgradeableProxy::BYTECODE.clone(), args).await?;
         proxies.insert(name, at);
     }
     let [dm, am, sm, epm, avsd, pc] = names.map(|n| proxies[n]);
@@ -214,25 +176,10 @@ pub async fn deploy_eigenlayer<P: Provider>(
         version: version.clone(),
     }
     .abi_encode();
-    let pod_impl = d
-        .create(
-            "EigenPod implementation",
-            hex_code(bytecode::EIGEN_POD),
-            pod_args,
-        )
-        .await?;
-    let beacon_args = UpgradeableBeacon::constructorCall {
-        implementation_: pod_impl,
-        initialOwner: owner,
-    }
-    .abi_encode();
-    let beacon = d
-        .create(
-            "EigenPod beacon",
-            UpgradeableBeacon::BYTECODE.clone(),
-            beacon_args,
-        )
-        .await?;
+    let pod_impl = d.create("EigenPod implementation", hex_code(bytecode::EIGEN_POD), pod_args).await?;
+    let beacon_args =
+        UpgradeableBeacon::constructorCall { implementation_: pod_impl, initialOwner: owner }.abi_encode();
+    let beacon = d.create("EigenPod beacon", UpgradeableBeacon::BYTECODE.clone(), beacon_args).await?;
 
     // 3. Implementations, immutables pointing at the proxies.
     let impls = [
@@ -249,11 +196,8 @@ pub async fn deploy_eigenlayer<P: Provider>(
                 version: version.clone(),
             }
             .abi_encode(),
-            IEigenLayerInit::initializeCall {
-                initialOwner: owner,
-                initialPausedStatus: Default::default(),
-            }
-            .abi_encode(),
+            IEigenLayerInit::initializeCall { initialOwner: owner, initialPausedStatus: Default::default() }
+                .abi_encode(),
         ),
         (
             "AllocationManager",
@@ -267,21 +211,14 @@ pub async fn deploy_eigenlayer<P: Provider>(
                 version: version.clone(),
             }
             .abi_encode(),
-            IEigenLayerInit::initializeCall {
-                initialOwner: owner,
-                initialPausedStatus: Default::default(),
-            }
-            .abi_encode(),
+            IEigenLayerInit::initializeCall { initialOwner: owner, initialPausedStatus: Default::default() }
+                .abi_encode(),
         ),
         (
             "StrategyManager",
             bytecode::STRATEGY_MANAGER,
-            StrategyManagerImpl::constructorCall {
-                delegation: dm,
-                pauserRegistry: pauser,
-                version: version.clone(),
-            }
-            .abi_encode(),
+            StrategyManagerImpl::constructorCall { delegation: dm, pauserRegistry: pauser, version: version.clone() }
+                .abi_encode(),
             IStrategyManagerInit::initializeCall {
                 initialOwner: owner,
                 initialStrategyWhitelister: owner,
@@ -300,84 +237,43 @@ pub async fn deploy_eigenlayer<P: Provider>(
                 version: version.clone(),
             }
             .abi_encode(),
-            IEigenLayerInit::initializeCall {
-                initialOwner: owner,
-                initialPausedStatus: Default::default(),
-            }
-            .abi_encode(),
+            IEigenLayerInit::initializeCall { initialOwner: owner, initialPausedStatus: Default::default() }
+                .abi_encode(),
         ),
         (
             "AVSDirectory",
             bytecode::AVS_DIRECTORY,
-            AVSDirectoryImpl::constructorCall {
-                delegation: dm,
-                pauserRegistry: pauser,
-                version: version.clone(),
-            }
-            .abi_encode(),
-            IEigenLayerInit::initializeCall {
-                initialOwner: owner,
-                initialPausedStatus: Default::default(),
-            }
-            .abi_encode(),
+            AVSDirectoryImpl::constructorCall { delegation: dm, pauserRegistry: pauser, version: version.clone() }
+                .abi_encode(),
+            IEigenLayerInit::initializeCall { initialOwner: owner, initialPausedStatus: Default::default() }
+                .abi_encode(),
         ),
         (
             "PermissionController",
             bytecode::PERMISSION_CONTROLLER,
-            PermissionControllerImpl::constructorCall {
-                version: version.clone(),
-            }
-            .abi_encode(),
+            PermissionControllerImpl::constructorCall { version: version.clone() }.abi_encode(),
             Vec::new(), // no initializer
         ),
     ];
 
     // 4. Upgrade each proxy to its implementation and initialise it, through the proxy's own ProxyAdmin.
     for (name, code, ctor_args, init) in impls {
-        let implementation = d
-            .create(&format!("{name} implementation"), hex_code(code), ctor_args)
-            .await?;
+        let implementation = d.create(&format!("{name} implementation"), hex_code(code), ctor_args).await?;
         let proxy = proxies[name];
-        let admin_word = provider
-            .get_storage_at(proxy, ADMIN_SLOT.into())
-            .await
-            .map_err(Error::rpc)?;
+        let admin_word = provider.get_storage_at(proxy, ADMIN_SLOT.into()).await.map_err(Error::rpc)?;
         let admin = Address::from_word(admin_word.into());
-        let upgrade = ProxyAdmin::upgradeAndCallCall {
-            proxy,
-            implementation,
-            data: init.into(),
-        }
-        .abi_encode();
-        d.call(&format!("{name} upgradeAndCall"), admin, upgrade)
-            .await?;
+        let upgrade = ProxyAdmin::upgradeAndCallCall { proxy, implementation, data: init.into() }.abi_encode();
+        d.call(&format!("{name} upgradeAndCall"), admin, upgrade).await?;
     }
 
     // 5. Test AVSs (AVS-side fixtures; EigenLayer itself is never mocked).
-    let opset_args = OperatorSetAVS::constructorCall {
-        allocationManager_: am,
-    }
-    .abi_encode();
-    let opset = d
-        .create(
-            OPERATOR_SET_AVS,
-            OperatorSetAVS::BYTECODE.clone(),
-            opset_args,
-        )
-        .await?;
-    let setup = OperatorSetAVS::setUpCall {
-        metadataURI: OPERATOR_SET_AVS_URI.to_owned(),
-    }
-    .abi_encode();
+    let opset_args = OperatorSetAVS::constructorCall { allocationManager_: am }.abi_encode();
+    let opset = d.create(OPERATOR_SET_AVS, OperatorSetAVS::BYTECODE.clone(), opset_args).await?;
+    let setup = OperatorSetAVS::setUpCall { metadataURI: OPERATOR_SET_AVS_URI.to_owned() }.abi_encode();
     d.call("OperatorSetAVS.setUp", opset, setup).await?;
-    let legacy_args = LegacyAVS::constructorCall {
-        avsDirectory_: avsd,
-        metadataURI: LEGACY_AVS_URI.to_owned(),
-    }
-    .abi_encode();
-    let legacy = d
-        .create(LEGACY_AVS, LegacyAVS::BYTECODE.clone(), legacy_args)
-        .await?;
+    let legacy_args =
+        LegacyAVS::constructorCall { avsDirectory_: avsd, metadataURI: LEGACY_AVS_URI.to_owned() }.abi_encode();
+    let legacy = d.create(LEGACY_AVS, LegacyAVS::BYTECODE.clone(), legacy_args).await?;
 
     let extra = BTreeMap::from([
         ("EigenPodBeacon".to_owned(), beacon),
@@ -400,8 +296,5 @@ pub async fn deploy_eigenlayer<P: Provider>(
         key_registrar: None,
         extra,
     };
-    Ok(Deployment {
-        addresses,
-        transactions: d.sent,
-    })
+    Ok(Deployment { addresses, transactions: d.sent })
 }

@@ -10,9 +10,7 @@ pub enum Error {
     AnvilMissing { looked_in: String },
     #[error("anvil failed to start: {0}")]
     AnvilStart(String),
-    #[error(
-        "port {0} on 127.0.0.1 is already in use: choose another with --port, or 0 for any free port"
-    )]
+    #[error("port {0} on 127.0.0.1 is already in use: choose another with --port, or 0 for any free port")]
     PortInUse(u16),
     #[error("refusing to deploy onto {rpc}: it is not a development chain ({why})")]
     NotDevChain { rpc: String, why: String },

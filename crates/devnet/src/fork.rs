@@ -36,18 +36,10 @@ impl Fork {
             );
             return Ok(None);
         };
-        let chain_id = ProviderBuilder::new()
-            .connect(&url)
-            .await
-            .map_err(Error::rpc)?
-            .get_chain_id()
-            .await
-            .map_err(Error::rpc)?;
-        let book = AddressBook::for_chain_id(chain_id).ok_or_else(|| {
-            Error::AddressBook(format!(
-                "no EigenLayer address book for chain id {chain_id}"
-            ))
-        })?;
+        let chain_id =
+            ProviderBuilder::new().connect(&url).await.map_err(Error::rpc)?.get_chain_id().await.map_err(Error::rpc)?;
+        let book = AddressBook::for_chain_id(chain_id)
+            .ok_or_else(|| Error::AddressBook(format!("no EigenLayer address book for chain id {chain_id}")))?;
         Self::of_url(&url, book).await.map(Some)
     }
 
@@ -56,11 +48,7 @@ impl Fork {
         let anvil = anvil::spawn(0, Some(url), &[])?;
         let provider = ProviderBuilder::new().connect_http(anvil.endpoint_url());
         let release = Release::probe(&provider, &addresses).await?;
-        Ok(Self {
-            anvil,
-            addresses,
-            release,
-        })
+        Ok(Self { anvil, addresses, release })
     }
 
     pub fn rpc_url(&self) -> alloy::transports::http::reqwest::Url {
@@ -74,25 +62,14 @@ impl Fork {
 
     /// A provider that signs with `signer` (for example [`crate::dev_signer`]`(1)`, funded on every Anvil).
     pub fn provider_with(&self, signer: PrivateKeySigner) -> impl Provider + Clone + use<> {
-        ProviderBuilder::new()
-            .wallet(EthereumWallet::from(signer))
-            .connect_http(self.rpc_url())
+        ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(self.rpc_url())
     }
 
     /// A provider that sends as `account` without its key (Anvil impersonation), after funding it.
-    pub async fn impersonate(
-        &self,
-        account: Address,
-    ) -> Result<impl Provider + Clone + use<>, Error> {
+    pub async fn impersonate(&self, account: Address) -> Result<impl Provider + Clone + use<>, Error> {
         let provider = self.provider();
-        provider
-            .anvil_impersonate_account(account)
-            .await
-            .map_err(Error::rpc)?;
-        provider
-            .anvil_set_balance(account, U256::from(10u128.pow(20)))
-            .await
-            .map_err(Error::rpc)?;
+        provider.anvil_impersonate_account(account).await.map_err(Error::rpc)?;
+        provider.anvil_set_balance(account, U256::from(10u128.pow(20))).await.map_err(Error::rpc)?;
         Ok(provider)
     }
 

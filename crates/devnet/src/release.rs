@@ -24,44 +24,23 @@ impl Release {
     pub async fn probe<P: Provider>(provider: &P, book: &AddressBook) -> Result<Self, Error> {
         let am = IAllocationManager::new(book.allocation_manager, provider);
         let version = match book.protocol_registry {
-            Some(registry) => present(
-                IProtocolRegistry::new(registry, provider)
-                    .version()
-                    .call()
-                    .await,
-            )?,
+            Some(registry) => present(IProtocolRegistry::new(registry, provider).version().call().await)?,
             None => None,
         };
         let version = match version {
             Some(v) => v,
             None => match present(am.version().call().await)? {
                 Some(v) => v,
-                None => present(
-                    IDelegationManager::new(book.delegation_manager, provider)
-                        .version()
-                        .call()
-                        .await,
-                )?
-                .ok_or_else(|| {
-                    Error::Rpc(format!(
-                        "no EigenLayer DelegationManager answers at {}",
-                        book.delegation_manager
-                    ))
-                })?,
+                None => present(IDelegationManager::new(book.delegation_manager, provider).version().call().await)?
+                    .ok_or_else(|| {
+                        Error::Rpc(format!("no EigenLayer DelegationManager answers at {}", book.delegation_manager))
+                    })?,
             },
         };
-        let probe_set = OperatorSet {
-            avs: Address::ZERO,
-            id: 0,
-        };
-        let redistribution =
-            present(am.isRedistributingOperatorSet(probe_set).call().await)?.is_some();
+        let probe_set = OperatorSet { avs: Address::ZERO, id: 0 };
+        let redistribution = present(am.isRedistributingOperatorSet(probe_set).call().await)?.is_some();
         let slasher_getters = present(am.SLASHER_CONFIGURATION_DELAY().call().await)?.is_some();
-        Ok(Self {
-            version,
-            redistribution,
-            slasher_getters,
-        })
+        Ok(Self { version, redistribution, slasher_getters })
     }
 
     /// One line for users, e.g. "EigenLayer 1.3.0: no redistributable operator sets".

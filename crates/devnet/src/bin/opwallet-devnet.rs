@@ -10,16 +10,10 @@ use alloy::{
 };
 use clap::{Parser, Subcommand};
 use eyre::{Context, Result};
-use opwallet_devnet::{
-    AddressBook, Devnet, DevnetOptions, Error, Fork, StateSource, deploy_eigenlayer, dev_signer,
-};
+use opwallet_devnet::{AddressBook, Devnet, DevnetOptions, Error, Fork, StateSource, deploy_eigenlayer, dev_signer};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "opwallet-devnet",
-    version,
-    about = "A local EigenLayer (release 1.3.0) chain on Anvil"
-)]
+#[command(name = "opwallet-devnet", version, about = "A local EigenLayer (release 1.3.0) chain on Anvil")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -59,78 +53,49 @@ enum Command {
 #[tokio::main]
 async fn main() -> Result<()> {
     match Cli::parse().command {
-        Command::Up {
-            port,
-            json,
-            no_cache,
-        } => up(port, json, no_cache).await,
+        Command::Up { port, json, no_cache } => up(port, json, no_cache).await,
         Command::Deploy { rpc_url, json } => deploy(&rpc_url, json).await,
         Command::Bench { runs } => bench(runs.max(1)).await,
     }
 }
 
 async fn up(port: u16, json: bool, no_cache: bool) -> Result<()> {
-    let devnet = Devnet::start_with(DevnetOptions {
-        port,
-        use_cache: !no_cache,
-        cache_dir: None,
-    })
-    .await
-    .wrap_err("starting the devnet")?;
-    print_book(&devnet.rpc_url().to_string(), &devnet.addresses, json)?;
+    let devnet = Devnet::start_with(DevnetOptions { port, use_cache: !no_cache, cache_dir: None })
+        .await
+        .wrap_err("starting the devnet")?;
+    print_book(devnet.rpc_url().as_ref(), &devnet.addresses, json)?;
     let how = match devnet.source {
         StateSource::Cached => "from cached state",
         StateSource::Deployed => "deployed from scratch",
     };
-    eprintln!(
-        "devnet up in {} ms ({how}); Ctrl-C to stop",
-        devnet.startup.as_millis()
-    );
-    tokio::signal::ctrl_c()
-        .await
-        .wrap_err("waiting for Ctrl-C")?;
+    eprintln!("devnet up in {} ms ({how}); Ctrl-C to stop", devnet.startup.as_millis());
+    tokio::signal::ctrl_c().await.wrap_err("waiting for Ctrl-C")?;
     eprintln!("stopping");
     Ok(())
 }
 
 async fn deploy(rpc_url: &str, json: bool) -> Result<()> {
-    let url = rpc_url
-        .parse()
-        .wrap_err_with(|| format!("--rpc-url `{rpc_url}` is not a URL"))?;
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(dev_signer(0)))
-        .connect_http(url);
+    let url = rpc_url.parse().wrap_err_with(|| format!("--rpc-url `{rpc_url}` is not a URL"))?;
+    let provider = ProviderBuilder::new().wallet(EthereumWallet::from(dev_signer(0))).connect_http(url);
     // Only Anvil answers anvil_nodeInfo: never deploy test fixtures onto a real network.
     if let Err(e) = provider.anvil_node_info().await {
-        return Err(Error::NotDevChain {
-            rpc: rpc_url.to_owned(),
-            why: format!("anvil_nodeInfo failed: {e}"),
-        }
-        .into());
+        return Err(Error::NotDevChain { rpc: rpc_url.to_owned(), why: format!("anvil_nodeInfo failed: {e}") }.into());
     }
     let owner = dev_signer(0).address();
-    let deployment = deploy_eigenlayer(&provider, owner)
-        .await
-        .wrap_err("deploying EigenLayer")?;
+    let deployment = deploy_eigenlayer(&provider, owner).await.wrap_err("deploying EigenLayer")?;
     eprintln!("{} transactions", deployment.transactions);
     print_book(rpc_url, &deployment.addresses, json)
 }
 
 fn print_book(rpc_url: &str, book: &AddressBook, json: bool) -> Result<()> {
     if json {
-        let doc =
-            serde_json::json!({ "rpcUrl": rpc_url, "addresses": book.to_json_document("devnet") });
+        let doc = serde_json::json!({ "rpcUrl": rpc_url, "addresses": book.to_json_document("devnet") });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         println!("rpc-url {rpc_url}");
         let value = serde_json::to_value(book)?;
         for (name, v) in value.as_object().into_iter().flatten() {
-            println!(
-                "{name} {}",
-                v.as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| v.to_string())
-            );
+            println!("{name} {}", v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
         }
     }
     Ok(())
@@ -141,21 +106,14 @@ async fn bench(runs: usize) -> Result<()> {
     let mut cached = Vec::new();
     let mut fork = Vec::new();
     for _ in 0..runs {
-        let d = Devnet::start_with(DevnetOptions {
-            use_cache: false,
-            ..Default::default()
-        })
-        .await?;
+        let d = Devnet::start_with(DevnetOptions { use_cache: false, ..Default::default() }).await?;
         fresh.push(d.startup);
     }
     // Fill the cache once, then time loads from it.
     drop(Devnet::start().await?);
     for _ in 0..runs {
         let d = Devnet::start().await?;
-        eyre::ensure!(
-            d.source == StateSource::Cached,
-            "the state cache was not used"
-        );
+        eyre::ensure!(d.source == StateSource::Cached, "the state cache was not used");
         cached.push(d.startup);
         let t = Instant::now();
         let f = Fork::of_devnet(&d).await?;
@@ -163,13 +121,9 @@ async fn bench(runs: usize) -> Result<()> {
         drop(f);
     }
     let chain_id = Devnet::start().await?.provider().get_chain_id().await?;
-    println!(
-        "{:<44} {:>10}",
-        format!("measurement (median of {runs}, chain {chain_id})"),
-        "ms"
-    );
+    println!("{:<44} {:>10}", format!("measurement (median of {runs}, chain {chain_id})"), "ms");
     for (name, times) in [
-        ("devnet start, deploying (~30 txs)", &mut fresh),
+        ("devnet start, deploying (26 txs)", &mut fresh),
         ("devnet start, cached state", &mut cached),
         ("fork of a devnet (incl. release probe)", &mut fork),
     ] {

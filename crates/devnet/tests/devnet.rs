@@ -1,0 +1,250 @@
+//! The devnet and the fork harness against real EigenLayer 1.3.0 contracts on Anvil: every assertion goes
+//! through EigenLayer's own views and events. Each test starts its own devnet (from the state cache) and its own
+//! fork, and both are killed when the test ends.
+
+use alloy::{
+    primitives::{Address, B256, Bytes, U256},
+    providers::Provider,
+    signers::SignerSync,
+};
+use opwallet_devnet::{
+    Devnet, DevnetOptions, Error, Fork, LEGACY_AVS, OPERATOR_SET_AVS, StateSource,
+    contracts::{
+        IAVSDirectory, IAllocationManager, IDelegationManager, LegacyAVS, OperatorSet, OperatorSetAVS, RegisterParams,
+    },
+    dev_signer,
+};
+
+type R = Result<(), Box<dyn std::error::Error>>;
+
+async fn net() -> Result<(Devnet, Fork), Error> {
+    let devnet = Devnet::start().await?;
+    let fork = Fork::of_devnet(&devnet).await?;
+    Ok((devnet, fork))
+}
+
+/// Registers dev account `index` as an operator on `fork` and returns its address.
+async fn register_operator(fork: &Fork, index: u32) -> Result<Address, Box<dyn std::error::Error>> {
+    let signer = dev_signer(index);
+    let operator = signer.address();
+    let dm = IDelegationManager::new(fork.addresses.delegation_manager, fork.provider_with(signer));
+    let receipt = dm
+        .registerAsOperator(Address::ZERO, 0, "https://op.example/meta.json".into())
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    assert!(receipt.status());
+    Ok(operator)
+}
+
+#[tokio::test]
+async fn eoa_registers_as_operator() -> R {
+    let (_devnet, fork) = net().await?;
+    let signer = dev_signer(1);
+    let operator = signer.address();
+    let dm = IDelegationManager::new(fork.addresses.delegation_manager, fork.provider_with(signer));
+    assert!(!dm.isOperator(operator).call().await?);
+
+    let approver = Address::repeat_byte(0xAB);
+    let receipt =
+        dm.registerAsOperator(approver, 0, "https://op.example/meta.json".into()).send().await?.get_receipt().await?;
+    assert!(receipt.status());
+    let registered =
+        receipt.decoded_log::<IDelegationManager::OperatorRegistered>().ok_or("no OperatorRegistered event")?;
+    assert_eq!(registered.operator, operator);
+    assert_eq!(registered.delegationApprover, approver);
+    let uri = receipt.decoded_log::<IDelegationManager::OperatorMetadataURIUpdated>().ok_or("no metadata event")?;
+    assert_eq!(uri.metadataURI, "https://op.example/meta.json");
+    assert!(dm.isOperator(operator).call().await?);
+    assert_eq!(dm.delegationApprover(operator).call().await?, approver);
+    Ok(())
+}
+
+#[tokio::test]
+async fn operator_set_avs_created_its_sets() -> R {
+    let (_devnet, fork) = net().await?;
+    let avs = fork.addresses.extra(OPERATOR_SET_AVS)?;
+    let am = IAllocationManager::new(fork.addresses.allocation_manager, fork.provider());
+    for id in [0, 1] {
+        assert!(am.isOperatorSet(OperatorSet { avs, id }).call().await?, "set {id} missing");
+    }
+    assert!(!am.isOperatorSet(OperatorSet { avs, id: 2 }).call().await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn operator_registers_for_operator_sets_and_the_registrar_sees_the_data() -> R {
+    let (_devnet, fork) = net().await?;
+    let operator = register_operator(&fork, 2).await?;
+    let avs = fork.addresses.extra(OPERATOR_SET_AVS)?;
+    let am = IAllocationManager::new(fork.addresses.allocation_manager, fork.provider_with(dev_signer(2)));
+    let data = Bytes::from_static(b"\x01opwallet-socket:127.0.0.1:9000");
+    let params = RegisterParams { avs, operatorSetIds: vec![1], data: data.clone() };
+    let receipt = am.registerForOperatorSets(operator, params).send().await?.get_receipt().await?;
+    assert!(receipt.status());
+
+    assert!(am.isMemberOfOperatorSet(operator, OperatorSet { avs, id: 1 }).call().await?);
+    assert!(!am.isMemberOfOperatorSet(operator, OperatorSet { avs, id: 0 }).call().await?);
+    let sets = am.getRegisteredSets(operator).call().await?;
+    assert_eq!(sets.len(), 1);
+    assert_eq!((sets[0].avs, sets[0].id), (avs, 1));
+    let registrar = OperatorSetAVS::new(avs, fork.provider());
+    assert_eq!(registrar.recordedData(operator).call().await?, data);
+    assert_eq!(registrar.registrations(operator).call().await?, U256::from(1));
+    Ok(())
+}
+
+#[tokio::test]
+async fn registering_for_a_set_requires_being_an_operator() -> R {
+    let (_devnet, fork) = net().await?;
+    let stranger = dev_signer(3);
+    let avs = fork.addresses.extra(OPERATOR_SET_AVS)?;
+    let am = IAllocationManager::new(fork.addresses.allocation_manager, fork.provider_with(stranger.clone()));
+    let params = RegisterParams { avs, operatorSetIds: vec![0], data: Bytes::new() };
+    let err = am.registerForOperatorSets(stranger.address(), params).call().await.err().ok_or("must revert")?;
+    assert!(err.to_string().contains("revert"), "{err}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn legacy_avs_registers_an_operator_with_its_eoa_signature() -> R {
+    let (_devnet, fork) = net().await?;
+    let operator_key = dev_signer(4);
+    let operator = register_operator(&fork, 4).await?;
+    let avs = fork.addresses.extra(LEGACY_AVS)?;
+    let directory = IAVSDirectory::new(fork.addresses.avs_directory, fork.provider());
+    let salt = B256::repeat_byte(0x5A);
+    let expiry = U256::from(u64::MAX);
+    let digest = directory.calculateOperatorAVSRegistrationDigestHash(operator, avs, salt, expiry).call().await?;
+    let signature = operator_key.sign_hash_sync(&digest)?;
+
+    let legacy = LegacyAVS::new(avs, fork.provider_with(dev_signer(5)));
+    let receipt = legacy
+        .registerOperator(operator, Bytes::from(signature.as_bytes().to_vec()), salt, expiry)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    assert!(receipt.status());
+    let event =
+        receipt.decoded_log::<IAVSDirectory::OperatorAVSRegistrationStatusUpdated>().ok_or("no status event")?;
+    assert_eq!((event.operator, event.avs, event.status), (operator, avs, 1));
+    assert_eq!(directory.avsOperatorStatus(avs, operator).call().await?, 1);
+    assert!(directory.operatorSaltIsSpent(operator, salt).call().await?);
+
+    // The same signature cannot be replayed (salt spent).
+    let replay =
+        legacy.registerOperator(operator, Bytes::from(signature.as_bytes().to_vec()), salt, expiry).call().await;
+    assert!(replay.is_err());
+    Ok(())
+}
+
+#[tokio::test]
+async fn legacy_avs_refuses_a_signature_by_another_key() -> R {
+    let (_devnet, fork) = net().await?;
+    let operator = register_operator(&fork, 6).await?;
+    let avs = fork.addresses.extra(LEGACY_AVS)?;
+    let directory = IAVSDirectory::new(fork.addresses.avs_directory, fork.provider());
+    let (salt, expiry) = (B256::repeat_byte(1), U256::from(u64::MAX));
+    let digest = directory.calculateOperatorAVSRegistrationDigestHash(operator, avs, salt, expiry).call().await?;
+    let wrong = dev_signer(7).sign_hash_sync(&digest)?;
+    let legacy = LegacyAVS::new(avs, fork.provider_with(dev_signer(5)));
+    assert!(
+        legacy.registerOperator(operator, Bytes::from(wrong.as_bytes().to_vec()), salt, expiry).call().await.is_err()
+    );
+    assert_eq!(directory.avsOperatorStatus(avs, operator).call().await?, 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_forks_of_one_devnet_are_independent() -> R {
+    let devnet = Devnet::start().await?;
+    let a = Fork::of_devnet(&devnet).await?;
+    let b = Fork::of_devnet(&devnet).await?;
+    let operator = register_operator(&a, 1).await?;
+    let on = |f: &Fork| IDelegationManager::new(f.addresses.delegation_manager, f.provider());
+    assert!(on(&a).isOperator(operator).call().await?);
+    assert!(!on(&b).isOperator(operator).call().await?);
+    let parent = IDelegationManager::new(devnet.addresses.delegation_manager, devnet.provider());
+    assert!(!parent.isOperator(operator).call().await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_fork_reverts_cleanly_to_a_snapshot() -> R {
+    let (_devnet, fork) = net().await?;
+    let dm = IDelegationManager::new(fork.addresses.delegation_manager, fork.provider());
+    let block = fork.provider().get_block_number().await?;
+    let snapshot = fork.snapshot().await?;
+    let operator = register_operator(&fork, 1).await?;
+    assert!(dm.isOperator(operator).call().await?);
+    assert!(fork.revert(snapshot).await?);
+    assert!(!dm.isOperator(operator).call().await?);
+    assert_eq!(fork.provider().get_block_number().await?, block);
+    Ok(())
+}
+
+#[tokio::test]
+async fn impersonation_sends_as_any_account() -> R {
+    let (_devnet, fork) = net().await?;
+    let someone = Address::repeat_byte(0x42);
+    let provider = fork.impersonate(someone).await?;
+    let dm = IDelegationManager::new(fork.addresses.delegation_manager, provider);
+    let receipt =
+        dm.registerAsOperator(Address::ZERO, 0, String::new()).from(someone).send().await?.get_receipt().await?;
+    assert!(receipt.status());
+    assert!(dm.isOperator(someone).call().await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn release_probe_reports_1_3_0_without_redistribution() -> R {
+    let (_devnet, fork) = net().await?;
+    assert_eq!(fork.release.version, "1.3.0");
+    assert!(!fork.release.redistribution);
+    assert!(!fork.release.slasher_getters);
+    assert_eq!(fork.release.describe(), "EigenLayer 1.3.0: no redistributable operator sets");
+    Ok(())
+}
+
+#[tokio::test]
+async fn cached_state_equals_a_fresh_deployment() -> R {
+    let cache = std::env::temp_dir().join(format!("opwallet-devnet-test-{}", std::process::id()));
+    let options = DevnetOptions { cache_dir: Some(cache.clone()), ..Default::default() };
+    let fresh = Devnet::start_with(options.clone()).await?;
+    assert_eq!(fresh.source, StateSource::Deployed);
+    let cached = Devnet::start_with(options).await?;
+    assert_eq!(cached.source, StateSource::Cached);
+    assert_eq!(cached.addresses, fresh.addresses, "addresses must be deterministic");
+    let (p1, p2) = (fresh.provider(), cached.provider());
+    let book = serde_json::to_value(&fresh.addresses)?;
+    for (name, value) in book.as_object().ok_or("book is an object")? {
+        let Some(Ok(address)) = value.as_str().map(str::parse::<Address>) else { continue };
+        let (c1, c2) = (p1.get_code_at(address).await?, p2.get_code_at(address).await?);
+        assert!(!c1.is_empty(), "{name} has no code");
+        assert_eq!(c1, c2, "{name} differs between fresh and cached state");
+    }
+    std::fs::remove_dir_all(cache)?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn devnet_addresses_are_deterministic() -> R {
+    let devnet = Devnet::start_with(DevnetOptions { use_cache: false, ..Default::default() }).await?;
+    // Dev account 0, nonce 0: the first contract (the pauser stand-in) always lands here.
+    assert_eq!(devnet.addresses.extra("PauserRegistry")?, dev_signer(0).address().create(0));
+    assert_eq!(devnet.addresses.chain_id, 31337);
+    assert_eq!(devnet.addresses.release, "1.3.0");
+    Ok(())
+}
+
+#[tokio::test]
+async fn live_network_fork_when_configured() -> R {
+    let Some(fork) = Fork::of_live_network().await? else { return Ok(()) };
+    let dm = IDelegationManager::new(fork.addresses.delegation_manager, fork.provider());
+    assert!(!fork.provider().get_code_at(fork.addresses.delegation_manager).await?.is_empty());
+    assert!(!dm.version().call().await?.is_empty());
+    eprintln!("{}", fork.release.describe());
+    Ok(())
+}
