@@ -47,10 +47,9 @@ devnet-bench: deps ## Time devnet and fork start-up (medians)
 snapshot: deps ## Regenerate .gas-snapshot from the gas tests
 	forge snapshot --match-path 'contracts/test/gas/*'
 
-demo: ## The main job on a local EigenLayer devnet (arrives with the CLI, issue 4)
-	@echo "make demo is not built yet: it arrives with the opwallet CLI and the EigenLayer devnet." >&2
-	@echo "Today: 'make test' builds and tests the OperatorWallet contract." >&2
-	@exit 1
+demo: deps ## The main job: deploy, register as an operator, operator sets, ERC-1271, rotation, on a local devnet
+	cargo build --quiet --bins
+	tools/demo
 
 ci: test ## What CI runs (.ci/run), in the same order
 

@@ -27,6 +27,8 @@ pub const RELEASE: &str = "1.3.0";
 /// Address-book names of the test AVSs.
 pub const OPERATOR_SET_AVS: &str = "OperatorSetAVS";
 pub const LEGACY_AVS: &str = "LegacyAVS";
+/// Address-book name of opwallet's factory on the devnet.
+pub const WALLET_FACTORY: &str = "OperatorWalletFactory";
 
 /// Devnet parameters, in blocks (short, so tests can wait them out).
 const MIN_WITHDRAWAL_DELAY_BLOCKS: u32 = 10;
@@ -82,6 +84,7 @@ pub(crate) fn recipe_fingerprint() -> B256 {
         &LegacyAVS::BYTECODE,
         &TransparentUpgradeableProxy::BYTECODE,
         &UpgradeableBeacon::BYTECODE,
+        &opwallet_bindings::OperatorWalletFactory::BYTECODE,
     ] {
         all.extend_from_slice(code);
     }
@@ -275,12 +278,16 @@ pub async fn deploy_eigenlayer<P: Provider>(provider: &P, owner: Address) -> Res
         LegacyAVS::constructorCall { avsDirectory_: avsd, metadataURI: LEGACY_AVS_URI.to_owned() }.abi_encode();
     let legacy = d.create(LEGACY_AVS, LegacyAVS::BYTECODE.clone(), legacy_args).await?;
 
+    // 6. opwallet's own factory (it deploys its implementation in its constructor).
+    let factory = d.create(WALLET_FACTORY, opwallet_bindings::OperatorWalletFactory::BYTECODE.clone(), vec![]).await?;
+
     let extra = BTreeMap::from([
         ("EigenPodBeacon".to_owned(), beacon),
         ("PauserRegistry".to_owned(), pauser),
         ("BeaconDeposit".to_owned(), eth_pos),
         (OPERATOR_SET_AVS.to_owned(), opset),
         (LEGACY_AVS.to_owned(), legacy),
+        (WALLET_FACTORY.to_owned(), factory),
     ]);
     let addresses = AddressBook {
         chain_id,

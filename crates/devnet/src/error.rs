@@ -14,10 +14,8 @@ pub enum Error {
     PortInUse(u16),
     #[error("refusing to deploy onto {rpc}: it is not a development chain ({why})")]
     NotDevChain { rpc: String, why: String },
-    #[error("unknown network `{name}` (known: {known})")]
-    UnknownNetwork { name: String, known: String },
     #[error("address book: {0}")]
-    AddressBook(String),
+    AddressBook(#[from] opwallet_core::Error),
     #[error("deploying {what} failed: {why}")]
     Deploy { what: String, why: String },
     #[error("rpc: {0}")]

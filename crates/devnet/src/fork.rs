@@ -12,6 +12,7 @@ use crate::{AddressBook, Devnet, Error, Release, anvil};
 
 /// Set to an RPC URL (mainnet, Sepolia, Hoodi) to run the live-network tests against a fork of it.
 pub const FORK_URL_ENV: &str = "OPWALLET_FORK_URL";
+const LIVE_RPC_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// An Anvil forked from another chain: reads come from the parent, writes stay here. Killed on drop.
 #[derive(Debug)]
@@ -36,11 +37,22 @@ impl Fork {
             );
             return Ok(None);
         };
-        let chain_id =
-            ProviderBuilder::new().connect(&url).await.map_err(Error::rpc)?.get_chain_id().await.map_err(Error::rpc)?;
+        Self::of_live_network_at(&url).await.map(Some)
+    }
+
+    /// A private fork of the live network at `url`, with the address book for its chain id.
+    pub async fn of_live_network_at(url: &str) -> Result<Self, Error> {
+        // Bounded: an unreachable URL must fail the test, never hang it.
+        let ask = async { ProviderBuilder::new().connect(url).await?.get_chain_id().await };
+        let chain_id = tokio::time::timeout(LIVE_RPC_TIMEOUT, ask)
+            .await
+            .map_err(|_| {
+                Error::Rpc(format!("{FORK_URL_ENV}={url} did not answer eth_chainId within {LIVE_RPC_TIMEOUT:?}"))
+            })?
+            .map_err(|e| Error::Rpc(format!("{FORK_URL_ENV}={url}: {e}")))?;
         let book = AddressBook::for_chain_id(chain_id)
-            .ok_or_else(|| Error::AddressBook(format!("no EigenLayer address book for chain id {chain_id}")))?;
-        Self::of_url(&url, book).await.map(Some)
+            .ok_or_else(|| Error::Rpc(format!("no EigenLayer address book for chain id {chain_id}")))?;
+        Self::of_url(url, book).await
     }
 
     /// A private fork of the chain at `url`, whose EigenLayer lives at `addresses`.

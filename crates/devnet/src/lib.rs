@@ -7,7 +7,6 @@
 //!   funded dev signers, impersonation and snapshots; killed on drop.
 //! - [`Release`]: what EigenLayer release a chain runs and which features it has.
 
-mod addresses;
 mod anvil;
 mod chain;
 pub mod contracts;
@@ -16,10 +15,10 @@ mod error;
 mod fork;
 mod release;
 
-pub use addresses::AddressBook;
 pub use anvil::{anvil_binary, dev_signer};
 pub use chain::{Devnet, DevnetOptions, StateSource};
-pub use deploy::{Deployment, LEGACY_AVS, OPERATOR_SET_AVS, RELEASE, deploy_eigenlayer};
+pub use deploy::{Deployment, LEGACY_AVS, OPERATOR_SET_AVS, RELEASE, WALLET_FACTORY, deploy_eigenlayer};
 pub use error::Error;
 pub use fork::{FORK_URL_ENV, Fork};
+pub use opwallet_core::AddressBook;
 pub use release::Release;

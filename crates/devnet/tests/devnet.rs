@@ -248,3 +248,12 @@ async fn live_network_fork_when_configured() -> R {
     eprintln!("{}", fork.release.describe());
     Ok(())
 }
+
+#[tokio::test]
+async fn live_network_mode_fails_fast_on_an_unreachable_url() -> R {
+    // A loopback port nobody listens on: connection refused, reported as an error that names the variable.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let err = Fork::of_live_network_at(&format!("http://127.0.0.1:{port}")).await.err().ok_or("must fail")?;
+    assert!(err.to_string().contains("OPWALLET_FORK_URL=http://127.0.0.1:"), "{err}");
+    Ok(())
+}

@@ -123,7 +123,7 @@ async fn bench(runs: usize) -> Result<()> {
     let chain_id = Devnet::start().await?.provider().get_chain_id().await?;
     println!("{:<44} {:>10}", format!("measurement (median of {runs}, chain {chain_id})"), "ms");
     for (name, times) in [
-        ("devnet start, deploying (26 txs)", &mut fresh),
+        ("devnet start, deploying (27 txs)", &mut fresh),
         ("devnet start, cached state", &mut cached),
         ("fork of a devnet (incl. release probe)", &mut fork),
     ] {

@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
+/// Address-book errors.
+fn book_err(why: impl Into<String>) -> Error {
+    Error::Malformed(format!("address book: {}", why.into()))
+}
+
 /// EigenLayer core proxy addresses on one chain. Extra contracts (the devnet's test AVSs, stand-ins) are kept
 /// by name in `extra`, so a book round-trips through JSON unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,11 +48,12 @@ impl AddressBook {
     /// The book of a public network by name (`mainnet`, `sepolia`, `hoodi`, `holesky`).
     pub fn network(name: &str) -> Result<Self, Error> {
         let mut all: BTreeMap<String, serde_json::Value> =
-            serde_json::from_str(NETWORKS).map_err(|e| Error::AddressBook(e.to_string()))?;
+            serde_json::from_str(NETWORKS).map_err(|e| book_err(e.to_string()))?;
         all.remove("_about");
         let known = all.keys().cloned().collect::<Vec<_>>().join(", ");
-        let value = all.remove(name).ok_or_else(|| Error::UnknownNetwork { name: name.to_owned(), known })?;
-        serde_json::from_value(value).map_err(|e| Error::AddressBook(e.to_string()))
+        let value =
+            all.remove(name).ok_or_else(|| Error::Malformed(format!("unknown network `{name}` (known: {known})")))?;
+        serde_json::from_value(value).map_err(|e| book_err(e.to_string()))
     }
 
     /// The book of the public network with `chain_id`, if we know one.
@@ -60,11 +66,47 @@ impl AddressBook {
 
     /// An extra contract recorded by name (the devnet's `OperatorSetAVS`, `LegacyAVS`, ...).
     pub fn extra(&self, name: &str) -> Result<Address, Error> {
-        self.extra.get(name).copied().ok_or_else(|| Error::AddressBook(format!("no `{name}` in the address book")))
+        self.extra.get(name).copied().ok_or_else(|| book_err(format!("no `{name}` in it")))
     }
 
     /// `{ "<network>": <book> }`, the shape of `addresses.json`.
     pub fn to_json_document(&self, network: &str) -> serde_json::Value {
         serde_json::json!({ network: self })
+    }
+}
+
+impl AddressBook {
+    /// Reads a user's address book: either a book, or `{ "<network>": book }` (the shape of `addresses.json` and of
+    /// `opwallet-devnet up --json`'s `addresses`, or that whole document).
+    pub fn from_file(path: &std::path::Path, network: Option<&str>) -> Result<Self, Error> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::File { path: path.to_owned(), why: e.to_string() })?;
+        let mut value: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| Error::File { path: path.to_owned(), why: format!("not JSON: {e}") })?;
+        if let Some(addresses) = value.get("addresses").cloned() {
+            value = addresses;
+        }
+        if value.get("DelegationManager").is_none() {
+            let networks: Vec<String> = value
+                .as_object()
+                .map(|o| o.keys().filter(|k| !k.starts_with('_')).cloned().collect())
+                .unwrap_or_default();
+            let pick = match (network, networks.as_slice()) {
+                (Some(n), _) => n.to_owned(),
+                (None, [only]) => only.clone(),
+                _ => {
+                    return Err(Error::File {
+                        path: path.to_owned(),
+                        why: format!("holds several networks ({}): choose one with --network", networks.join(", ")),
+                    });
+                }
+            };
+            value = value.get(&pick).cloned().ok_or_else(|| Error::File {
+                path: path.to_owned(),
+                why: format!("has no network `{pick}` (it has: {})", networks.join(", ")),
+            })?;
+        }
+        serde_json::from_value(value)
+            .map_err(|e| Error::File { path: path.to_owned(), why: format!("not an address book: {e}") })
     }
 }

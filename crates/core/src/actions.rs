@@ -1,0 +1,195 @@
+//! The calls opwallet proposes, each with a decoding for the signing screen, and the EigenLayer digests it signs.
+
+use alloy::{
+    primitives::{Address, B256, Bytes, U256},
+    providers::Provider,
+    sol_types::SolCall,
+};
+use opwallet_bindings::{
+    OperatorWallet,
+    eigenlayer::{IAVSDirectory, IAllocationManager, IDelegationManager, OperatorSet, RegisterParams},
+};
+
+use crate::{
+    AddressBook, Error,
+    proposal::{DecodedCall, ProposedCall},
+};
+
+fn call(target: Address, contract: &str, function: &str, args: Vec<(&str, String)>, data: Vec<u8>) -> ProposedCall {
+    ProposedCall {
+        target,
+        value: U256::ZERO,
+        data: data.into(),
+        decoded: Some(DecodedCall {
+            contract: contract.to_owned(),
+            function: function.to_owned(),
+            args: args.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }),
+    }
+}
+
+/// `DelegationManager.registerAsOperator`: the wallet registers itself (permanent).
+pub fn register_as_operator(book: &AddressBook, approver: Address, allocation_delay: u32, uri: &str) -> ProposedCall {
+    let data = IDelegationManager::registerAsOperatorCall {
+        initDelegationApprover: approver,
+        allocationDelay: allocation_delay,
+        metadataURI: uri.to_owned(),
+    }
+    .abi_encode();
+    call(
+        book.delegation_manager,
+        "DelegationManager",
+        "registerAsOperator",
+        vec![
+            ("initDelegationApprover", approver.to_string()),
+            ("allocationDelay", allocation_delay.to_string()),
+            ("metadataURI", uri.to_owned()),
+        ],
+        data,
+    )
+}
+
+/// `AllocationManager.registerForOperatorSets(wallet, (avs, ids, data))`.
+pub fn register_for_operator_sets(
+    book: &AddressBook,
+    wallet: Address,
+    avs: Address,
+    ids: &[u32],
+    data: Bytes,
+) -> ProposedCall {
+    let encoded = IAllocationManager::registerForOperatorSetsCall {
+        operator: wallet,
+        params: RegisterParams { avs, operatorSetIds: ids.to_vec(), data: data.clone() },
+    }
+    .abi_encode();
+    call(
+        book.allocation_manager,
+        "AllocationManager",
+        "registerForOperatorSets",
+        vec![
+            ("operator", wallet.to_string()),
+            ("avs", avs.to_string()),
+            ("operatorSetIds", format!("{ids:?}")),
+            ("data", data.to_string()),
+        ],
+        encoded,
+    )
+}
+
+/// A self-call to the wallet (rotation, threshold, epoch).
+fn self_call(wallet: Address, function: &str, args: Vec<(&str, String)>, data: Vec<u8>) -> ProposedCall {
+    call(wallet, "OperatorWallet", function, args, data)
+}
+
+pub fn add_signer(wallet: Address, signer: Address, threshold: u64, proof: Bytes) -> ProposedCall {
+    let data = OperatorWallet::addSignerCall { signer, newThreshold: U256::from(threshold), proof: proof.clone() }
+        .abi_encode();
+    self_call(
+        wallet,
+        "addSigner",
+        vec![("signer", signer.to_string()), ("newThreshold", threshold.to_string()), ("proof", proof.to_string())],
+        data,
+    )
+}
+
+pub fn remove_signer(wallet: Address, signer: Address, threshold: u64) -> ProposedCall {
+    let data = OperatorWallet::removeSignerCall { signer, newThreshold: U256::from(threshold) }.abi_encode();
+    self_call(
+        wallet,
+        "removeSigner",
+        vec![("signer", signer.to_string()), ("newThreshold", threshold.to_string())],
+        data,
+    )
+}
+
+pub fn replace_signer(wallet: Address, old: Address, new: Address, proof: Bytes) -> ProposedCall {
+    let data = OperatorWallet::replaceSignerCall { oldSigner: old, newSigner: new, proof: proof.clone() }.abi_encode();
+    self_call(
+        wallet,
+        "replaceSigner",
+        vec![("oldSigner", old.to_string()), ("newSigner", new.to_string()), ("proof", proof.to_string())],
+        data,
+    )
+}
+
+pub fn set_threshold(wallet: Address, threshold: u64) -> ProposedCall {
+    let data = OperatorWallet::setThresholdCall { newThreshold: U256::from(threshold) }.abi_encode();
+    self_call(wallet, "setThreshold", vec![("newThreshold", threshold.to_string())], data)
+}
+
+pub fn rotate_signers(
+    wallet: Address,
+    remove: Vec<Address>,
+    add: Vec<Address>,
+    proofs: Vec<Bytes>,
+    threshold: u64,
+) -> ProposedCall {
+    let args = vec![
+        ("remove", format!("{remove:?}")),
+        ("add", format!("{add:?}")),
+        ("proofs", format!("{} proof(s)", proofs.len())),
+        ("newThreshold", threshold.to_string()),
+    ];
+    let data =
+        OperatorWallet::rotateSignersCall { remove, add, proofs, newThreshold: U256::from(threshold) }.abi_encode();
+    self_call(wallet, "rotateSigners", args, data)
+}
+
+pub fn bump_epoch(wallet: Address) -> ProposedCall {
+    self_call(wallet, "bumpEpoch", vec![], OperatorWallet::bumpEpochCall {}.abi_encode())
+}
+
+/// Any call, undecoded.
+pub fn raw(target: Address, value: U256, data: Bytes) -> ProposedCall {
+    ProposedCall { target, value, data, decoded: None }
+}
+
+/// EigenLayer's own digest for an AVSDirectory registration of `operator` with `avs` (read from the chain, never
+/// recomputed: FACTS.md).
+pub async fn avs_registration_digest<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    operator: Address,
+    avs: Address,
+    salt: B256,
+    expiry: U256,
+) -> Result<B256, Error> {
+    IAVSDirectory::new(book.avs_directory, provider)
+        .calculateOperatorAVSRegistrationDigestHash(operator, avs, salt, expiry)
+        .call()
+        .await
+        .map_err(Error::rpc)
+}
+
+/// What the redistribution guard found for the operator sets a proposal touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redistribution {
+    /// The release predates redistributable operator sets (< 1.5.0): none can redistribute.
+    UnsupportedRelease,
+    /// None of the sets redistributes.
+    None,
+    /// These sets redistribute slashed stake.
+    Redistributing(Vec<OperatorSet>),
+}
+
+/// Asks EigenLayer whether any of `sets` redistributes slashed stake. On releases without the view (it reverts),
+/// reports that plainly instead of failing.
+pub async fn redistribution<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    sets: &[OperatorSet],
+) -> Result<Redistribution, Error> {
+    let am = IAllocationManager::new(book.allocation_manager, provider);
+    let mut redistributing = Vec::new();
+    for set in sets {
+        match am.isRedistributingOperatorSet(set.clone()).call().await {
+            Ok(true) => redistributing.push(set.clone()),
+            Ok(false) => {}
+            Err(alloy::contract::Error::TransportError(alloy::transports::RpcError::ErrorResp(_))) => {
+                return Ok(Redistribution::UnsupportedRelease);
+            }
+            Err(e) => return Err(Error::rpc(e)),
+        }
+    }
+    Ok(if redistributing.is_empty() { Redistribution::None } else { Redistribution::Redistributing(redistributing) })
+}

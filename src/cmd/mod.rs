@@ -1,0 +1,72 @@
+//! The commands. Each is a `…Args` struct with `run`; option groups come from `crate::opts`.
+
+mod propose;
+mod sign;
+mod wallet;
+
+use clap::{Parser, Subcommand};
+use eyre::Result;
+
+use crate::opts::Global;
+
+#[derive(Debug, Parser)]
+#[command(name = "opwallet", version, about = "The operator wallet for institutional EigenLayer operators")]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Deploy a wallet through the factory (its address is predicted and printed first).
+    Deploy(wallet::DeployArgs),
+    /// Print the address a configuration and salt deploy to.
+    Predict(wallet::PredictArgs),
+    /// Show a wallet: signers, threshold, nonce, epoch, code check, EigenLayer status.
+    Info,
+    /// Write a proposal file for signers to sign offline.
+    #[command(subcommand)]
+    Propose(propose::Action),
+    /// Check, show and sign a proposal file (the file is rewritten atomically with the new signature).
+    Sign(sign::SignArgs),
+    /// Who signed a proposal, who is still needed, and what blocks it.
+    Status(sign::StatusArgs),
+    /// Execute a fully signed proposal (simulated first; nothing is sent if anything is off).
+    Execute(sign::ExecuteArgs),
+    /// Print the ERC-1271 signature bytes of a signed message proposal, verified by the wallet first.
+    Signature(sign::SignatureArgs),
+    /// Ask the wallet whether a signature is valid for a hash (isValidSignature).
+    CheckSignature(sign::CheckArgs),
+    /// As an incoming signer: print the proof of possession a rotation adding you needs.
+    AcceptSigner(sign::AcceptArgs),
+}
+
+impl Cli {
+    pub(crate) async fn run(self) -> Result<()> {
+        let g = &self.global;
+        match self.command {
+            Command::Deploy(a) => a.run(g).await,
+            Command::Predict(a) => a.run(g).await,
+            Command::Info => wallet::info(g).await,
+            Command::Propose(a) => a.run(g).await,
+            Command::Sign(a) => a.run(g).await,
+            Command::Status(a) => a.run(g).await,
+            Command::Execute(a) => a.run(g).await,
+            Command::Signature(a) => a.run(g).await,
+            Command::CheckSignature(a) => a.run(g).await,
+            Command::AcceptSigner(a) => a.run(g).await,
+        }
+    }
+}
+
+/// Prints `value` as JSON, or `text` otherwise.
+pub(crate) fn emit(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        println!("{}", text());
+    }
+    Ok(())
+}

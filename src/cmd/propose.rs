@@ -1,0 +1,318 @@
+use std::path::PathBuf;
+
+use alloy::primitives::{Address, B256, Bytes, U256};
+use clap::{Args, Subcommand};
+use eyre::{Result, WrapErr, bail, eyre};
+use opwallet_bindings::eigenlayer::OperatorSet;
+use opwallet_core::{
+    actions::{self, Redistribution},
+    proposal::{Proposal, ProposedCall},
+    wallet::WalletState,
+};
+use serde_json::json;
+
+use super::emit;
+use crate::opts::{Global, parse_address};
+
+/// Options every proposal takes.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct Out {
+    /// Where to write the proposal file.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    path: PathBuf,
+    /// Seconds from now until the proposal expires (multisig collection takes time).
+    #[arg(long, default_value_t = 7 * 24 * 3600)]
+    valid_for: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Action {
+    /// DelegationManager.registerAsOperator (permanent).
+    RegisterOperator {
+        #[arg(long)]
+        metadata_uri: String,
+        /// Delegation approver (default: none).
+        #[arg(long, default_value = "0x0000000000000000000000000000000000000000")]
+        delegation_approver: String,
+        /// Allocation delay in blocks.
+        #[arg(long, default_value_t = 0)]
+        allocation_delay: u32,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// AllocationManager.registerForOperatorSets for this wallet (refused for redistributing sets unless allowed).
+    RegisterOperatorSets {
+        #[arg(long)]
+        avs: String,
+        /// Operator set ids, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        ids: Vec<u32>,
+        /// Bytes passed verbatim to the AVS registrar (hex).
+        #[arg(long, default_value = "0x")]
+        data: String,
+        /// Register even if a set redistributes slashed stake to a third party.
+        #[arg(long)]
+        allow_redistributing: bool,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Add a signer (needs its proof from `opwallet accept-signer`).
+    AddSigner {
+        #[arg(long)]
+        signer: String,
+        #[arg(long)]
+        proof: String,
+        #[arg(long)]
+        threshold: u64,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Remove a signer.
+    RemoveSigner {
+        #[arg(long)]
+        signer: String,
+        #[arg(long)]
+        threshold: u64,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Replace one signer with another (needs the new signer's proof).
+    ReplaceSigner {
+        #[arg(long)]
+        old: String,
+        #[arg(long)]
+        new: String,
+        #[arg(long)]
+        proof: String,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Change the threshold.
+    SetThreshold {
+        #[arg(long)]
+        threshold: u64,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Kill every outstanding signature and approval without changing signers.
+    BumpEpoch {
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Consume the current nonce with an empty batch (cancels a stuck proposal).
+    Cancel {
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Any call from the wallet.
+    Call {
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "0")]
+        value: String,
+        #[arg(long, default_value = "0x")]
+        data: String,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// An ERC-1271 signature for an AVSDirectory operator registration (the AVS submits it).
+    AvsRegistration {
+        #[arg(long)]
+        avs: String,
+        /// 32-byte salt (single use).
+        #[arg(long)]
+        salt: String,
+        /// Unix time after which EigenLayer refuses the signature.
+        #[arg(long)]
+        expiry: u64,
+        #[command(flatten)]
+        out: Out,
+    },
+}
+
+fn hex_bytes(value: &str, flag: &str) -> Result<Bytes> {
+    value.parse().map_err(|_| eyre!("{flag} `{value}` is not hex bytes (expected 0x…)"))
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+}
+
+const ROTATION_WARNING: &str = "warning: executing this bumps the wallet's epoch: every pending proposal, on-chain \
+approval and ERC-1271 signature made before (including EigenLayer registration signatures not yet used) becomes \
+invalid and must be collected again";
+
+impl Action {
+    pub(crate) async fn run(self, g: &Global) -> Result<()> {
+        let provider = g.provider().await?;
+        let wallet = g.wallet()?;
+        let state = WalletState::read(&provider, wallet).await?;
+        let n = state.signers.len() as u64;
+        let reachable = |t: u64, count: u64| -> Result<()> {
+            if t == 0 || t > count {
+                bail!("threshold {t} would be unreachable with {count} signers after this change: choose 1..={count}");
+            }
+            Ok(())
+        };
+        let is_signer = |a: Address| state.signers.contains(&a);
+
+        let (description, calls, out): (String, Vec<ProposedCall>, Out) = match self {
+            Action::RegisterOperator { metadata_uri, delegation_approver, allocation_delay, out } => {
+                let book = g.book()?;
+                let approver = parse_address(&delegation_approver, "--delegation-approver")?;
+                let call = actions::register_as_operator(&book, approver, allocation_delay, &metadata_uri);
+                ("register the wallet as an EigenLayer operator".into(), vec![call], out)
+            }
+            Action::RegisterOperatorSets { avs, ids, data, allow_redistributing, out } => {
+                let book = g.book()?;
+                let avs = parse_address(&avs, "--avs")?;
+                let sets: Vec<OperatorSet> = ids.iter().map(|id| OperatorSet { avs, id: *id }).collect();
+                guard(&provider, &book, &sets, allow_redistributing).await?;
+                let call = actions::register_for_operator_sets(&book, wallet, avs, &ids, hex_bytes(&data, "--data")?);
+                (format!("register for operator sets {ids:?} of {avs}"), vec![call], out)
+            }
+            Action::AddSigner { signer, proof, threshold, out } => {
+                let signer = parse_address(&signer, "--signer")?;
+                if is_signer(signer) {
+                    bail!("{signer} is already a signer");
+                }
+                reachable(threshold, n + 1)?;
+                eprintln!("{ROTATION_WARNING}");
+                (
+                    format!("add signer {signer}"),
+                    vec![actions::add_signer(wallet, signer, threshold, hex_bytes(&proof, "--proof")?)],
+                    out,
+                )
+            }
+            Action::RemoveSigner { signer, threshold, out } => {
+                let signer = parse_address(&signer, "--signer")?;
+                if !is_signer(signer) {
+                    bail!("{signer} is not a signer of {wallet}");
+                }
+                reachable(threshold, n - 1)?;
+                eprintln!("{ROTATION_WARNING}");
+                (format!("remove signer {signer}"), vec![actions::remove_signer(wallet, signer, threshold)], out)
+            }
+            Action::ReplaceSigner { old, new, proof, out } => {
+                let (old, new) = (parse_address(&old, "--old")?, parse_address(&new, "--new")?);
+                if !is_signer(old) {
+                    bail!("--old {old} is not a signer of {wallet}");
+                }
+                if is_signer(new) {
+                    bail!("--new {new} is already a signer");
+                }
+                let proof = hex_bytes(&proof, "--proof")?;
+                check_proof(&provider, wallet, new, &proof).await?;
+                eprintln!("{ROTATION_WARNING}");
+                (
+                    format!("replace signer {old} with {new}"),
+                    vec![actions::replace_signer(wallet, old, new, proof)],
+                    out,
+                )
+            }
+            Action::SetThreshold { threshold, out } => {
+                reachable(threshold, n)?;
+                eprintln!("{ROTATION_WARNING}");
+                (format!("set threshold to {threshold}"), vec![actions::set_threshold(wallet, threshold)], out)
+            }
+            Action::BumpEpoch { out } => {
+                eprintln!("{ROTATION_WARNING}");
+                (
+                    "bump the epoch (invalidate all outstanding signatures)".into(),
+                    vec![actions::bump_epoch(wallet)],
+                    out,
+                )
+            }
+            Action::Cancel { out } => (format!("cancel nonce {}", state.nonce), vec![], out),
+            Action::Call { to, value, data, out } => {
+                let to = parse_address(&to, "--to")?;
+                let value: U256 = value.parse().map_err(|_| eyre!("--value `{value}` is not an amount in wei"))?;
+                (format!("call {to}"), vec![actions::raw(to, value, hex_bytes(&data, "--data")?)], out)
+            }
+            Action::AvsRegistration { avs, salt, expiry, out } => {
+                let book = g.book()?;
+                let avs = parse_address(&avs, "--avs")?;
+                let salt: B256 = salt.parse().map_err(|_| eyre!("--salt `{salt}` is not 32 bytes of hex"))?;
+                if expiry <= now() {
+                    bail!("--expiry {expiry} is in the past: EigenLayer would refuse the signature");
+                }
+                let hash =
+                    actions::avs_registration_digest(&provider, &book, wallet, avs, salt, U256::from(expiry)).await?;
+                let context = json!({ "kind": "avsRegistration", "avsDirectory": book.avs_directory, "avs": avs, "salt": salt, "expiry": expiry });
+                let proposal = Proposal::message(
+                    format!("ERC-1271 signature registering the wallet with AVS {avs} (AVSDirectory)"),
+                    state.chain_id,
+                    wallet,
+                    state.epoch,
+                    hash,
+                    context,
+                );
+                return write(g, &proposal, &out.path);
+            }
+        };
+        let proposal = Proposal::execute(
+            description,
+            state.chain_id,
+            wallet,
+            state.epoch,
+            state.nonce,
+            now() + out.valid_for,
+            calls,
+        );
+        write(g, &proposal, &out.path)
+    }
+}
+
+async fn check_proof<P: alloy::providers::Provider>(
+    provider: &P,
+    wallet: Address,
+    signer: Address,
+    proof: &Bytes,
+) -> Result<()> {
+    let digest = opwallet_bindings::OperatorWallet::new(wallet, provider).getAcceptanceDigest(signer).call().await?;
+    if proof.len() == 65 && opwallet_core::recover(digest, proof).ok() == Some(signer) {
+        return Ok(());
+    }
+    if !provider.get_code_at(signer).await?.is_empty() {
+        return Ok(()); // a contract signer's ERC-1271 proof is checked by the wallet on execution
+    }
+    bail!(
+        "--proof is not {signer}'s acceptance for {wallet} at its current epoch: have {signer} run `opwallet accept-signer`"
+    )
+}
+
+async fn guard<P: alloy::providers::Provider>(
+    provider: &P,
+    book: &opwallet_core::AddressBook,
+    sets: &[OperatorSet],
+    allow: bool,
+) -> Result<()> {
+    match actions::redistribution(provider, book, sets).await? {
+        Redistribution::UnsupportedRelease => {
+            eprintln!("redistribution check: this EigenLayer release has no redistributable operator sets");
+        }
+        Redistribution::None => eprintln!("redistribution check: none of these sets redistributes slashed stake"),
+        Redistribution::Redistributing(bad) => {
+            let list: Vec<String> = bad.iter().map(|s| format!("{}:{}", s.avs, s.id)).collect();
+            if !allow {
+                bail!(
+                    "operator set(s) {} redistribute slashed stake to a third party: a compromised key could use this \
+                     to steal stake. Pass --allow-redistributing only if that is intended",
+                    list.join(", ")
+                );
+            }
+            eprintln!("WARNING: registering for redistributing operator set(s) {}", list.join(", "));
+        }
+    }
+    Ok(())
+}
+
+fn write(g: &Global, proposal: &Proposal, path: &std::path::Path) -> Result<()> {
+    if path.exists() {
+        bail!("{} already exists: it may hold collected signatures; choose another -o", path.display());
+    }
+    proposal.save(path).wrap_err("writing the proposal")?;
+    emit(g.json, json!({ "file": path, "digest": proposal.hashes.digest }), || {
+        format!("{}\ndigest {}", path.display(), proposal.hashes.digest)
+    })
+}

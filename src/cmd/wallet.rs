@@ -1,0 +1,187 @@
+use alloy::{
+    primitives::{Address, B256, U256},
+    providers::Provider,
+};
+use clap::Args;
+use eyre::{Result, WrapErr, bail, eyre};
+use opwallet_bindings::{
+    OperatorWalletFactory,
+    eigenlayer::{IAllocationManager, IDelegationManager},
+};
+use opwallet_core::{AddressBook, wallet};
+use serde_json::json;
+
+use super::emit;
+use crate::opts::{Global, KeyArgs, parse_address};
+
+/// The wallet configuration a factory call takes.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ConfigArgs {
+    /// Signers, comma-separated (EOAs or contracts such as a Safe or another OperatorWallet).
+    #[arg(long, value_delimiter = ',', required = true)]
+    signers: Vec<String>,
+    /// Signatures required (1 ≤ threshold ≤ signers).
+    #[arg(long)]
+    threshold: u64,
+    /// User salt (32 bytes hex); the address also commits to signers and threshold.
+    #[arg(long, default_value = "0x0000000000000000000000000000000000000000000000000000000000000000")]
+    salt: String,
+    /// Factory address (default: `OperatorWalletFactory` in the address book, or $OPWALLET_FACTORY).
+    #[arg(long, env = "OPWALLET_FACTORY")]
+    factory: Option<String>,
+}
+
+impl ConfigArgs {
+    /// Validates like the contract does, before anything is sent.
+    fn parse(&self, g: &Global) -> Result<(Address, Vec<Address>, U256, B256)> {
+        let signers = self.signers.iter().map(|s| parse_address(s, "--signers")).collect::<Result<Vec<_>>>()?;
+        for (i, s) in signers.iter().enumerate() {
+            if signers[..i].contains(s) {
+                bail!("--signers lists {s} twice: each signer may appear once");
+            }
+            if U256::from_be_slice(s.as_slice()) <= U256::from(0xffff) {
+                bail!("--signers: {s} is the zero address or a precompile and can never sign");
+            }
+        }
+        if signers.len() > 32 {
+            bail!("--signers: {} signers, at most 32 are allowed", signers.len());
+        }
+        if self.threshold == 0 || self.threshold > signers.len() as u64 {
+            bail!(
+                "--threshold {} is not reachable with {} signers: choose 1..={}",
+                self.threshold,
+                signers.len(),
+                signers.len()
+            );
+        }
+        let salt: B256 = self.salt.parse().map_err(|_| eyre!("--salt `{}` is not 32 bytes of hex", self.salt))?;
+        let factory = match &self.factory {
+            Some(f) => parse_address(f, "--factory")?,
+            None => g.book()?.extra("OperatorWalletFactory").wrap_err("no factory: pass --factory")?,
+        };
+        Ok((factory, signers, U256::from(self.threshold), salt))
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct PredictArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+impl PredictArgs {
+    pub(crate) async fn run(self, g: &Global) -> Result<()> {
+        let (factory, signers, threshold, salt) = self.config.parse(g)?;
+        let provider = g.provider().await?;
+        let predicted =
+            OperatorWalletFactory::new(factory, &provider).predictAddress(signers, threshold, salt).call().await?;
+        emit(g.json, json!({ "wallet": predicted }), || predicted.to_string())
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DeployArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Who pays for the deployment (any account; it gets no rights over the wallet).
+    #[command(flatten)]
+    sender: KeyArgs,
+}
+
+impl DeployArgs {
+    pub(crate) async fn run(self, g: &Global) -> Result<()> {
+        let (factory, signers, threshold, salt) = self.config.parse(g)?;
+        let sender = self.sender.load()?;
+        let from = sender.address();
+        let provider = g.provider_with(sender).await?;
+        let f = OperatorWalletFactory::new(factory, &provider);
+        let predicted = f.predictAddress(signers.clone(), threshold, salt).call().await?;
+        eprintln!("wallet address (predicted): {predicted}");
+        if !provider.get_code_at(predicted).await?.is_empty() {
+            bail!(
+                "a wallet already exists at {predicted} for these signers, threshold and salt: use it, or choose another --salt"
+            );
+        }
+        let call = f.createWallet(signers, threshold, salt).from(from);
+        call.call().await.map_err(|e| eyre!("simulation failed, nothing was sent: {e}"))?;
+        let receipt = call.send().await?.get_receipt().await?;
+        if !receipt.status() {
+            bail!("deployment transaction {} reverted", receipt.transaction_hash);
+        }
+        let check = wallet::check_code(&provider, predicted).await?;
+        if !check.known {
+            bail!("the wallet at {predicted} does not run the OperatorWallet code opwallet knows");
+        }
+        emit(
+            g.json,
+            json!({ "wallet": predicted, "transaction": receipt.transaction_hash, "gasUsed": receipt.gas_used }),
+            || predicted.to_string(),
+        )
+    }
+}
+
+pub(crate) async fn info(g: &Global) -> Result<()> {
+    let provider = g.provider().await?;
+    let address = g.wallet()?;
+    let state = wallet::WalletState::read(&provider, address).await?;
+    let code = wallet::check_code(&provider, address).await?;
+    let eigen = match g.book() {
+        Ok(book) => Some(eigenlayer_view(&provider, &book, address).await?),
+        Err(_) => None,
+    };
+    let value = json!({
+        "wallet": address,
+        "chainId": state.chain_id,
+        "signers": state.signers,
+        "threshold": state.threshold,
+        "nonce": state.nonce,
+        "epoch": state.epoch,
+        "implementation": code.implementation,
+        "knownCode": code.known,
+        "eigenlayer": eigen,
+    });
+    emit(g.json, value.clone(), || {
+        let mut s = format!(
+            "wallet     {address}\nchain      {}\nthreshold  {} of {}\nnonce      {}\nepoch      {}\ncode       {} (implementation {})\nsigners",
+            state.chain_id,
+            state.threshold,
+            state.signers.len(),
+            state.nonce,
+            state.epoch,
+            if code.known { "known OperatorWallet" } else { "UNKNOWN CODE" },
+            code.implementation,
+        );
+        for signer in &state.signers {
+            s.push_str(&format!("\n  {signer}"));
+        }
+        if let Some(e) = &value["eigenlayer"].as_object() {
+            s.push_str(&format!(
+                "\neigenlayer {}\n  operator            {}\n  delegation approver {}\n  allocation delay    {}\n  operator sets       {}",
+                e["release"].as_str().unwrap_or_default(),
+                e["isOperator"],
+                e["delegationApprover"].as_str().unwrap_or_default(),
+                e["allocationDelay"],
+                e["operatorSets"],
+            ));
+        }
+        s
+    })
+}
+
+async fn eigenlayer_view<P: Provider>(provider: &P, book: &AddressBook, wallet: Address) -> Result<serde_json::Value> {
+    let dm = IDelegationManager::new(book.delegation_manager, provider);
+    let am = IAllocationManager::new(book.allocation_manager, provider);
+    let release = match am.version().call().await {
+        Ok(v) => v,
+        Err(_) => dm.version().call().await.unwrap_or_else(|_| book.release.clone()),
+    };
+    let delay = am.getAllocationDelay(wallet).call().await?;
+    let sets = am.getRegisteredSets(wallet).call().await?;
+    Ok(json!({
+        "release": release,
+        "isOperator": dm.isOperator(wallet).call().await?,
+        "delegationApprover": dm.delegationApprover(wallet).call().await?,
+        "allocationDelay": if delay.isSet { json!(delay.delay) } else { json!(null) },
+        "operatorSets": sets.iter().map(|s| format!("{}:{}", s.avs, s.id)).collect::<Vec<_>>(),
+    }))
+}

@@ -1,0 +1,145 @@
+//! Option groups shared by commands; environment fallbacks resolved here, once.
+
+use std::path::PathBuf;
+
+use alloy::{
+    network::EthereumWallet,
+    primitives::Address,
+    providers::{Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
+};
+use clap::Args;
+use eyre::{Result, WrapErr, bail, eyre};
+use opwallet_core::{
+    AddressBook,
+    signer::{KeySource, Password},
+};
+
+/// Where the chain, EigenLayer and the wallet are.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct Global {
+    /// RPC URL of the chain.
+    #[arg(long, env = "ETH_RPC_URL", global = true, help_heading = "Chain")]
+    pub rpc_url: Option<String>,
+    /// EigenLayer network: mainnet, sepolia, hoodi, holesky (or a network in --addresses).
+    #[arg(long, global = true, help_heading = "Chain")]
+    pub network: Option<String>,
+    /// Address book file (addresses.json shape, or `opwallet-devnet up --json` output).
+    #[arg(long, env = "OPWALLET_ADDRESSES", global = true, help_heading = "Chain")]
+    pub addresses: Option<PathBuf>,
+    /// The OperatorWallet.
+    #[arg(long, env = "OPWALLET_WALLET", global = true, help_heading = "Chain")]
+    pub wallet: Option<String>,
+    /// Print one JSON document instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+impl Global {
+    pub(crate) fn rpc_url(&self) -> Result<String> {
+        self.rpc_url.clone().ok_or_else(|| eyre!("no RPC: pass --rpc-url or set ETH_RPC_URL"))
+    }
+
+    pub(crate) async fn provider(&self) -> Result<impl Provider + Clone + use<>> {
+        let url = self.rpc_url()?;
+        let url = url.parse().wrap_err_with(|| format!("--rpc-url `{url}` is not a URL"))?;
+        Ok(ProviderBuilder::new().connect_http(url))
+    }
+
+    pub(crate) async fn provider_with(&self, signer: PrivateKeySigner) -> Result<impl Provider + Clone + use<>> {
+        let url = self.rpc_url()?;
+        let url = url.parse().wrap_err_with(|| format!("--rpc-url `{url}` is not a URL"))?;
+        Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url))
+    }
+
+    pub(crate) fn wallet(&self) -> Result<Address> {
+        let w = self.wallet.as_deref().ok_or_else(|| eyre!("no wallet: pass --wallet or set OPWALLET_WALLET"))?;
+        parse_address(w, "--wallet")
+    }
+
+    /// The address book: --addresses (optionally narrowed by --network), else the named public network.
+    pub(crate) fn book(&self) -> Result<AddressBook> {
+        match (&self.addresses, &self.network) {
+            (Some(path), network) => Ok(AddressBook::from_file(path, network.as_deref())?),
+            (None, Some(network)) => Ok(AddressBook::network(network)?),
+            (None, None) => {
+                bail!("no EigenLayer addresses: pass --network (mainnet, sepolia, hoodi) or --addresses FILE")
+            }
+        }
+    }
+}
+
+pub(crate) fn parse_address(value: &str, flag: &str) -> Result<Address> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| eyre!("{flag} `{value}` is not an address (expected 0x followed by 40 hex digits)"))
+}
+
+/// Where the signing key comes from. Exactly one source; secrets never on the command line.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Signer")]
+pub(crate) struct KeyArgs {
+    /// Environment variable holding a hex private key.
+    #[arg(long, value_name = "VAR")]
+    pub private_key_env: Option<String>,
+    /// File holding a hex private key.
+    #[arg(long, value_name = "PATH")]
+    pub private_key_file: Option<PathBuf>,
+    /// Web3 v3 keystore file.
+    #[arg(long, value_name = "PATH", env = "ETH_KEYSTORE")]
+    pub keystore: Option<PathBuf>,
+    /// Foundry account name (~/.foundry/keystores/NAME).
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// Environment variable holding the keystore password.
+    #[arg(long, value_name = "VAR", default_value = "ETH_PASSWORD")]
+    pub password_env: String,
+    /// File holding the keystore password (instead of --password-env).
+    #[arg(long, value_name = "PATH")]
+    pub password_file: Option<PathBuf>,
+    /// File holding a BIP-39 mnemonic.
+    #[arg(long, value_name = "PATH")]
+    pub mnemonic_file: Option<PathBuf>,
+    /// Account index for --mnemonic-file.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub mnemonic_index: u32,
+}
+
+impl KeyArgs {
+    pub(crate) fn source(&self) -> Result<KeySource> {
+        let password = match &self.password_file {
+            Some(f) => Password::File(f.clone()),
+            None => Password::Env(self.password_env.clone()),
+        };
+        let mut sources = Vec::new();
+        if let Some(v) = &self.private_key_env {
+            sources.push(KeySource::PrivateKeyEnv(v.clone()));
+        }
+        if let Some(p) = &self.private_key_file {
+            sources.push(KeySource::PrivateKeyFile(p.clone()));
+        }
+        if let Some(p) = &self.keystore {
+            sources.push(KeySource::Keystore { path: p.clone(), password: password.clone() });
+        }
+        if let Some(n) = &self.account {
+            sources.push(KeySource::Account { name: n.clone(), password });
+        }
+        if let Some(f) = &self.mnemonic_file {
+            sources.push(KeySource::Mnemonic { file: f.clone(), index: self.mnemonic_index });
+        }
+        match sources.len() {
+            1 => Ok(sources.remove(0)),
+            0 => bail!(
+                "choose a signer: --private-key-env, --private-key-file, --keystore, --account or --mnemonic-file"
+            ),
+            _ => bail!(
+                "choose one signer: several of --private-key-env, --private-key-file, --keystore, --account, --mnemonic-file were given"
+            ),
+        }
+    }
+
+    pub(crate) fn load(&self) -> Result<PrivateKeySigner> {
+        Ok(self.source()?.load()?)
+    }
+}
