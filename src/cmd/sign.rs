@@ -80,6 +80,9 @@ pub(crate) struct SignArgs {
 
 impl SignArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
+        if !self.yes && !std::io::stdin().is_terminal() {
+            bail!("refusing to sign without confirmation: run in a terminal, or pass --yes");
+        }
         let mut proposal = Proposal::load(&self.file)?;
         let signer = self.key.load()?;
         let me = signer.address();
@@ -124,9 +127,6 @@ impl SignArgs {
 
         eprintln!("{}\nsigner       {me}", screen(&proposal));
         if !self.yes {
-            if !std::io::stdin().is_terminal() {
-                bail!("refusing to sign without confirmation: run in a terminal, or pass --yes");
-            }
             eprint!("sign? [y/N] ");
             let mut answer = String::new();
             std::io::stdin().read_line(&mut answer)?;

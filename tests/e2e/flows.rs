@@ -1,0 +1,315 @@
+//! Every command end to end, asserted through on-chain state and EigenLayer's views.
+
+use alloy::{
+    primitives::{Address, B256, Bytes, U256},
+    providers::Provider,
+};
+use opwallet_bindings::{
+    OperatorWallet,
+    eigenlayer::{IAVSDirectory, IAllocationManager, IDelegationManager, OperatorSet},
+};
+use opwallet_devnet::{
+    LEGACY_AVS, OPERATOR_SET_AVS,
+    contracts::{LegacyAVS, OperatorSetAVS},
+    dev_signer,
+};
+
+use crate::harness::{ALICE, BOB, CAROL, DAVE, DEPLOYER, Env, addr};
+
+fn expiry() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() + 86_400
+}
+
+#[tokio::test]
+async fn deploy_lands_on_the_predicted_address_and_info_reads_it() {
+    let mut env = crate::harness::Env::new().await;
+    let signers = format!("{},{},{}", addr(ALICE), addr(BOB), addr(CAROL));
+    let config = [
+        "--signers",
+        signers.as_str(),
+        "--threshold",
+        "2",
+        "--salt",
+        "0x00000000000000000000000000000000000000000000000000000000000000aa",
+    ];
+    let predicted = env.ok(&[&["predict"][..], &config].concat(), None);
+    let mut deploy = vec!["deploy"];
+    deploy.extend_from_slice(&config);
+    let deployed = env.ok(&deploy, Some(DEPLOYER));
+    assert_eq!(predicted, deployed);
+    env.wallet = Some(deployed.trim().parse().expect("address"));
+
+    let info: serde_json::Value = serde_json::from_str(&env.ok(&["info", "--json"], None)).expect("json");
+    assert_eq!(info["threshold"], 2);
+    assert_eq!(info["epoch"], 0);
+    assert_eq!(info["knownCode"], true);
+    assert_eq!(info["signers"].as_array().expect("signers").len(), 3);
+    assert_eq!(info["eigenlayer"]["isOperator"], false);
+    assert_eq!(info["eigenlayer"]["release"], "1.3.0");
+
+    // Same configuration and salt again: refused before anything is sent.
+    let err = env.fails(&deploy, Some(DEPLOYER));
+    assert!(err.contains("a wallet already exists at"), "{err}");
+}
+
+#[tokio::test]
+async fn register_as_operator_through_a_proposal() {
+    let env = Env::with_wallet().await;
+    let p = env.propose(
+        "register.json",
+        &["register-operator", "--metadata-uri", "https://op.example/m.json", "--allocation-delay", "5"],
+    );
+    let status: serde_json::Value =
+        serde_json::from_str(&env.ok(&["status", "--json", p.to_str().expect("utf-8")], None)).expect("json");
+    assert_eq!(status["ready"], false);
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    let status: serde_json::Value =
+        serde_json::from_str(&env.ok(&["status", "--json", p.to_str().expect("utf-8")], None)).expect("json");
+    assert_eq!(status["ready"], true);
+    let out = env.execute(&p);
+    assert!(out.contains(&format!("OperatorRegistered({})", env.wallet())), "{out}");
+
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
+    let w = OperatorWallet::new(env.wallet(), env.fork.provider());
+    assert_eq!(w.nonce().call().await.expect("nonce"), U256::from(1));
+}
+
+#[tokio::test]
+async fn operator_sets_registration_reaches_the_registrar() {
+    let env = Env::with_wallet().await;
+    let register = env.propose("r.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&register, ALICE);
+    env.sign(&register, BOB);
+    env.execute(&register);
+
+    let avs = env.fork.addresses.extra(OPERATOR_SET_AVS).expect("avs").to_string();
+    let out = env.run(
+        &[
+            "propose",
+            "register-operator-sets",
+            "--avs",
+            &avs,
+            "--ids",
+            "0,1",
+            "--data",
+            "0xc0ffee",
+            "-o",
+            env.path("s.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("this EigenLayer release has no redistributable operator sets")
+    );
+    let p = env.path("s.json");
+    env.sign(&p, BOB);
+    env.sign(&p, CAROL);
+    env.execute(&p);
+
+    let avs: Address = avs.parse().expect("address");
+    let am = IAllocationManager::new(env.fork.addresses.allocation_manager, env.fork.provider());
+    for id in [0, 1] {
+        assert!(am.isMemberOfOperatorSet(env.wallet(), OperatorSet { avs, id }).call().await.expect("view"));
+    }
+    let registrar = OperatorSetAVS::new(avs, env.fork.provider());
+    assert_eq!(
+        registrar.recordedData(env.wallet()).call().await.expect("view"),
+        Bytes::from_static(&[0xc0, 0xff, 0xee])
+    );
+}
+
+/// Produces the ERC-1271 signature for an AVSDirectory registration, signed by `signers`.
+fn avs_signature(env: &Env, file: &str, salt: B256, expiry: u64, signers: &[u32]) -> (B256, Bytes) {
+    let avs = env.fork.addresses.extra(LEGACY_AVS).expect("avs").to_string();
+    let p = env.propose(
+        file,
+        &["avs-registration", "--avs", &avs, "--salt", &salt.to_string(), "--expiry", &expiry.to_string()],
+    );
+    for s in signers {
+        env.sign(&p, *s);
+    }
+    let out: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--json", "signature", p.to_str().expect("utf-8")], None)).expect("json");
+    (
+        out["hash"].as_str().expect("hash").parse().expect("b256"),
+        out["signature"].as_str().expect("sig").parse().expect("bytes"),
+    )
+}
+
+#[tokio::test]
+async fn erc1271_avs_registration_is_accepted_by_eigenlayer() {
+    let env = Env::with_wallet().await;
+    // AVSDirectory only registers EigenLayer operators.
+    let register = env.propose("r.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&register, ALICE);
+    env.sign(&register, BOB);
+    env.execute(&register);
+    let (salt, expiry) = (B256::repeat_byte(7), expiry());
+    let (hash, signature) = avs_signature(&env, "avs.json", salt, expiry, &[ALICE, CAROL]);
+
+    let avs = env.fork.addresses.extra(LEGACY_AVS).expect("avs");
+    let directory = IAVSDirectory::new(env.fork.addresses.avs_directory, env.fork.provider());
+    let digest = directory
+        .calculateOperatorAVSRegistrationDigestHash(env.wallet(), avs, salt, U256::from(expiry))
+        .call()
+        .await
+        .expect("view");
+    assert_eq!(hash, digest, "the proposal must carry EigenLayer's own digest");
+
+    let legacy = LegacyAVS::new(avs, env.fork.provider_with(dev_signer(9)));
+    let receipt = legacy
+        .registerOperator(env.wallet(), signature, salt, U256::from(expiry))
+        .send()
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    assert!(receipt.status());
+    assert_eq!(directory.avsOperatorStatus(avs, env.wallet()).call().await.expect("view"), 1);
+}
+
+#[tokio::test]
+async fn a_signature_for_one_wallet_never_validates_on_another_with_the_same_signers() {
+    let mut env = Env::with_wallet().await;
+    let (hash, signature) = avs_signature(&env, "avs.json", B256::repeat_byte(1), expiry(), &[ALICE, BOB]);
+    let signers = format!("{},{},{}", addr(ALICE), addr(BOB), addr(CAROL));
+    let twin = env.ok(
+        &[
+            "deploy",
+            "--signers",
+            &signers,
+            "--threshold",
+            "2",
+            "--salt",
+            "0x0000000000000000000000000000000000000000000000000000000000000001",
+        ],
+        Some(DEPLOYER),
+    );
+    let original = env.wallet;
+    env.wallet = Some(twin.trim().parse().expect("address"));
+    let err = env.run(&["check-signature", "--hash", &hash.to_string(), "--signature", &signature.to_string()], None);
+    assert_eq!(err.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&err.stdout).starts_with("invalid"));
+    env.wallet = original;
+    assert_eq!(
+        env.ok(&["check-signature", "--hash", &hash.to_string(), "--signature", &signature.to_string()], None).trim(),
+        "valid"
+    );
+}
+
+#[tokio::test]
+async fn rotation_with_proof_of_possession_kills_old_signatures() {
+    let env = Env::with_wallet().await;
+    let (hash, old) = avs_signature(&env, "avs.json", B256::repeat_byte(2), expiry(), &[ALICE, CAROL]);
+    let proof = env.ok(&["accept-signer"], Some(DAVE));
+    let p = env.propose(
+        "rotate.json",
+        &[
+            "replace-signer",
+            "--old",
+            &addr(CAROL).to_string(),
+            "--new",
+            &addr(DAVE).to_string(),
+            "--proof",
+            proof.trim(),
+        ],
+    );
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    let out = env.execute(&p);
+    assert!(out.contains("EpochChanged(1)"), "{out}");
+
+    let w = OperatorWallet::new(env.wallet(), env.fork.provider());
+    let signers = w.getSigners().call().await.expect("view");
+    assert!(signers.contains(&addr(DAVE)) && !signers.contains(&addr(CAROL)));
+    // The pre-rotation signature (carol's among it) is dead on-chain.
+    assert_eq!(w.isValidSignature(hash, old.clone()).call().await.expect("view").0, [0xff; 4]);
+    // The removed signer cannot add a signature; dave can.
+    let fresh = env.propose("after.json", &["bump-epoch"]);
+    let err = env.fails(&["sign", fresh.to_str().expect("utf-8"), "--yes"], Some(CAROL));
+    assert!(err.contains("is not a signer of"), "{err}");
+    env.sign(&fresh, DAVE);
+}
+
+#[tokio::test]
+async fn executing_a_stale_proposal_explains_the_epoch_change() {
+    let env = Env::with_wallet().await;
+    let stale = env.propose("stale.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&stale, ALICE);
+    env.sign(&stale, BOB);
+    let bump = env.propose("bump.json", &["bump-epoch"]);
+    env.sign(&bump, ALICE);
+    env.sign(&bump, BOB);
+    env.execute(&bump);
+    let err = env.fails(&["execute", stale.to_str().expect("utf-8")], Some(DEPLOYER));
+    assert!(err.contains("the wallet's signers changed since this proposal was made (epoch 0 → 1)"), "{err}");
+    assert!(err.contains("nonce 0 was already used"), "{err}");
+}
+
+#[tokio::test]
+async fn below_threshold_nothing_is_sent() {
+    let env = Env::with_wallet().await;
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&p, ALICE);
+    let before = env.fork.provider().get_transaction_count(addr(DEPLOYER)).await.expect("nonce");
+    let err = env.fails(&["execute", p.to_str().expect("utf-8")], Some(DEPLOYER));
+    assert!(err.contains("1 of 2 required signatures: 1 more from"), "{err}");
+    assert_eq!(env.fork.provider().get_transaction_count(addr(DEPLOYER)).await.expect("nonce"), before);
+}
+
+#[tokio::test]
+async fn signing_twice_is_idempotent_and_a_tampered_file_is_refused() {
+    let env = Env::with_wallet().await;
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&p, ALICE);
+    let once = std::fs::read(&p).expect("read");
+    let out = env.run(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("had already signed: the file is unchanged"));
+    assert_eq!(std::fs::read(&p).expect("read"), once);
+
+    // Change the metadata URI in the calldata: the file no longer hashes to its digest.
+    let text = String::from_utf8(once.clone()).expect("utf-8");
+    let tampered = text.replacen("\"data\": \"0x", "\"data\": \"0x00", 1);
+    assert_ne!(tampered, text);
+    std::fs::write(&p, &tampered).expect("write");
+    let err = env.fails(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(BOB));
+    assert!(err.contains("the proposal file was modified after it was made"), "{err}");
+    assert_eq!(std::fs::read_to_string(&p).expect("read"), tampered, "a refused file is left as it was");
+}
+
+#[tokio::test]
+async fn rotation_that_would_leave_the_threshold_unreachable_is_refused_before_signing() {
+    let env = Env::with_wallet().await;
+    let err = env.fails(
+        &[
+            "propose",
+            "remove-signer",
+            "--signer",
+            &addr(CAROL).to_string(),
+            "--threshold",
+            "3",
+            "-o",
+            env.path("x.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert!(err.contains("threshold 3 would be unreachable with 2 signers after this change: choose 1..=2"), "{err}");
+    assert!(!env.path("x.json").exists());
+}
+
+#[tokio::test]
+async fn expired_deadline_is_refused() {
+    let env = Env::with_wallet().await;
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "u", "--valid-for", "0"]);
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    // Anvil's clock moves with blocks; the CLI checks against wall time first.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let err = env.fails(&["execute", p.to_str().expect("utf-8")], Some(DEPLOYER));
+    assert!(err.contains("has passed: make a new proposal"), "{err}");
+}
