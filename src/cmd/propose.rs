@@ -115,6 +115,110 @@ pub(crate) enum Action {
         #[command(flatten)]
         out: Out,
     },
+    /// DelegationManager.updateOperatorMetadataURI.
+    UpdateMetadataUri {
+        #[arg(long)]
+        metadata_uri: String,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// DelegationManager.modifyOperatorDetails: set the delegation approver (0x0…0 for none).
+    SetDelegationApprover {
+        #[arg(long)]
+        approver: String,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// AllocationManager.setAllocationDelay (blocks).
+    SetAllocationDelay {
+        #[arg(long)]
+        delay: u32,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// AllocationManager.deregisterFromOperatorSets.
+    DeregisterOperatorSets {
+        #[arg(long)]
+        avs: String,
+        #[arg(long, value_delimiter = ',', required = true)]
+        ids: Vec<u32>,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// AllocationManager.modifyAllocations for one operator set (refused for redistributing sets unless allowed).
+    ModifyAllocations {
+        #[arg(long)]
+        avs: String,
+        #[arg(long)]
+        id: u32,
+        /// Strategies, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        strategies: Vec<String>,
+        /// New magnitudes (1e18 = all), comma-separated, one per strategy.
+        #[arg(long, value_delimiter = ',', required = true)]
+        magnitudes: Vec<u64>,
+        #[arg(long)]
+        allow_redistributing: bool,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// PermissionController.addPendingAdmin on the wallet's account (add the wallet itself first).
+    AddPendingAdmin {
+        #[arg(long)]
+        admin: String,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// PermissionController.acceptAdmin: the wallet accepts being an admin of --account (default: itself).
+    AcceptAdmin {
+        #[arg(long)]
+        account: Option<String>,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// PermissionController.removeAdmin on the wallet's account (the last admin cannot be removed).
+    RemoveAdmin {
+        #[arg(long)]
+        admin: String,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// PermissionController.setAppointee: let --appointee call --selector on --target for the wallet.
+    SetAppointee {
+        #[arg(long)]
+        appointee: String,
+        #[arg(long)]
+        target: String,
+        /// Function selector (0x + 8 hex digits) or signature, e.g. "updateOperatorMetadataURI(address,string)".
+        #[arg(long)]
+        selector: String,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// PermissionController.removeAppointee.
+    RemoveAppointee {
+        #[arg(long)]
+        appointee: String,
+        #[arg(long)]
+        target: String,
+        #[arg(long)]
+        selector: String,
+        #[command(flatten)]
+        out: Out,
+    },
+    /// An ERC-1271 delegation approval by the wallet as --operator's delegation approver (the staker submits it).
+    DelegationApproval {
+        #[arg(long)]
+        staker: String,
+        #[arg(long)]
+        operator: String,
+        #[arg(long)]
+        salt: String,
+        #[arg(long)]
+        expiry: u64,
+        #[command(flatten)]
+        out: Out,
+    },
     /// An ERC-1271 signature for an AVSDirectory operator registration (the AVS submits it).
     AvsRegistration {
         #[arg(long)]
@@ -128,6 +232,14 @@ pub(crate) enum Action {
         #[command(flatten)]
         out: Out,
     },
+}
+
+/// `0x12345678`, or a signature such as `updateOperatorMetadataURI(address,string)`.
+fn parse_selector(value: &str) -> Result<alloy::primitives::FixedBytes<4>> {
+    if value.contains('(') {
+        return Ok(alloy::primitives::keccak256(value.as_bytes())[..4].try_into()?);
+    }
+    value.parse().map_err(|_| eyre!("--selector `{value}` is neither 0x + 8 hex digits nor a function signature"))
 }
 
 fn hex_bytes(value: &str, flag: &str) -> Result<Bytes> {
@@ -228,6 +340,128 @@ impl Action {
                 let to = parse_address(&to, "--to")?;
                 let value: U256 = value.parse().map_err(|_| eyre!("--value `{value}` is not an amount in wei"))?;
                 (format!("call {to}"), vec![actions::raw(to, value, hex_bytes(&data, "--data")?)], out)
+            }
+            Action::UpdateMetadataUri { metadata_uri, out } => {
+                let call = actions::update_metadata_uri(&g.book()?, wallet, &metadata_uri);
+                ("update the operator metadata URI".into(), vec![call], out)
+            }
+            Action::SetDelegationApprover { approver, out } => {
+                let approver = parse_address(&approver, "--approver")?;
+                (
+                    format!("set the delegation approver to {approver}"),
+                    vec![actions::set_delegation_approver(&g.book()?, wallet, approver)],
+                    out,
+                )
+            }
+            Action::SetAllocationDelay { delay, out } => (
+                format!("set the allocation delay to {delay} blocks"),
+                vec![actions::set_allocation_delay(&g.book()?, wallet, delay)],
+                out,
+            ),
+            Action::DeregisterOperatorSets { avs, ids, out } => {
+                let avs = parse_address(&avs, "--avs")?;
+                (
+                    format!("deregister from operator sets {ids:?} of {avs}"),
+                    vec![actions::deregister_from_operator_sets(&g.book()?, wallet, avs, &ids)],
+                    out,
+                )
+            }
+            Action::ModifyAllocations { avs, id, strategies, magnitudes, allow_redistributing, out } => {
+                let book = g.book()?;
+                let avs = parse_address(&avs, "--avs")?;
+                let strategies =
+                    strategies.iter().map(|s| parse_address(s, "--strategies")).collect::<Result<Vec<_>>>()?;
+                if strategies.len() != magnitudes.len() {
+                    bail!(
+                        "--strategies has {} entries but --magnitudes has {}: give one magnitude per strategy",
+                        strategies.len(),
+                        magnitudes.len()
+                    );
+                }
+                let set = OperatorSet { avs, id };
+                guard(&provider, &book, std::slice::from_ref(&set), allow_redistributing).await?;
+                (
+                    format!("modify allocations to {avs}:{id}"),
+                    vec![actions::modify_allocations(&book, wallet, set, strategies, magnitudes)],
+                    out,
+                )
+            }
+            Action::AddPendingAdmin { admin, out } => {
+                let admin = parse_address(&admin, "--admin")?;
+                if admin != wallet {
+                    eprintln!(
+                        "note: once an admin is accepted the wallet loses implicit admin of itself; add the wallet itself as admin first"
+                    );
+                }
+                (
+                    format!("add pending admin {admin}"),
+                    vec![actions::permissions::add_pending_admin(&g.book()?, wallet, admin)],
+                    out,
+                )
+            }
+            Action::AcceptAdmin { account, out } => {
+                let account = account.as_deref().map(|a| parse_address(a, "--account")).transpose()?.unwrap_or(wallet);
+                (
+                    format!("accept admin of {account}"),
+                    vec![actions::permissions::accept_admin(&g.book()?, account)],
+                    out,
+                )
+            }
+            Action::RemoveAdmin { admin, out } => {
+                let admin = parse_address(&admin, "--admin")?;
+                (
+                    format!("remove admin {admin}"),
+                    vec![actions::permissions::remove_admin(&g.book()?, wallet, admin)],
+                    out,
+                )
+            }
+            Action::SetAppointee { appointee, target, selector, out } => {
+                let (appointee, target) =
+                    (parse_address(&appointee, "--appointee")?, parse_address(&target, "--target")?);
+                let selector = parse_selector(&selector)?;
+                (
+                    format!("appoint {appointee} for {selector} on {target}"),
+                    vec![actions::permissions::set_appointee(&g.book()?, wallet, appointee, target, selector)],
+                    out,
+                )
+            }
+            Action::RemoveAppointee { appointee, target, selector, out } => {
+                let (appointee, target) =
+                    (parse_address(&appointee, "--appointee")?, parse_address(&target, "--target")?);
+                let selector = parse_selector(&selector)?;
+                (
+                    format!("remove appointee {appointee} for {selector} on {target}"),
+                    vec![actions::permissions::remove_appointee(&g.book()?, wallet, appointee, target, selector)],
+                    out,
+                )
+            }
+            Action::DelegationApproval { staker, operator, salt, expiry, out } => {
+                let book = g.book()?;
+                let (staker, operator) = (parse_address(&staker, "--staker")?, parse_address(&operator, "--operator")?);
+                let salt: B256 = salt.parse().map_err(|_| eyre!("--salt `{salt}` is not 32 bytes of hex"))?;
+                if expiry <= now() {
+                    bail!("--expiry {expiry} is in the past: EigenLayer would refuse the signature");
+                }
+                let hash = actions::delegation_approval_digest(
+                    &provider,
+                    &book,
+                    staker,
+                    operator,
+                    wallet,
+                    salt,
+                    U256::from(expiry),
+                )
+                .await?;
+                let context = json!({ "kind": "delegationApproval", "delegationManager": book.delegation_manager, "staker": staker, "operator": operator, "approver": wallet, "salt": salt, "expiry": expiry });
+                let proposal = Proposal::message(
+                    format!("ERC-1271 delegation approval: {staker} may delegate to {operator}"),
+                    state.chain_id,
+                    wallet,
+                    state.epoch,
+                    hash,
+                    context,
+                );
+                return write(g, &proposal, &out.path);
             }
             Action::AvsRegistration { avs, salt, expiry, out } => {
                 let book = g.book()?;

@@ -243,6 +243,9 @@ fn describe_log(log: alloy::primitives::Log) -> Option<String> {
     if let Ok(e) = W::EpochChanged::decode_log(&log) {
         return Some(format!("EpochChanged({})", e.epoch));
     }
+    if let Ok(e) = eigenlayer::IDelegationManager::OperatorMetadataURIUpdated::decode_log(&log) {
+        return Some(format!("OperatorMetadataURIUpdated({}, {})", e.operator, e.metadataURI));
+    }
     if let Ok(e) = eigenlayer::IDelegationManager::OperatorRegistered::decode_log(&log) {
         return Some(format!("OperatorRegistered({})", e.operator));
     }

@@ -313,3 +313,156 @@ async fn expired_deadline_is_refused() {
     let err = env.fails(&["execute", p.to_str().expect("utf-8")], Some(DEPLOYER));
     assert!(err.contains("has passed: make a new proposal"), "{err}");
 }
+
+/// Registers the env's wallet as an operator (alice + bob sign).
+fn register(env: &Env) {
+    let p = env.propose("register.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    env.execute(&p);
+}
+
+fn run_proposal(env: &Env, file: &str, action: &[&str]) -> String {
+    let p = env.propose(file, action);
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    env.execute(&p)
+}
+
+#[tokio::test]
+async fn operator_details_metadata_and_operator_set_deregistration() {
+    let env = Env::with_wallet().await;
+    register(&env);
+    let out = run_proposal(&env, "uri.json", &["update-metadata-uri", "--metadata-uri", "https://new.example/m.json"]);
+    assert!(
+        out.contains(&format!("OperatorMetadataURIUpdated({}, https://new.example/m.json)", env.wallet())),
+        "{out}"
+    );
+
+    let approver = addr(7);
+    run_proposal(&env, "approver.json", &["set-delegation-approver", "--approver", &approver.to_string()]);
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert_eq!(dm.delegationApprover(env.wallet()).call().await.expect("view"), approver);
+
+    let avs = env.fork.addresses.extra(OPERATOR_SET_AVS).expect("avs");
+    run_proposal(&env, "in.json", &["register-operator-sets", "--avs", &avs.to_string(), "--ids", "0"]);
+    let am = IAllocationManager::new(env.fork.addresses.allocation_manager, env.fork.provider());
+    assert!(am.isMemberOfOperatorSet(env.wallet(), OperatorSet { avs, id: 0 }).call().await.expect("view"));
+    run_proposal(&env, "out.json", &["deregister-operator-sets", "--avs", &avs.to_string(), "--ids", "0"]);
+    assert!(!am.isMemberOfOperatorSet(env.wallet(), OperatorSet { avs, id: 0 }).call().await.expect("view"));
+}
+
+#[tokio::test]
+async fn permission_controller_admins_and_appointees() {
+    use opwallet_bindings::eigenlayer::IPermissionController;
+    let env = Env::with_wallet().await;
+    register(&env);
+    let pc = IPermissionController::new(env.fork.addresses.permission_controller, env.fork.provider());
+    let w = env.wallet();
+    // The wallet itself first (FACTS.md trap), then an operations EOA.
+    run_proposal(&env, "self.json", &["add-pending-admin", "--admin", &w.to_string()]);
+    run_proposal(&env, "accept.json", &["accept-admin"]);
+    assert!(pc.isAdmin(w, w).call().await.expect("view"));
+    let ops = addr(8);
+    run_proposal(&env, "ops.json", &["add-pending-admin", "--admin", &ops.to_string()]);
+    assert_eq!(pc.getPendingAdmins(w).call().await.expect("view"), vec![ops]);
+    let as_ops =
+        IPermissionController::new(env.fork.addresses.permission_controller, env.fork.provider_with(dev_signer(8)));
+    assert!(as_ops.acceptAdmin(w).send().await.expect("send").get_receipt().await.expect("receipt").status());
+    assert!(pc.isAdmin(w, ops).call().await.expect("view"));
+    run_proposal(&env, "rm.json", &["remove-admin", "--admin", &ops.to_string()]);
+    assert!(!pc.isAdmin(w, ops).call().await.expect("view"));
+
+    // An appointee may update the metadata URI for the wallet, and only that.
+    let appointee = addr(9);
+    let dm = env.fork.addresses.delegation_manager;
+    let sig = "updateOperatorMetadataURI(address,string)";
+    run_proposal(
+        &env,
+        "appoint.json",
+        &["set-appointee", "--appointee", &appointee.to_string(), "--target", &dm.to_string(), "--selector", sig],
+    );
+    let selector = alloy::primitives::FixedBytes::<4>::from_slice(&alloy::primitives::keccak256(sig)[..4]);
+    assert!(pc.canCall(w, appointee, dm, selector).call().await.expect("view"));
+    let as_appointee = IDelegationManager::new(dm, env.fork.provider_with(dev_signer(9)));
+    assert!(
+        as_appointee
+            .updateOperatorMetadataURI(w, "by-appointee".into())
+            .send()
+            .await
+            .expect("send")
+            .get_receipt()
+            .await
+            .expect("receipt")
+            .status()
+    );
+    run_proposal(
+        &env,
+        "unappoint.json",
+        &["remove-appointee", "--appointee", &appointee.to_string(), "--target", &dm.to_string(), "--selector", sig],
+    );
+    assert!(!pc.canCall(w, appointee, dm, selector).call().await.expect("view"));
+}
+
+#[tokio::test]
+async fn erc1271_delegation_approval_lets_a_staker_delegate() {
+    use opwallet_bindings::eigenlayer::SignatureWithExpiry;
+    let env = Env::with_wallet().await;
+    // An EOA operator whose delegation approver is the wallet.
+    let operator = dev_signer(5);
+    let dm_as =
+        |i: u32| IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider_with(dev_signer(i)));
+    assert!(
+        dm_as(5)
+            .registerAsOperator(env.wallet(), 0, "op".into())
+            .send()
+            .await
+            .expect("send")
+            .get_receipt()
+            .await
+            .expect("receipt")
+            .status()
+    );
+
+    let staker = addr(6);
+    let (salt, expiry) = (B256::repeat_byte(9), expiry());
+    let p = env.propose(
+        "approval.json",
+        &[
+            "delegation-approval",
+            "--staker",
+            &staker.to_string(),
+            "--operator",
+            &operator.address().to_string(),
+            "--salt",
+            &salt.to_string(),
+            "--expiry",
+            &expiry.to_string(),
+        ],
+    );
+    env.sign(&p, BOB);
+    env.sign(&p, CAROL);
+    let out: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--json", "signature", p.to_str().expect("utf-8")], None)).expect("json");
+    let signature: Bytes = out["signature"].as_str().expect("sig").parse().expect("bytes");
+
+    let approval = SignatureWithExpiry { signature: signature.clone(), expiry: U256::from(expiry) };
+    let receipt = dm_as(6)
+        .delegateTo(operator.address(), approval, salt)
+        .send()
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    assert!(receipt.status());
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert_eq!(dm.delegatedTo(staker).call().await.expect("view"), operator.address());
+
+    // Without the wallet's approval another staker cannot delegate.
+    let refused = dm_as(7)
+        .delegateTo(operator.address(), SignatureWithExpiry { signature, expiry: U256::from(expiry) }, salt)
+        .call()
+        .await;
+    assert!(refused.is_err());
+}

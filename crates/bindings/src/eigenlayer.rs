@@ -7,6 +7,11 @@ use alloy::sol;
 
 sol! {
     #![sol(all_derives)]
+    struct SignatureWithExpiry {
+        bytes signature;
+        uint256 expiry;
+    }
+
     #[sol(rpc)]
     interface IDelegationManager {
         event OperatorRegistered(address indexed operator, address delegationApprover);
@@ -14,6 +19,13 @@ sol! {
 
         function registerAsOperator(address initDelegationApprover, uint32 allocationDelay, string metadataURI)
             external;
+        function updateOperatorMetadataURI(address operator, string metadataURI) external;
+        function modifyOperatorDetails(address operator, address newDelegationApprover) external;
+        function delegateTo(address operator, SignatureWithExpiry approverSignatureAndExpiry, bytes32 approverSalt)
+            external;
+        function delegatedTo(address staker) external view returns (address);
+        function calculateDelegationApprovalDigestHash(address staker, address operator, address approver,
+            bytes32 approverSalt, uint256 expiry) external view returns (bytes32);
         function isOperator(address operator) external view returns (bool);
         function delegationApprover(address operator) external view returns (address);
         function version() external view returns (string memory);
@@ -30,9 +42,24 @@ sol! {
         bytes data;
     }
 
+    struct DeregisterParams {
+        address operator;
+        address avs;
+        uint32[] operatorSetIds;
+    }
+
+    struct AllocateParams {
+        OperatorSet operatorSet;
+        address[] strategies;
+        uint64[] newMagnitudes;
+    }
+
     #[sol(rpc)]
     interface IAllocationManager {
         function registerForOperatorSets(address operator, RegisterParams params) external;
+        function deregisterFromOperatorSets(DeregisterParams params) external;
+        function setAllocationDelay(address operator, uint32 delay) external;
+        function modifyAllocations(address operator, AllocateParams[] params) external;
         function isMemberOfOperatorSet(address operator, OperatorSet operatorSet) external view returns (bool);
         function isOperatorSet(OperatorSet operatorSet) external view returns (bool);
         function getRegisteredSets(address operator) external view returns (OperatorSet[] memory);
@@ -64,5 +91,34 @@ sol! {
     #[sol(rpc)]
     interface IProtocolRegistry {
         function version() external view returns (string memory);
+    }
+
+    #[sol(rpc)]
+    interface IPermissionController {
+        function addPendingAdmin(address account, address admin) external;
+        function acceptAdmin(address account) external;
+        function removeAdmin(address account, address admin) external;
+        function setAppointee(address account, address appointee, address target, bytes4 selector) external;
+        function removeAppointee(address account, address appointee, address target, bytes4 selector) external;
+        function isAdmin(address account, address caller) external view returns (bool);
+        function getAdmins(address account) external view returns (address[] memory);
+        function getPendingAdmins(address account) external view returns (address[] memory);
+        function canCall(address account, address caller, address target, bytes4 selector) external returns (bool);
+        function getAppointees(address account, address target, bytes4 selector) external returns (address[] memory);
+    }
+
+    /// EigenLayer errors opwallet explains in words. Each selector was checked to occur in the release-1.3.0
+    /// bytecode (crates/devnet/eigenlayer/); names that differ between releases are left out rather than guessed.
+    interface IEigenLayerErrors {
+        error OperatorNotRegisteredToEigenLayer();
+        error InvalidSignature();
+        error SignatureExpired();
+        error NotMemberOfSet();
+        error InvalidOperator();
+        error InvalidCaller();
+        error NotAdmin();
+        error AdminNotPending();
+        error UninitializedAllocationDelay();
+        error NonexistentAVSMetadata();
     }
 }

@@ -193,3 +193,181 @@ pub async fn redistribution<P: Provider>(
     }
     Ok(if redistributing.is_empty() { Redistribution::None } else { Redistribution::Redistributing(redistributing) })
 }
+
+/// `DelegationManager.updateOperatorMetadataURI(wallet, uri)` (the URI is only emitted, never stored).
+pub fn update_metadata_uri(book: &AddressBook, wallet: Address, uri: &str) -> ProposedCall {
+    let data = IDelegationManager::updateOperatorMetadataURICall { operator: wallet, metadataURI: uri.to_owned() }
+        .abi_encode();
+    call(
+        book.delegation_manager,
+        "DelegationManager",
+        "updateOperatorMetadataURI",
+        vec![("operator", wallet.to_string()), ("metadataURI", uri.to_owned())],
+        data,
+    )
+}
+
+/// `DelegationManager.modifyOperatorDetails(wallet, approver)`.
+pub fn set_delegation_approver(book: &AddressBook, wallet: Address, approver: Address) -> ProposedCall {
+    let data = IDelegationManager::modifyOperatorDetailsCall { operator: wallet, newDelegationApprover: approver }
+        .abi_encode();
+    call(
+        book.delegation_manager,
+        "DelegationManager",
+        "modifyOperatorDetails",
+        vec![("operator", wallet.to_string()), ("newDelegationApprover", approver.to_string())],
+        data,
+    )
+}
+
+/// `AllocationManager.setAllocationDelay(wallet, delay)`.
+pub fn set_allocation_delay(book: &AddressBook, wallet: Address, delay: u32) -> ProposedCall {
+    let data = IAllocationManager::setAllocationDelayCall { operator: wallet, delay }.abi_encode();
+    call(
+        book.allocation_manager,
+        "AllocationManager",
+        "setAllocationDelay",
+        vec![("operator", wallet.to_string()), ("delay", delay.to_string())],
+        data,
+    )
+}
+
+/// `AllocationManager.deregisterFromOperatorSets((wallet, avs, ids))`.
+pub fn deregister_from_operator_sets(book: &AddressBook, wallet: Address, avs: Address, ids: &[u32]) -> ProposedCall {
+    let data = IAllocationManager::deregisterFromOperatorSetsCall {
+        params: opwallet_bindings::eigenlayer::DeregisterParams { operator: wallet, avs, operatorSetIds: ids.to_vec() },
+    }
+    .abi_encode();
+    call(
+        book.allocation_manager,
+        "AllocationManager",
+        "deregisterFromOperatorSets",
+        vec![("operator", wallet.to_string()), ("avs", avs.to_string()), ("operatorSetIds", format!("{ids:?}"))],
+        data,
+    )
+}
+
+/// `AllocationManager.modifyAllocations(wallet, [((avs, id), strategies, magnitudes)])`.
+pub fn modify_allocations(
+    book: &AddressBook,
+    wallet: Address,
+    set: OperatorSet,
+    strategies: Vec<Address>,
+    magnitudes: Vec<u64>,
+) -> ProposedCall {
+    let args = vec![
+        ("operator", wallet.to_string()),
+        ("operatorSet", format!("{}:{}", set.avs, set.id)),
+        ("strategies", format!("{strategies:?}")),
+        ("newMagnitudes", format!("{magnitudes:?}")),
+    ];
+    let params =
+        vec![opwallet_bindings::eigenlayer::AllocateParams { operatorSet: set, strategies, newMagnitudes: magnitudes }];
+    let data = IAllocationManager::modifyAllocationsCall { operator: wallet, params }.abi_encode();
+    call(book.allocation_manager, "AllocationManager", "modifyAllocations", args, data)
+}
+
+/// PermissionController actions on the wallet's own account.
+pub mod permissions {
+    use alloy::primitives::{Address, FixedBytes};
+    use alloy::sol_types::SolCall;
+    use opwallet_bindings::eigenlayer::IPermissionController as PC;
+
+    use super::call;
+    use crate::{AddressBook, proposal::ProposedCall};
+
+    pub fn add_pending_admin(book: &AddressBook, wallet: Address, admin: Address) -> ProposedCall {
+        let data = PC::addPendingAdminCall { account: wallet, admin }.abi_encode();
+        call(
+            book.permission_controller,
+            "PermissionController",
+            "addPendingAdmin",
+            vec![("account", wallet.to_string()), ("admin", admin.to_string())],
+            data,
+        )
+    }
+
+    /// The wallet accepts becoming an admin of `account` (for example of itself, which must come first: FACTS.md).
+    pub fn accept_admin(book: &AddressBook, account: Address) -> ProposedCall {
+        let data = PC::acceptAdminCall { account }.abi_encode();
+        call(
+            book.permission_controller,
+            "PermissionController",
+            "acceptAdmin",
+            vec![("account", account.to_string())],
+            data,
+        )
+    }
+
+    pub fn remove_admin(book: &AddressBook, wallet: Address, admin: Address) -> ProposedCall {
+        let data = PC::removeAdminCall { account: wallet, admin }.abi_encode();
+        call(
+            book.permission_controller,
+            "PermissionController",
+            "removeAdmin",
+            vec![("account", wallet.to_string()), ("admin", admin.to_string())],
+            data,
+        )
+    }
+
+    pub fn set_appointee(
+        book: &AddressBook,
+        wallet: Address,
+        appointee: Address,
+        target: Address,
+        selector: FixedBytes<4>,
+    ) -> ProposedCall {
+        let data = PC::setAppointeeCall { account: wallet, appointee, target, selector }.abi_encode();
+        call(
+            book.permission_controller,
+            "PermissionController",
+            "setAppointee",
+            vec![
+                ("account", wallet.to_string()),
+                ("appointee", appointee.to_string()),
+                ("target", target.to_string()),
+                ("selector", selector.to_string()),
+            ],
+            data,
+        )
+    }
+
+    pub fn remove_appointee(
+        book: &AddressBook,
+        wallet: Address,
+        appointee: Address,
+        target: Address,
+        selector: FixedBytes<4>,
+    ) -> ProposedCall {
+        let data = PC::removeAppointeeCall { account: wallet, appointee, target, selector }.abi_encode();
+        call(
+            book.permission_controller,
+            "PermissionController",
+            "removeAppointee",
+            vec![
+                ("account", wallet.to_string()),
+                ("appointee", appointee.to_string()),
+                ("target", target.to_string()),
+                ("selector", selector.to_string()),
+            ],
+            data,
+        )
+    }
+}
+
+/// EigenLayer's own digest for a delegation approval by the wallet (as `operator`'s delegation approver).
+pub async fn delegation_approval_digest<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    staker: Address,
+    operator: Address,
+    approver: Address,
+    salt: B256,
+    expiry: U256,
+) -> Result<B256, Error> {
+    IDelegationManager::new(book.delegation_manager, provider)
+        .calculateDelegationApprovalDigestHash(staker, operator, approver, salt, expiry)
+        .call()
+        .await
+        .map_err(Error::rpc)
+}
