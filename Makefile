@@ -48,7 +48,7 @@ snapshot: deps ## Regenerate .gas-snapshot from the gas tests
 	forge snapshot --match-path 'contracts/test/gas/*'
 
 demo: deps ## The main job: deploy, register as an operator, operator sets, ERC-1271, rotation, on a local devnet
-	cargo build --quiet --bins
+	cargo build --quiet --workspace --bins
 	tools/demo
 
 ci: test ## What CI runs (.ci/run), in the same order
