@@ -219,6 +219,14 @@ pub(crate) enum Action {
         #[command(flatten)]
         out: Out,
     },
+    /// An ERC-1271 signature by this wallet over any hash, e.g. another wallet's proposal digest when this wallet
+    /// is one of its signers (nested multisig).
+    SignHash {
+        #[arg(long)]
+        hash: String,
+        #[command(flatten)]
+        out: Out,
+    },
     /// An ERC-1271 signature for an AVSDirectory operator registration (the AVS submits it).
     AvsRegistration {
         #[arg(long)]
@@ -460,6 +468,18 @@ impl Action {
                     state.epoch,
                     hash,
                     context,
+                );
+                return write(g, &proposal, &out.path);
+            }
+            Action::SignHash { hash, out } => {
+                let hash: B256 = hash.parse().map_err(|_| eyre!("--hash `{hash}` is not 32 bytes of hex"))?;
+                let proposal = Proposal::message(
+                    format!("ERC-1271 signature over {hash}"),
+                    state.chain_id,
+                    wallet,
+                    state.epoch,
+                    hash,
+                    json!({ "kind": "hash" }),
                 );
                 return write(g, &proposal, &out.path);
             }

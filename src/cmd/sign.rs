@@ -2,6 +2,7 @@ use std::{io::IsTerminal, path::PathBuf};
 
 use alloy::{
     primitives::{B256, Bytes},
+    providers::Provider,
     signers::SignerSync,
     sol_types::SolEvent,
 };
@@ -21,6 +22,14 @@ use super::emit;
 use crate::opts::{Global, KeyArgs};
 
 const MAGIC: [u8; 4] = [0x16, 0x26, 0xba, 0x7e];
+
+alloy::sol! {
+    /// Any ERC-1271 contract (a Safe, another OperatorWallet).
+    #[sol(rpc)]
+    interface IERC1271 {
+        function isValidSignature(bytes32 hash, bytes signature) external view returns (bytes4);
+    }
+}
 
 fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
@@ -67,6 +76,12 @@ pub(crate) struct SignArgs {
     file: PathBuf,
     #[command(flatten)]
     key: KeyArgs,
+    /// Add a contract signer's ERC-1271 signature (a Safe, or another OperatorWallet) instead of signing with a key.
+    #[arg(long, value_name = "ADDRESS", requires = "contract_signature", help_heading = "Contract signer")]
+    contract_signer: Option<String>,
+    /// The contract signer's signature bytes over the proposal's digest (hex, or @FILE).
+    #[arg(long, value_name = "HEX|@FILE", help_heading = "Contract signer")]
+    contract_signature: Option<String>,
     /// Sign without asking for confirmation.
     #[arg(long)]
     yes: bool,
@@ -80,6 +95,9 @@ pub(crate) struct SignArgs {
 
 impl SignArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
+        if let Some(contract) = &self.contract_signer {
+            return self.add_contract_signature(g, contract).await;
+        }
         if !self.yes && !std::io::stdin().is_terminal() {
             bail!("refusing to sign without confirmation: run in a terminal, or pass --yes");
         }
@@ -147,6 +165,53 @@ impl SignArgs {
         }
         emit(g.json, json!({ "signer": me, "added": added, "signatures": proposal.signatures.len() }), || {
             format!("{me} signed ({} signature(s))", proposal.signatures.len())
+        })
+    }
+}
+
+impl SignArgs {
+    /// Checks a contract signer's ERC-1271 signature with the contract itself, then adds it.
+    async fn add_contract_signature(&self, g: &Global, contract: &str) -> Result<()> {
+        let contract = crate::opts::parse_address(contract, "--contract-signer")?;
+        let raw = self.contract_signature.as_deref().unwrap_or_default();
+        let text = match raw.strip_prefix('@') {
+            Some(path) => {
+                std::fs::read_to_string(path).wrap_err_with(|| format!("reading --contract-signature file {path}"))?
+            }
+            None => raw.to_owned(),
+        };
+        let signature: Bytes =
+            text.trim().parse().map_err(|_| eyre!("--contract-signature is not hex bytes (expected 0x…)"))?;
+        let mut proposal = Proposal::load(&self.file)?;
+        let provider = g.provider().await?;
+        let state = WalletState::read(&provider, proposal.wallet).await?;
+        if !state.signers.contains(&contract) {
+            bail!("{contract} is not a signer of {}: nothing was added", proposal.wallet);
+        }
+        if provider.get_code_at(contract).await?.is_empty() {
+            bail!("{contract} has no code: an EOA signer signs with its key, not --contract-signer");
+        }
+        let checker = IERC1271::new(contract, &provider);
+        let returned = checker
+            .isValidSignature(proposal.hashes.digest, signature.clone())
+            .call()
+            .await
+            .map_err(|e| eyre!("{contract}.isValidSignature reverted: {e}"))?;
+        if returned.0 != MAGIC {
+            bail!(
+                "{contract} does not accept this signature for digest {} (isValidSignature returned {returned}): nothing was added",
+                proposal.hashes.digest
+            );
+        }
+        let added = proposal
+            .add_signature(SignerSignature { signer: contract, kind: SignatureKind::Contract { signature } })?;
+        if added {
+            proposal.save(&self.file)?;
+        } else {
+            eprintln!("{contract} had already signed: the file is unchanged");
+        }
+        emit(g.json, json!({ "signer": contract, "added": added, "signatures": proposal.signatures.len() }), || {
+            format!("{contract} signed (contract, {} signature(s))", proposal.signatures.len())
         })
     }
 }

@@ -466,3 +466,46 @@ async fn erc1271_delegation_approval_lets_a_staker_delegate() {
         .await;
     assert!(refused.is_err());
 }
+
+#[tokio::test]
+async fn nested_opwallet_signs_through_its_own_proposal_flow() {
+    let env = Env::with_wallet().await; // inner: 2-of-3 alice, bob, carol
+    let inner = env.wallet().to_string();
+    let outer =
+        env.ok(&["deploy", "--signers", &format!("{inner},{}", addr(DAVE)), "--threshold", "2"], Some(DEPLOYER));
+    let outer = outer.trim().to_owned();
+
+    // Outer proposal; dave signs with his key.
+    let p = env.path("outer.json");
+    let ps = p.to_str().expect("utf-8");
+    env.ok(&["--wallet", &outer, "propose", "register-operator", "--metadata-uri", "nested", "-o", ps], None);
+    env.ok(&["--wallet", &outer, "sign", ps, "--yes"], Some(DAVE));
+    let digest = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&p).expect("read")).expect("json")
+        ["digest"]
+        .as_str()
+        .expect("digest")
+        .to_owned();
+
+    // The inner wallet signs the outer digest through its own proposal flow.
+    let inner_p = env.propose("inner.json", &["sign-hash", "--hash", &digest]);
+    env.sign(&inner_p, ALICE);
+    env.sign(&inner_p, BOB);
+    let inner_sig = env.ok(&["signature", inner_p.to_str().expect("utf-8")], None);
+
+    // A wrong contract signature is refused by the inner wallet itself and changes nothing.
+    let before = std::fs::read(&p).expect("read");
+    let err =
+        env.fails(&["--wallet", &outer, "sign", ps, "--contract-signer", &inner, "--contract-signature", "0x00"], None);
+    assert!(err.contains("does not accept this signature for digest"), "{err}");
+    assert_eq!(std::fs::read(&p).expect("read"), before);
+
+    env.ok(
+        &["--wallet", &outer, "sign", ps, "--contract-signer", &inner, "--contract-signature", inner_sig.trim()],
+        None,
+    );
+    let out = env.ok(&["--wallet", &outer, "execute", ps], Some(DEPLOYER));
+    let outer: Address = outer.parse().expect("address");
+    assert!(out.contains(&format!("OperatorRegistered({outer})")), "{out}");
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert!(dm.isOperator(outer).call().await.expect("view"));
+}
