@@ -509,3 +509,109 @@ async fn nested_opwallet_signs_through_its_own_proposal_flow() {
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
     assert!(dm.isOperator(outer).call().await.expect("view"));
 }
+
+alloy::sol! {
+    #[sol(rpc)]
+    interface ISafe {
+        function setup(address[] owners, uint256 threshold, address to, bytes data, address fallbackHandler,
+            address paymentToken, uint256 payment, address paymentReceiver) external;
+        function getOwners() external view returns (address[] memory);
+    }
+    #[sol(rpc)]
+    interface ISafeProxyFactory {
+        function createProxyWithNonce(address singleton, bytes initializer, uint256 saltNonce) external returns (address proxy);
+    }
+    #[sol(rpc)]
+    interface ICompatibilityFallbackHandler {
+        function getMessageHashForSafe(address safe, bytes message) external view returns (bytes32);
+    }
+}
+
+/// Deploys a Safe 1.5.0 contract from the npm package's Hardhat artifact (installed by `npm ci`, not vendored).
+async fn deploy_safe_artifact(env: &Env, path: &str) -> Address {
+    use alloy::{network::TransactionBuilder, rpc::types::TransactionRequest};
+    let file = format!(
+        "{}/node_modules/@safe-global/safe-smart-account/build/artifacts/contracts/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let artifact: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("npm ci installs the Safe artifacts"))
+            .expect("json");
+    let code: Bytes = artifact["bytecode"].as_str().expect("bytecode").parse().expect("hex");
+    let tx = TransactionRequest::default().with_deploy_code(code);
+    let receipt = env
+        .fork
+        .provider_with(dev_signer(0))
+        .send_transaction(tx)
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    receipt.contract_address.expect("created")
+}
+
+#[tokio::test]
+async fn safe_1_5_0_is_a_contract_signer() {
+    let mut env = Env::new().await;
+    let singleton = deploy_safe_artifact(&env, "Safe.sol/Safe.json").await;
+    let factory = deploy_safe_artifact(&env, "proxies/SafeProxyFactory.sol/SafeProxyFactory.json").await;
+    let handler =
+        deploy_safe_artifact(&env, "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json").await;
+
+    // A 1-of-1 Safe owned by account 6, with the compatibility handler that answers ERC-1271.
+    let owner = dev_signer(6);
+    let setup = alloy::sol_types::SolCall::abi_encode(&ISafe::setupCall {
+        owners: vec![owner.address()],
+        threshold: U256::from(1),
+        to: Address::ZERO,
+        data: Bytes::new(),
+        fallbackHandler: handler,
+        paymentToken: Address::ZERO,
+        payment: U256::ZERO,
+        paymentReceiver: Address::ZERO,
+    });
+    let f = ISafeProxyFactory::new(factory, env.fork.provider_with(dev_signer(0)));
+    let create = f.createProxyWithNonce(singleton, setup.into(), U256::from(1));
+    let safe = create.call().await.expect("simulate");
+    assert!(create.send().await.expect("send").get_receipt().await.expect("receipt").status());
+    assert_eq!(ISafe::new(safe, env.fork.provider()).getOwners().call().await.expect("view"), vec![owner.address()]);
+
+    // An opwallet whose signers are the Safe and alice, 2-of-2.
+    let wallet =
+        env.ok(&["deploy", "--signers", &format!("{safe},{}", addr(ALICE)), "--threshold", "2"], Some(DEPLOYER));
+    env.wallet = Some(wallet.trim().parse().expect("address"));
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "safe-signed"]);
+    env.sign(&p, ALICE);
+    let digest: B256 = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&p).expect("read"))
+        .expect("json")["digest"]
+        .as_str()
+        .expect("digest")
+        .parse()
+        .expect("b256");
+
+    // The Safe owner signs Safe's SafeMessage hash of the digest, as Safe's own tooling does.
+    let safe_hash = ICompatibilityFallbackHandler::new(handler, env.fork.provider())
+        .getMessageHashForSafe(safe, digest.to_vec().into())
+        .call()
+        .await
+        .expect("view");
+    let safe_signature = alloy::signers::SignerSync::sign_hash_sync(&owner, &safe_hash).expect("sign");
+    let sig_file = env.path("safe.sig");
+    std::fs::write(&sig_file, Bytes::from(safe_signature.as_bytes().to_vec()).to_string()).expect("write");
+
+    env.ok(
+        &[
+            "sign",
+            p.to_str().expect("utf-8"),
+            "--contract-signer",
+            &safe.to_string(),
+            "--contract-signature",
+            &format!("@{}", sig_file.display()),
+        ],
+        None,
+    );
+    env.execute(&p);
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
+}
