@@ -510,7 +510,9 @@ async fn nested_opwallet_signs_through_its_own_proposal_flow() {
     assert!(dm.isOperator(outer).call().await.expect("view"));
 }
 
-alloy::sol! {
+mod safe {
+    #![allow(clippy::too_many_arguments)] // Safe's own `setup` ABI
+    alloy::sol! {
     #[sol(rpc)]
     interface ISafe {
         function setup(address[] owners, uint256 threshold, address to, bytes data, address fallbackHandler,
@@ -525,7 +527,9 @@ alloy::sol! {
     interface ICompatibilityFallbackHandler {
         function getMessageHashForSafe(address safe, bytes message) external view returns (bytes32);
     }
+    }
 }
+use safe::{ICompatibilityFallbackHandler, ISafe, ISafeProxyFactory};
 
 /// Deploys a Safe 1.5.0 contract from the npm package's Hardhat artifact (installed by `npm ci`, not vendored).
 async fn deploy_safe_artifact(env: &Env, path: &str) -> Address {
