@@ -142,3 +142,31 @@ contract LegacyAVS {
         avsDirectory.registerOperatorToAVS(operator, IAVSDirectoryAVS.SignatureWithSaltAndExpiry(signature, salt, expiry));
     }
 }
+
+/// @notice Test fixture for opwallet's redistribution guard: it answers only the redistribution views that
+/// AllocationManager gained in EigenLayer 1.5.0 (the devnet runs 1.3.0, which predates them). Tests point an address
+/// book's AllocationManager at it to exercise the refusal path; it never stands in for a real AllocationManager.
+contract RedistributionViewsFixture {
+    struct OperatorSet {
+        address avs;
+        uint32 id;
+    }
+
+    address public immutable redistributingAvs;
+    uint32 public immutable redistributingId;
+    address public immutable recipient;
+
+    constructor(address avs, uint32 id, address recipient_) {
+        redistributingAvs = avs;
+        redistributingId = id;
+        recipient = recipient_;
+    }
+
+    function isRedistributingOperatorSet(OperatorSet calldata set) external view returns (bool) {
+        return set.avs == redistributingAvs && set.id == redistributingId;
+    }
+
+    function getRedistributionRecipient(OperatorSet calldata set) external view returns (address) {
+        return set.avs == redistributingAvs && set.id == redistributingId ? recipient : address(0);
+    }
+}

@@ -287,8 +287,10 @@ impl Action {
                 let book = g.book()?;
                 let avs = parse_address(&avs, "--avs")?;
                 let sets: Vec<OperatorSet> = ids.iter().map(|id| OperatorSet { avs, id: *id }).collect();
-                guard(&provider, &book, &sets, allow_redistributing).await?;
-                let call = actions::register_for_operator_sets(&book, wallet, avs, &ids, hex_bytes(&data, "--data")?);
+                let warnings = guard(&provider, &book, &sets, allow_redistributing).await?;
+                let mut call =
+                    actions::register_for_operator_sets(&book, wallet, avs, &ids, hex_bytes(&data, "--data")?);
+                flag_redistribution(&mut call, warnings);
                 (format!("register for operator sets {ids:?} of {avs}"), vec![call], out)
             }
             Action::AddSigner { signer, proof, threshold, out } => {
@@ -387,12 +389,10 @@ impl Action {
                     );
                 }
                 let set = OperatorSet { avs, id };
-                guard(&provider, &book, std::slice::from_ref(&set), allow_redistributing).await?;
-                (
-                    format!("modify allocations to {avs}:{id}"),
-                    vec![actions::modify_allocations(&book, wallet, set, strategies, magnitudes)],
-                    out,
-                )
+                let warnings = guard(&provider, &book, std::slice::from_ref(&set), allow_redistributing).await?;
+                let mut call = actions::modify_allocations(&book, wallet, set, strategies, magnitudes);
+                flag_redistribution(&mut call, warnings);
+                (format!("modify allocations to {avs}:{id}"), vec![call], out)
             }
             Action::AddPendingAdmin { admin, out } => {
                 let admin = parse_address(&admin, "--admin")?;
@@ -540,25 +540,36 @@ async fn guard<P: alloy::providers::Provider>(
     book: &opwallet_core::AddressBook,
     sets: &[OperatorSet],
     allow: bool,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     match actions::redistribution(provider, book, sets).await? {
         Redistribution::UnsupportedRelease => {
             eprintln!("redistribution check: this EigenLayer release has no redistributable operator sets");
         }
         Redistribution::None => eprintln!("redistribution check: none of these sets redistributes slashed stake"),
         Redistribution::Redistributing(bad) => {
-            let list: Vec<String> = bad.iter().map(|s| format!("{}:{}", s.avs, s.id)).collect();
+            let list: Vec<String> =
+                bad.iter().map(|(s, r)| format!("{}:{} (slashed stake goes to {r})", s.avs, s.id)).collect();
             if !allow {
                 bail!(
-                    "operator set(s) {} redistribute slashed stake to a third party: a compromised key could use this \
-                     to steal stake. Pass --allow-redistributing only if that is intended",
+                    "operator set(s) {} redistribute slashed stake: a compromised key could use this to steal stake. \
+                     Pass --allow-redistributing only if that is intended",
                     list.join(", ")
                 );
             }
-            eprintln!("WARNING: registering for redistributing operator set(s) {}", list.join(", "));
+            eprintln!("WARNING: redistributing operator set(s) {}", list.join(", "));
+            return Ok(list);
         }
     }
-    Ok(())
+    Ok(Vec::new())
+}
+
+/// Puts the redistribution recipient on every signer's signing screen.
+fn flag_redistribution(call: &mut ProposedCall, warnings: Vec<String>) {
+    if let Some(decoded) = call.decoded.as_mut() {
+        for w in warnings {
+            decoded.args.push(("WARNING redistributes".to_owned(), w));
+        }
+    }
 }
 
 fn write(g: &Global, proposal: &Proposal, path: &std::path::Path) -> Result<()> {

@@ -619,3 +619,63 @@ async fn safe_1_5_0_is_a_contract_signer() {
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
     assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
 }
+
+#[tokio::test]
+async fn redistribution_guard_refuses_a_redistributing_set_and_shows_the_recipient() {
+    use opwallet_devnet::contracts::RedistributionViewsFixture;
+    let env = Env::with_wallet().await;
+    let avs = env.fork.addresses.extra(OPERATOR_SET_AVS).expect("avs");
+    let recipient = Address::repeat_byte(0xEE);
+    let fixture = RedistributionViewsFixture::deploy(env.fork.provider_with(dev_signer(0)), avs, 1, recipient)
+        .await
+        .expect("deploy");
+
+    // An address book whose AllocationManager answers as a >= 1.5 release with set 1 redistributing.
+    let mut book = env.fork.addresses.clone();
+    book.allocation_manager = *fixture.address();
+    let book_file = env.path("redistributing.json");
+    std::fs::write(&book_file, serde_json::to_string(&book.to_json_document("devnet")).expect("json")).expect("write");
+    let out_file = env.path("r.json");
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "--addresses",
+            book_file.to_str().expect("utf-8"),
+            "propose",
+            "register-operator-sets",
+            "--avs",
+            &avs.to_string(),
+            "--ids",
+            "0,1",
+            "-o",
+            out_file.to_str().expect("utf-8"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let refused = env.fails(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert_eq!(
+        refused.trim(),
+        format!(
+            "error: operator set(s) {avs}:1 (slashed stake goes to {recipient}) redistribute slashed stake: a compromised key \
+             could use this to steal stake. Pass --allow-redistributing only if that is intended"
+        )
+    );
+    assert!(!out_file.exists(), "nothing may be written when refused");
+
+    let allowed = env.run(&args(&["--allow-redistributing"]).iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert!(allowed.status.success());
+    assert!(
+        String::from_utf8_lossy(&allowed.stderr)
+            .contains(&format!("WARNING: redistributing operator set(s) {avs}:1 (slashed stake goes to {recipient})"))
+    );
+    // Every signer sees the recipient on the signing screen.
+    let sign = env.run(&["sign", out_file.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    let screen = String::from_utf8_lossy(&sign.stderr);
+    assert!(
+        screen.contains(&format!("WARNING redistributes = {avs}:1 (slashed stake goes to {recipient})")),
+        "{screen}"
+    );
+}

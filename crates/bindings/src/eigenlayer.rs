@@ -67,6 +67,7 @@ sol! {
         function version() external view returns (string memory);
         // Release >= 1.5.0 only: probing it tells whether redistributable operator sets exist.
         function isRedistributingOperatorSet(OperatorSet operatorSet) external view returns (bool);
+        function getRedistributionRecipient(OperatorSet operatorSet) external view returns (address);
         // Release >= 1.9.0 only.
         function SLASHER_CONFIGURATION_DELAY() external view returns (uint32);
     }

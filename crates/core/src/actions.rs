@@ -168,8 +168,8 @@ pub enum Redistribution {
     UnsupportedRelease,
     /// None of the sets redistributes.
     None,
-    /// These sets redistribute slashed stake.
-    Redistributing(Vec<OperatorSet>),
+    /// These sets redistribute slashed stake, each to the recipient given.
+    Redistributing(Vec<(OperatorSet, Address)>),
 }
 
 /// Asks EigenLayer whether any of `sets` redistributes slashed stake. On releases without the view (it reverts),
@@ -183,7 +183,10 @@ pub async fn redistribution<P: Provider>(
     let mut redistributing = Vec::new();
     for set in sets {
         match am.isRedistributingOperatorSet(set.clone()).call().await {
-            Ok(true) => redistributing.push(set.clone()),
+            Ok(true) => {
+                let recipient = am.getRedistributionRecipient(set.clone()).call().await.map_err(Error::rpc)?;
+                redistributing.push((set.clone(), recipient));
+            }
             Ok(false) => {}
             Err(alloy::contract::Error::TransportError(alloy::transports::RpcError::ErrorResp(_))) => {
                 return Ok(Redistribution::UnsupportedRelease);

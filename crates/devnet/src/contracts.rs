@@ -76,6 +76,11 @@ sol!(
 );
 sol!(
     #[sol(rpc)]
+    RedistributionViewsFixture,
+    "artifacts/RedistributionViewsFixture.json"
+);
+sol!(
+    #[sol(rpc)]
     TransparentUpgradeableProxy,
     "artifacts/TransparentUpgradeableProxy.json"
 );
