@@ -139,7 +139,9 @@ contract LegacyAVS {
     }
 
     function registerOperator(address operator, bytes calldata signature, bytes32 salt, uint256 expiry) external {
-        avsDirectory.registerOperatorToAVS(operator, IAVSDirectoryAVS.SignatureWithSaltAndExpiry(signature, salt, expiry));
+        avsDirectory.registerOperatorToAVS(
+            operator, IAVSDirectoryAVS.SignatureWithSaltAndExpiry(signature, salt, expiry)
+        );
     }
 }
 
