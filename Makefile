@@ -6,7 +6,7 @@ NODE_BIN := $(CURDIR)/node_modules/.bin
 export PATH := $(NODE_BIN):$(PATH)
 STAMP := node_modules/.installed
 
-.PHONY: help deps build test test-contracts lint snapshot artifacts devnet devnet-bench demo ci clean
+.PHONY: help deps build test test-contracts lint snapshot artifacts devnet devnet-bench bench demo ci clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ artifacts: deps ## Regenerate the committed contract artifacts and re-extract Ei
 
 devnet: deps ## Start a local EigenLayer chain on 127.0.0.1:8545 (Ctrl-C stops it)
 	cargo run --quiet -p opwallet-devnet -- up
+
+bench: deps ## Gas against Safe 1.5.0 on one Anvil, plus wall time; table on stdout, JSON in bench/results.json
+	cargo build --quiet --release --workspace --bins
+	target/release/opwallet-bench
 
 devnet-bench: deps ## Time devnet and fork start-up (medians)
 	cargo run --quiet --release -p opwallet-devnet -- bench

@@ -510,76 +510,18 @@ async fn nested_opwallet_signs_through_its_own_proposal_flow() {
     assert!(dm.isOperator(outer).call().await.expect("view"));
 }
 
-mod safe {
-    #![allow(clippy::too_many_arguments)] // Safe's own `setup` ABI
-    alloy::sol! {
-    #[sol(rpc)]
-    interface ISafe {
-        function setup(address[] owners, uint256 threshold, address to, bytes data, address fallbackHandler,
-            address paymentToken, uint256 payment, address paymentReceiver) external;
-        function getOwners() external view returns (address[] memory);
-    }
-    #[sol(rpc)]
-    interface ISafeProxyFactory {
-        function createProxyWithNonce(address singleton, bytes initializer, uint256 saltNonce) external returns (address proxy);
-    }
-    #[sol(rpc)]
-    interface ICompatibilityFallbackHandler {
-        function getMessageHashForSafe(address safe, bytes message) external view returns (bytes32);
-    }
-    }
-}
-use safe::{ICompatibilityFallbackHandler, ISafe, ISafeProxyFactory};
-
-/// Deploys a Safe 1.5.0 contract from the npm package's Hardhat artifact (installed by `npm ci`, not vendored).
-async fn deploy_safe_artifact(env: &Env, path: &str) -> Address {
-    use alloy::{network::TransactionBuilder, rpc::types::TransactionRequest};
-    let file = format!(
-        "{}/node_modules/@safe-global/safe-smart-account/build/artifacts/contracts/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let artifact: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).expect("npm ci installs the Safe artifacts"))
-            .expect("json");
-    let code: Bytes = artifact["bytecode"].as_str().expect("bytecode").parse().expect("hex");
-    let tx = TransactionRequest::default().with_deploy_code(code);
-    let receipt = env
-        .fork
-        .provider_with(dev_signer(0))
-        .send_transaction(tx)
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
-    receipt.contract_address.expect("created")
-}
-
 #[tokio::test]
 async fn safe_1_5_0_is_a_contract_signer() {
+    use opwallet_devnet::safe::{ICompatibilityFallbackHandler, ISafe, SafeStack};
     let mut env = Env::new().await;
-    let singleton = deploy_safe_artifact(&env, "Safe.sol/Safe.json").await;
-    let factory = deploy_safe_artifact(&env, "proxies/SafeProxyFactory.sol/SafeProxyFactory.json").await;
-    let handler =
-        deploy_safe_artifact(&env, "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json").await;
-
+    let deployer = env.fork.provider_with(dev_signer(0));
+    let stack = SafeStack::deploy(&deployer).await.expect("Safe 1.5.0 deploys from npm artifacts");
     // A 1-of-1 Safe owned by account 6, with the compatibility handler that answers ERC-1271.
     let owner = dev_signer(6);
-    let setup = alloy::sol_types::SolCall::abi_encode(&ISafe::setupCall {
-        owners: vec![owner.address()],
-        threshold: U256::from(1),
-        to: Address::ZERO,
-        data: Bytes::new(),
-        fallbackHandler: handler,
-        paymentToken: Address::ZERO,
-        payment: U256::ZERO,
-        paymentReceiver: Address::ZERO,
-    });
-    let f = ISafeProxyFactory::new(factory, env.fork.provider_with(dev_signer(0)));
-    let create = f.createProxyWithNonce(singleton, setup.into(), U256::from(1));
-    let safe = create.call().await.expect("simulate");
-    assert!(create.send().await.expect("send").get_receipt().await.expect("receipt").status());
+    let (safe, receipt) = stack.create_safe(&deployer, vec![owner.address()], 1, 1).await.expect("create Safe");
+    assert!(receipt.status());
     assert_eq!(ISafe::new(safe, env.fork.provider()).getOwners().call().await.expect("view"), vec![owner.address()]);
+    let handler = stack.handler;
 
     // An opwallet whose signers are the Safe and alice, 2-of-2.
     let wallet =

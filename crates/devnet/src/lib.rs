@@ -14,6 +14,7 @@ mod deploy;
 mod error;
 mod fork;
 mod release;
+pub mod safe;
 
 pub use anvil::{anvil_binary, dev_signer};
 pub use chain::{Devnet, DevnetOptions, StateSource};
