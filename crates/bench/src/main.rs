@@ -160,6 +160,8 @@ async fn main() -> Result<()> {
     let legacy = book.extra(LEGACY_AVS)?;
     let sets: &[(u64, u64)] = if args.quick { &SETS[1..2] } else { &SETS };
 
+    warm_up(&devnet, legacy).await?;
+
     let mut rows = Vec::new();
     let mut noop_steady = BTreeMap::new();
     let mut erc1271 = BTreeMap::new();
@@ -190,13 +192,12 @@ async fn main() -> Result<()> {
         row("deploy (factory + setup)", opw_deploy.gas_used, safe_deploy.gas_used);
         let mut wallet =
             Wallet { address, keys: keys.iter().map(|k| (k.address(), k.clone())).collect(), threshold: m };
-        let mut safe_keys: Vec<PrivateKeySigner> = keys.clone();
-        let safe_sign =
-            |ks: &Vec<PrivateKeySigner>| -> Vec<PrivateKeySigner> { ks.iter().take(m as usize).cloned().collect() };
+        let mut safe_keys: BTreeMap<Address, PrivateKeySigner> =
+            keys.iter().map(|k| (k.address(), k.clone())).collect();
 
         // No-op execution: first use (nonce 0 → 1), then steady state.
         let first = wallet.execute(&provider, (NOOP, Bytes::new())).await?;
-        let signers = safe_sign(&safe_keys);
+        let signers = safe_signers(&provider, safe_addr, &safe_keys, m).await?;
         let refs: Vec<&PrivateKeySigner> = signers.iter().collect();
         let safe_first = safe::exec(&provider, safe_addr, NOOP, Bytes::new(), &refs).await?;
         row("execute no-op, first use", first.gas_used, safe_first.gas_used);
@@ -229,18 +230,10 @@ async fn main() -> Result<()> {
             .call()
             .await?;
         let safe_sig = safe::sign_sorted(safe_message, &refs);
-        let opw_1271 = execution_gas(
-            &provider,
-            wallet.address,
-            OperatorWallet::isValidSignatureCall { hash: opw_hash, signature: opw_sig.clone() }.abi_encode().into(),
-        )
-        .await?;
-        let safe_1271 = execution_gas(
-            &provider,
-            safe_addr,
-            ISafe::isValidSignatureCall { hash: safe_hash, signature: safe_sig.clone() }.abi_encode().into(),
-        )
-        .await?;
+        let opw_call = OperatorWallet::isValidSignatureCall { hash: opw_hash, signature: opw_sig.clone() }.abi_encode();
+        let opw_1271 = execution_gas(&provider, wallet.address, opw_call.into()).await?;
+        let safe_call = ISafe::isValidSignatureCall { hash: safe_hash, signature: safe_sig.clone() }.abi_encode();
+        let safe_1271 = execution_gas(&provider, safe_addr, safe_call.into()).await?;
         row("isValidSignature (execution gas)", opw_1271, safe_1271);
         erc1271.insert(label.clone(), (opw_1271, safe_1271));
         let avs = LegacyAVS::new(legacy, &provider);
@@ -249,7 +242,25 @@ async fn main() -> Result<()> {
         ensure!(opw_avs.status() && safe_avs.status(), "registerOperatorToAVS reverted");
         row("registerOperatorToAVS (whole tx)", opw_avs.gas_used, safe_avs.gas_used);
 
-        // Add a signer (opwallet: with its proof of possession), keeping the threshold.
+        // Replace the last signer, on the original m-of-n set (opwallet: with the newcomer's proof of possession).
+        let replacement = fresh_key();
+        let last = *owners.last().ok_or_else(|| eyre!("no signers"))?;
+        let proof = wallet.proof(&provider, &replacement).await?;
+        let replace =
+            OperatorWallet::replaceSignerCall { oldSigner: last, newSigner: replacement.address(), proof }.abi_encode();
+        let opw_replace = wallet.execute(&provider, (wallet.address, replace.into())).await?;
+        ensure!(opw_replace.status(), "replaceSigner reverted");
+        wallet.keys.insert(replacement.address(), replacement.clone());
+        let safe_owners = ISafe::new(safe_addr, &provider).getOwners().call().await?;
+        let at = safe_owners.iter().position(|a| *a == last).ok_or_else(|| eyre!("last signer is not an owner"))?;
+        let prev = if at == 0 { safe::SENTINEL } else { safe_owners[at - 1] };
+        let swap =
+            ISafe::swapOwnerCall { prevOwner: prev, oldOwner: last, newOwner: replacement.address() }.abi_encode();
+        let safe_replace = safe::exec(&provider, safe_addr, safe_addr, swap.into(), &refs).await?;
+        safe_keys.insert(replacement.address(), replacement.clone());
+        row("replace a signer", opw_replace.gas_used, safe_replace.gas_used);
+
+        // Add a signer, keeping the threshold.
         let newcomer = fresh_key();
         let proof = wallet.proof(&provider, &newcomer).await?;
         let add = OperatorWallet::addSignerCall { signer: newcomer.address(), newThreshold: U256::from(m), proof }
@@ -257,40 +268,12 @@ async fn main() -> Result<()> {
         let opw_add = wallet.execute(&provider, (wallet.address, add.into())).await?;
         ensure!(opw_add.status(), "addSigner reverted");
         wallet.keys.insert(newcomer.address(), newcomer.clone());
-        let safe_add = safe::exec(
-            &provider,
-            safe_addr,
-            safe_addr,
-            ISafe::addOwnerWithThresholdCall { owner: newcomer.address(), threshold: U256::from(m) }
-                .abi_encode()
-                .into(),
-            &refs,
-        )
-        .await?;
-        safe_keys.push(newcomer.clone());
+        let signers = safe_signers(&provider, safe_addr, &safe_keys, m).await?;
+        let refs: Vec<&PrivateKeySigner> = signers.iter().collect();
+        let add = ISafe::addOwnerWithThresholdCall { owner: newcomer.address(), threshold: U256::from(m) }.abi_encode();
+        let safe_add = safe::exec(&provider, safe_addr, safe_addr, add.into(), &refs).await?;
+        safe_keys.insert(newcomer.address(), newcomer.clone());
         row("add a signer", opw_add.gas_used, safe_add.gas_used);
-
-        // Replace the newest signer (not one of the signing ones).
-        let replacement = fresh_key();
-        let proof = wallet.proof(&provider, &replacement).await?;
-        let replace = OperatorWallet::replaceSignerCall {
-            oldSigner: newcomer.address(),
-            newSigner: replacement.address(),
-            proof,
-        }
-        .abi_encode();
-        let opw_replace = wallet.execute(&provider, (wallet.address, replace.into())).await?;
-        ensure!(opw_replace.status(), "replaceSigner reverted");
-        wallet.keys.insert(replacement.address(), replacement.clone());
-        let safe_owners = ISafe::new(safe_addr, &provider).getOwners().call().await?;
-        let at =
-            safe_owners.iter().position(|a| *a == newcomer.address()).ok_or_else(|| eyre!("newcomer not an owner"))?;
-        let prev = if at == 0 { safe::SENTINEL } else { safe_owners[at - 1] };
-        let swap =
-            ISafe::swapOwnerCall { prevOwner: prev, oldOwner: newcomer.address(), newOwner: replacement.address() }
-                .abi_encode();
-        let safe_replace = safe::exec(&provider, safe_addr, safe_addr, swap.into(), &refs).await?;
-        row("replace a signer", opw_replace.gas_used, safe_replace.gas_used);
 
         // Change the threshold (to m + 1, reachable after the add).
         let set = OperatorWallet::setThresholdCall { newThreshold: U256::from(m + 1) }.abi_encode();
@@ -346,6 +329,38 @@ async fn main() -> Result<()> {
     }
     std::fs::write(&args.out, serde_json::to_string_pretty(&results)? + "\n")?;
     eprintln!("wrote {}", args.out.display());
+    Ok(())
+}
+
+/// The keys of the Safe's first `m` current owners (`sign_sorted` puts them in Safe's order).
+async fn safe_signers<P: Provider>(
+    provider: &P,
+    safe: Address,
+    keys: &BTreeMap<Address, PrivateKeySigner>,
+    m: u64,
+) -> Result<Vec<PrivateKeySigner>> {
+    let owners = ISafe::new(safe, provider).getOwners().call().await?;
+    Ok(owners.iter().take(m as usize).map(|a| keys[a].clone()).collect())
+}
+
+/// Pays EigenLayer's one-time costs (first operator, first AVSDirectory registration) with a throwaway EOA, so
+/// neither wallet is charged for them by running first.
+async fn warm_up(devnet: &Devnet, legacy: Address) -> Result<()> {
+    let operator = dev_signer(9);
+    let provider = ProviderBuilder::new().wallet(EthereumWallet::from(operator.clone())).connect_http(devnet.rpc_url());
+    let dm = IDelegationManager::new(devnet.addresses.delegation_manager, &provider);
+    let registered = dm.registerAsOperator(Address::ZERO, 0, "warm-up".into()).send().await?.get_receipt().await?;
+    ensure!(registered.status(), "warm-up operator registration reverted");
+    let (salt, expiry) = (B256::repeat_byte(0xAA), U256::from(now() + 3600));
+    let digest =
+        actions::avs_registration_digest(&provider, &devnet.addresses, operator.address(), legacy, salt, expiry)
+            .await?;
+    let sig: Bytes = operator.sign_hash_sync(&digest)?.as_bytes().to_vec().into();
+    let avs = LegacyAVS::new(legacy, &provider);
+    ensure!(
+        avs.registerOperator(operator.address(), sig, salt, expiry).send().await?.get_receipt().await?.status(),
+        "warm-up AVS registration reverted"
+    );
     Ok(())
 }
 

@@ -27,8 +27,8 @@ fn quick_bench_output_is_well_formed() {
         "execute registerAsOperator",
         "isValidSignature (execution gas)",
         "registerOperatorToAVS (whole tx)",
-        "add a signer",
         "replace a signer",
+        "add a signer",
         "change threshold",
     ];
     assert_eq!(rows.len(), operations.len(), "one row per operation for the 2-of-3 set");
