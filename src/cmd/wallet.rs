@@ -156,16 +156,30 @@ pub(crate) async fn info(g: &Global) -> Result<()> {
         }
         if let Some(e) = &value["eigenlayer"].as_object() {
             s.push_str(&format!(
-                "\neigenlayer {}\n  operator            {}\n  delegation approver {}\n  allocation delay    {}\n  operator sets       {}",
+                "\neigenlayer {}\n  operator            {}\n  delegation approver {}\n  allocation delay    {}\n  operator sets       {}\n  admins              {}\n  pending admins      {}",
                 e["release"].as_str().unwrap_or_default(),
                 e["isOperator"],
                 e["delegationApprover"].as_str().unwrap_or_default(),
                 e["allocationDelay"],
-                e["operatorSets"],
+                list(&e["operatorSets"], ""),
+                list(&e["admins"], &address.to_string()),
+                list(&e["pendingAdmins"], ""),
             ));
         }
         s
     })
+}
+
+/// A JSON list of strings as `a, b`, `none` when empty; `me` is marked as the wallet itself.
+fn list(value: &serde_json::Value, me: &str) -> String {
+    let items: Vec<String> = value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .map(|s| if s == me { format!("{s} (the wallet itself)") } else { s.to_owned() })
+        .collect();
+    if items.is_empty() { "none".into() } else { items.join(", ") }
 }
 
 async fn eigenlayer_view<P: Provider>(provider: &P, book: &AddressBook, wallet: Address) -> Result<serde_json::Value> {
@@ -175,6 +189,9 @@ async fn eigenlayer_view<P: Provider>(provider: &P, book: &AddressBook, wallet: 
         Ok(v) => v,
         Err(_) => dm.version().call().await.unwrap_or_else(|_| book.release.clone()),
     };
+    let pc = opwallet_bindings::eigenlayer::IPermissionController::new(book.permission_controller, provider);
+    let admins = pc.getAdmins(wallet).call().await?;
+    let pending = pc.getPendingAdmins(wallet).call().await?;
     let delay = am.getAllocationDelay(wallet).call().await?;
     let sets = am.getRegisteredSets(wallet).call().await?;
     Ok(json!({
@@ -183,5 +200,7 @@ async fn eigenlayer_view<P: Provider>(provider: &P, book: &AddressBook, wallet: 
         "delegationApprover": dm.delegationApprover(wallet).call().await?,
         "allocationDelay": if delay.isSet { json!(delay.delay) } else { json!(null) },
         "operatorSets": sets.iter().map(|s| format!("{}:{}", s.avs, s.id)).collect::<Vec<_>>(),
+        "admins": admins.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+        "pendingAdmins": pending.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
     }))
 }
