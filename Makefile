@@ -33,9 +33,8 @@ lint: deps ## Formatting (forge, cargo), clippy with warnings denied, slither (z
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	tools/slither
 
-artifacts: deps ## Regenerate the committed contract artifacts and re-extract EigenLayer's bytecode
-	forge build
-	tools/artifacts
+artifacts: deps ## Regenerate the committed contract artifacts (foundry-compilers) and re-extract EigenLayer's bytecode
+	cargo run --quiet -p opwallet-artifacts
 	tools/eigenlayer-bytecode
 
 devnet: deps ## Start a local EigenLayer chain on 127.0.0.1:8545 (Ctrl-C stops it)

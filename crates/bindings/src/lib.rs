@@ -1,5 +1,6 @@
-//! Bindings for opwallet's contracts, from the ABI and bytecode committed in `artifacts/` (`tools/artifacts`
-//! writes them from forge's output; `make test` fails when they differ from a fresh compile).
+//! Bindings for opwallet's contracts, from the ABI and bytecode committed in `artifacts/` (`make artifacts`
+//! regenerates them with foundry-compilers and the pinned solc; `make test` fails when they differ from a fresh
+//! compile).
 
 #![allow(missing_docs, missing_debug_implementations, unreachable_pub, clippy::too_many_arguments)]
 
