@@ -87,6 +87,22 @@ pub(crate) enum Action {
         #[command(flatten)]
         out: Out,
     },
+    /// Atomically remove and add several signers and set the threshold (each newcomer needs a proof).
+    Rotate {
+        /// Signers to remove, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        remove: Vec<String>,
+        /// Signers to add, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        add: Vec<String>,
+        /// One proof per added signer, in the same order, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        proofs: Vec<String>,
+        #[arg(long)]
+        threshold: u64,
+        #[command(flatten)]
+        out: Out,
+    },
     /// Change the threshold.
     SetThreshold {
         #[arg(long)]
@@ -331,6 +347,38 @@ impl Action {
                     vec![actions::replace_signer(wallet, old, new, proof)],
                     out,
                 )
+            }
+            Action::Rotate { remove, add, proofs, threshold, out } => {
+                let remove = remove.iter().map(|a| parse_address(a, "--remove")).collect::<Result<Vec<_>>>()?;
+                let add = add.iter().map(|a| parse_address(a, "--add")).collect::<Result<Vec<_>>>()?;
+                if add.len() != proofs.len() {
+                    bail!(
+                        "--add has {} signers but --proofs has {}: give one proof per added signer, in order",
+                        add.len(),
+                        proofs.len()
+                    );
+                }
+                for (i, r) in remove.iter().enumerate() {
+                    if !is_signer(*r) || remove[..i].contains(r) {
+                        bail!("--remove {r} is not a signer of {wallet} (or is listed twice)");
+                    }
+                }
+                for (i, a) in add.iter().enumerate() {
+                    if (is_signer(*a) && !remove.contains(a)) || add[..i].contains(a) {
+                        bail!("--add {a} is already a signer (or is listed twice)");
+                    }
+                }
+                let count = n - remove.len() as u64 + add.len() as u64;
+                reachable(threshold, count)?;
+                let mut parsed = Vec::new();
+                for (a, p) in add.iter().zip(&proofs) {
+                    let proof = hex_bytes(p, "--proofs")?;
+                    check_proof(&provider, wallet, *a, &proof).await?;
+                    parsed.push(proof);
+                }
+                eprintln!("{ROTATION_WARNING}");
+                let description = format!("rotate: remove {remove:?}, add {add:?}, threshold {threshold}");
+                (description, vec![actions::rotate_signers(wallet, remove, add, parsed, threshold)], out)
             }
             Action::SetThreshold { threshold, out } => {
                 reachable(threshold, n)?;

@@ -621,3 +621,45 @@ async fn redistribution_guard_refuses_a_redistributing_set_and_shows_the_recipie
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn rotate_replaces_two_signers_atomically() {
+    let env = Env::with_wallet().await;
+    let (p4, p5) = (env.ok(&["accept-signer"], Some(DAVE)), env.ok(&["accept-signer"], Some(5)));
+    let remove = format!("{},{}", addr(BOB), addr(CAROL));
+    let add = format!("{},{}", addr(DAVE), addr(5));
+    let proofs = format!("{},{}", p4.trim(), p5.trim());
+    // Unreachable threshold refused before anything is written.
+    let err = env.fails(
+        &[
+            "propose",
+            "rotate",
+            "--remove",
+            &remove,
+            "--add",
+            &add,
+            "--proofs",
+            &proofs,
+            "--threshold",
+            "4",
+            "-o",
+            env.path("x.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert!(err.contains("threshold 4 would be unreachable with 3 signers after this change"), "{err}");
+    let p = env.propose(
+        "rotate.json",
+        &["rotate", "--remove", &remove, "--add", &add, "--proofs", &proofs, "--threshold", "3"],
+    );
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    env.execute(&p);
+    let w = OperatorWallet::new(env.wallet(), env.fork.provider());
+    let mut signers = w.getSigners().call().await.expect("view");
+    signers.sort();
+    let mut expected = vec![addr(ALICE), addr(DAVE), addr(5)];
+    expected.sort();
+    assert_eq!(signers, expected);
+    assert_eq!(w.threshold().call().await.expect("view"), U256::from(3));
+}
