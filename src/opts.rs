@@ -33,6 +33,9 @@ pub(crate) struct Global {
     /// Print one JSON document instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Say on stderr which RPC, address book and wallet are used.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 impl Global {

@@ -46,6 +46,19 @@ enum Command {
 impl Cli {
     pub(crate) async fn run(self) -> Result<()> {
         let g = &self.global;
+        if g.verbose > 0 {
+            eprintln!(
+                "rpc {}\naddress book {}\nwallet {}",
+                g.rpc_url.as_deref().unwrap_or("(none)"),
+                match (&g.addresses, &g.network) {
+                    (Some(path), n) =>
+                        format!("{}{}", path.display(), n.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()),
+                    (None, Some(n)) => format!("built-in {n}"),
+                    (None, None) => "(none)".into(),
+                },
+                g.wallet.as_deref().unwrap_or("(none)")
+            );
+        }
         match self.command {
             Command::Deploy(a) => a.run(g).await,
             Command::Predict(a) => a.run(g).await,

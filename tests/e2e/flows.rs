@@ -663,3 +663,80 @@ async fn rotate_replaces_two_signers_atomically() {
     assert_eq!(signers, expected);
     assert_eq!(w.threshold().call().await.expect("view"), U256::from(3));
 }
+
+#[tokio::test]
+async fn a_proposal_for_another_chain_is_refused_before_signing_or_sending() {
+    use opwallet_devnet::Fork;
+    let env = Env::with_wallet().await;
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    // The same state (wallet included) under chain id 1.
+    let other = Fork::of_url_with_args(env.fork.rpc_url().as_str(), env.fork.addresses.clone(), &["--chain-id", "1"])
+        .await
+        .expect("fork");
+    let run = |args: &[&str], key: Option<u32>| {
+        let mut cmd = std::process::Command::new(crate::harness::BIN);
+        cmd.args(args).env("ETH_RPC_URL", other.rpc_url().as_str()).env("OPWALLET_ADDRESSES", &env.book);
+        if let Some(i) = key {
+            cmd.arg("--mnemonic-file").arg(&env.mnemonic).arg("--mnemonic-index").arg(i.to_string());
+        }
+        cmd.output().expect("runs")
+    };
+    let sign = run(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(CAROL));
+    assert_eq!(sign.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&sign.stderr).trim(),
+        "error: the proposal is for chain 31337 but the RPC is chain 1"
+    );
+    let exec = run(&["execute", p.to_str().expect("utf-8")], Some(DEPLOYER));
+    assert_eq!(exec.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&exec.stderr).contains("  - the proposal is for chain 31337 but the RPC is chain 1")
+    );
+    assert_eq!(
+        other.provider().get_transaction_count(addr(DEPLOYER)).await.expect("nonce"),
+        env.fork.provider().get_transaction_count(addr(DEPLOYER)).await.expect("nonce")
+    );
+}
+
+#[tokio::test]
+async fn unknown_wallet_code_is_refused_unless_overridden_loudly() {
+    use alloy::providers::ext::AnvilApi;
+    let env = Env::with_wallet().await;
+    let check = opwallet_core::wallet::check_code(&env.fork.provider(), env.wallet()).await.expect("check");
+    assert!(check.known);
+    // Same behaviour, different bytes: append one byte to the implementation's runtime code.
+    let mut code = env.fork.provider().get_code_at(check.implementation).await.expect("code").to_vec();
+    code.push(0);
+    env.fork.provider().anvil_set_code(check.implementation, code.into()).await.expect("setCode");
+
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "u"]);
+    let before = std::fs::read(&p).expect("read");
+    let err = env.fails(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    assert_eq!(
+        err.trim(),
+        format!(
+            "error: refusing to sign for {}: its implementation {} runs code opwallet does not know",
+            env.wallet(),
+            check.implementation
+        )
+    );
+    assert_eq!(std::fs::read(&p).expect("read"), before);
+    let out = env
+        .run(&["sign", p.to_str().expect("utf-8"), "--yes", "--i-understand-the-wallet-code-is-unknown"], Some(ALICE));
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("!!!!!!!! WARNING: signing although its implementation"));
+}
+
+#[tokio::test]
+async fn verbose_names_the_rpc_book_and_wallet() {
+    let env = Env::with_wallet().await;
+    let out = env.run(&["-v", "info"], None);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim(),
+        format!("rpc {}\naddress book {}\nwallet {}", env.fork.rpc_url(), env.book.display(), env.wallet())
+    );
+}

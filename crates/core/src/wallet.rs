@@ -33,16 +33,44 @@ impl WalletState {
         let nonce = w.nonce().call().await.map_err(|e| not_a_wallet(wallet, e))?;
         let epoch = w.epoch().call().await.map_err(|e| not_a_wallet(wallet, e))?;
         let header = w.configHeader().call().await.map_err(|e| not_a_wallet(wallet, e))?;
+        let epoch = epoch.to::<u64>();
+        check_domain(&w, chain_id, wallet, epoch).await?;
         Ok(Self {
             address: wallet,
             chain_id,
             signers,
             threshold: threshold.to::<u64>(),
             nonce: nonce.to::<u64>(),
-            epoch: epoch.to::<u64>(),
+            epoch,
             header,
         })
     }
+}
+
+/// The wallet's own ERC-5267 `eip712Domain()` must be exactly the domain opwallet hashes under
+/// (`eip712::domain`); anything else means signatures would not verify, or would mean something else.
+async fn check_domain<P: Provider>(
+    w: &OperatorWallet::OperatorWalletInstance<&P>,
+    chain_id: u64,
+    wallet: Address,
+    epoch: u64,
+) -> Result<(), Error> {
+    let d = w.eip712Domain().call().await.map_err(|e| not_a_wallet(wallet, e))?;
+    let ours = crate::eip712::domain(chain_id, wallet, epoch);
+    let same = d.fields.0 == [0x1f]
+        && ours.name.as_deref() == Some(d.name.as_str())
+        && ours.version.as_deref() == Some(d.version.as_str())
+        && ours.chain_id == Some(d.chainId)
+        && ours.verifying_contract == Some(d.verifyingContract)
+        && ours.salt == Some(d.salt)
+        && d.extensions.is_empty();
+    if !same {
+        return Err(Error::Chain(format!(
+            "{wallet}'s EIP-712 domain ({} {} chain {} salt {}) is not the one opwallet signs under: refusing to use it",
+            d.name, d.version, d.chainId, d.salt
+        )));
+    }
+    Ok(())
 }
 
 fn not_a_wallet(wallet: Address, e: impl std::fmt::Display) -> Error {

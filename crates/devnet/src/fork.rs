@@ -57,7 +57,12 @@ impl Fork {
 
     /// A private fork of the chain at `url`, whose EigenLayer lives at `addresses`.
     pub async fn of_url(url: &str, addresses: AddressBook) -> Result<Self, Error> {
-        let anvil = anvil::spawn(0, Some(url), &[])?;
+        Self::of_url_with_args(url, addresses, &[]).await
+    }
+
+    /// As [`Fork::of_url`], with extra Anvil arguments (for example `--chain-id 1` to test chain mismatches).
+    pub async fn of_url_with_args(url: &str, addresses: AddressBook, args: &[&str]) -> Result<Self, Error> {
+        let anvil = anvil::spawn(0, Some(url), args)?;
         let provider = ProviderBuilder::new().connect_http(anvil.endpoint_url());
         let release = Release::probe(&provider, &addresses).await?;
         Ok(Self { anvil, addresses, release })
