@@ -88,6 +88,9 @@ pub(crate) struct SignArgs {
     /// Sign without an RPC (air-gapped): the on-chain checks are skipped.
     #[arg(long)]
     offline: bool,
+    /// Sign although the batch registers for, or allocates to, an operator set that redistributes slashed stake.
+    #[arg(long)]
+    allow_redistributing: bool,
     /// Sign even if the wallet's code or digest view does not match what opwallet knows. Dangerous.
     #[arg(long)]
     i_understand_the_wallet_code_is_unknown: bool,
@@ -135,6 +138,7 @@ impl SignArgs {
                 }
                 (Err(e), _) => Some(e.to_string()),
             };
+            redistribution_guard(g, &provider, &proposal, self.allow_redistributing).await?;
             if let Some(why) = mismatch {
                 if !self.i_understand_the_wallet_code_is_unknown {
                     bail!("refusing to sign for {}: {why}", proposal.wallet);
@@ -260,6 +264,9 @@ pub(crate) struct ExecuteArgs {
     /// Who submits (pays gas; gets no rights).
     #[command(flatten)]
     sender: KeyArgs,
+    /// Execute although the batch touches an operator set that redistributes slashed stake.
+    #[arg(long)]
+    allow_redistributing: bool,
 }
 
 impl ExecuteArgs {
@@ -273,6 +280,7 @@ impl ExecuteArgs {
         if !problems.is_empty() {
             bail!("not executed, nothing was sent:\n  - {}", problems.join("\n  - "));
         }
+        redistribution_guard(g, &provider, &proposal, self.allow_redistributing).await?;
         let packed = submit::packed(&proposal, &state)?;
         let receipt = submit::execute(&provider, &proposal, packed, from).await?;
         let events: Vec<String> = receipt.inner.logs().iter().filter_map(|l| describe_log(l.inner.clone())).collect();
@@ -288,6 +296,31 @@ impl ExecuteArgs {
             },
         )
     }
+}
+
+/// Re-asks EigenLayer about every operator set the batch touches (the proposer's check may be stale or absent).
+async fn redistribution_guard<P: Provider>(g: &Global, provider: &P, proposal: &Proposal, allow: bool) -> Result<()> {
+    let Body::Execute { calls, .. } = &proposal.body else { return Ok(()) };
+    let Ok(book) = g.book() else { return Ok(()) };
+    let sets = opwallet_core::actions::sets_touched(&book, calls);
+    if sets.is_empty() {
+        return Ok(());
+    }
+    if let opwallet_core::actions::Redistribution::Redistributing(bad) =
+        opwallet_core::actions::redistribution(provider, &book, &sets).await?
+    {
+        let list: Vec<String> =
+            bad.iter().map(|(s, r)| format!("{}:{} (slashed stake goes to {r})", s.avs, s.id)).collect();
+        if !allow {
+            bail!(
+                "this batch touches operator set(s) {} that redistribute slashed stake: nothing was signed or sent. \
+                 Pass --allow-redistributing only if that is intended",
+                list.join(", ")
+            );
+        }
+        eprintln!("WARNING: this batch touches redistributing operator set(s) {}", list.join(", "));
+    }
+    Ok(())
 }
 
 /// A one-line description of the events users care about.

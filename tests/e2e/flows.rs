@@ -613,8 +613,20 @@ async fn redistribution_guard_refuses_a_redistributing_set_and_shows_the_recipie
         String::from_utf8_lossy(&allowed.stderr)
             .contains(&format!("WARNING: redistributing operator set(s) {avs}:1 (slashed stake goes to {recipient})"))
     );
-    // Every signer sees the recipient on the signing screen.
-    let sign = env.run(&["sign", out_file.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    // Signing re-checks the chain: refused without the flag, even though the proposer allowed it.
+    let book_arg = ["--addresses", book_file.to_str().expect("utf-8")];
+    let refused =
+        env.fails(&[&book_arg[..], &["sign", out_file.to_str().expect("utf-8"), "--yes"]].concat(), Some(ALICE));
+    assert!(
+        refused.contains("this batch touches operator set(s)") && refused.contains("nothing was signed or sent"),
+        "{refused}"
+    );
+    // Every signer who allows it sees the recipient on the signing screen.
+    let sign = env.run(
+        &[&book_arg[..], &["sign", out_file.to_str().expect("utf-8"), "--yes", "--allow-redistributing"]].concat(),
+        Some(ALICE),
+    );
+    assert!(sign.status.success(), "{}", String::from_utf8_lossy(&sign.stderr));
     let screen = String::from_utf8_lossy(&sign.stderr);
     assert!(
         screen.contains(&format!("WARNING redistributes = {avs}:1 (slashed stake goes to {recipient})")),

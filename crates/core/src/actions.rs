@@ -374,3 +374,18 @@ pub async fn delegation_approval_digest<P: Provider>(
         .await
         .map_err(Error::rpc)
 }
+
+/// The operator sets a batch registers for or allocates to (calls to the AllocationManager in `book`), so the
+/// redistribution guard can run again when signing and executing, not only when proposing.
+pub fn sets_touched(book: &AddressBook, calls: &[ProposedCall]) -> Vec<OperatorSet> {
+    use alloy::sol_types::SolCall;
+    let mut sets = Vec::new();
+    for c in calls.iter().filter(|c| c.target == book.allocation_manager) {
+        if let Ok(call) = IAllocationManager::registerForOperatorSetsCall::abi_decode(&c.data) {
+            sets.extend(call.params.operatorSetIds.iter().map(|id| OperatorSet { avs: call.params.avs, id: *id }));
+        } else if let Ok(call) = IAllocationManager::modifyAllocationsCall::abi_decode(&c.data) {
+            sets.extend(call.params.into_iter().map(|p| p.operatorSet));
+        }
+    }
+    sets
+}
