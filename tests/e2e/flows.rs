@@ -752,3 +752,44 @@ async fn verbose_names_the_rpc_book_and_wallet() {
         format!("rpc {}\naddress book {}\nwallet {}", env.fork.rpc_url(), env.book.display(), env.wallet())
     );
 }
+
+/// `sign` without `--yes` in a terminal shows the screen and asks; only "y" signs. Run under `script` for a pty.
+#[tokio::test]
+async fn interactive_confirmation_signs_only_on_yes() {
+    let env = Env::with_wallet().await;
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "u"]);
+    let before = std::fs::read(&p).expect("read");
+    let in_terminal = |answer: &str| {
+        let command = format!(
+            "{} sign {} --mnemonic-file {} --mnemonic-index {ALICE}",
+            crate::harness::BIN,
+            p.display(),
+            env.mnemonic.display()
+        );
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &env.book)
+            .env("OPWALLET_WALLET", env.wallet().to_string())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("script (util-linux) runs");
+        use std::io::Write;
+        child.stdin.take().expect("stdin").write_all(format!("{answer}\n").as_bytes()).expect("answer");
+        child.wait_with_output().expect("wait")
+    };
+    let no = in_terminal("n");
+    let screen = String::from_utf8_lossy(&no.stdout);
+    assert!(!no.status.success());
+    assert!(
+        screen.contains("DelegationManager.registerAsOperator")
+            && screen.contains("sign? [y/N]")
+            && screen.contains("not signed"),
+        "{screen}"
+    );
+    assert_eq!(std::fs::read(&p).expect("read"), before, "declining leaves the file unchanged");
+    let yes = in_terminal("y");
+    assert!(yes.status.success(), "{}", String::from_utf8_lossy(&yes.stdout));
+    assert!(String::from_utf8_lossy(&yes.stdout).contains(&format!("{} signed (1 signature(s))", addr(ALICE))));
+}
