@@ -107,13 +107,26 @@ pub(crate) struct KeyArgs {
     /// Account index for --mnemonic-file.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub mnemonic_index: u32,
+    /// Keystore password from HashiCorp Vault KV v2: <mount>/<path>#<field> ($VAULT_ADDR, $VAULT_TOKEN).
+    #[arg(long, value_name = "REF")]
+    pub password_vault: Option<String>,
+    /// A Web3Signer holding the key (its eth1 API); select the key with --web3signer-address.
+    #[arg(long, value_name = "URL", env = "OPWALLET_WEB3SIGNER_URL", requires = "web3signer_address")]
+    pub web3signer_url: Option<String>,
+    /// The address of the key in the Web3Signer.
+    #[arg(long, value_name = "ADDRESS")]
+    pub web3signer_address: Option<String>,
+    /// Environment variable holding a bearer token for the Web3Signer.
+    #[arg(long, value_name = "VAR")]
+    pub web3signer_token_env: Option<String>,
 }
 
 impl KeyArgs {
     pub(crate) fn source(&self) -> Result<KeySource> {
-        let password = match &self.password_file {
-            Some(f) => Password::File(f.clone()),
-            None => Password::Env(self.password_env.clone()),
+        let password = match (&self.password_file, &self.password_vault) {
+            (Some(f), _) => Password::File(f.clone()),
+            (None, Some(v)) => Password::Vault(v.clone()),
+            (None, None) => Password::Env(self.password_env.clone()),
         };
         let mut sources = Vec::new();
         if let Some(v) = &self.private_key_env {
@@ -131,6 +144,15 @@ impl KeyArgs {
         if let Some(f) = &self.mnemonic_file {
             sources.push(KeySource::Mnemonic { file: f.clone(), index: self.mnemonic_index });
         }
+        if let Some(url) = &self.web3signer_url {
+            let address =
+                parse_address(self.web3signer_address.as_deref().unwrap_or_default(), "--web3signer-address")?;
+            sources.push(KeySource::Web3Signer {
+                url: url.clone(),
+                address,
+                token_env: self.web3signer_token_env.clone(),
+            });
+        }
         match sources.len() {
             1 => Ok(sources.remove(0)),
             0 => bail!(
@@ -142,7 +164,13 @@ impl KeyArgs {
         }
     }
 
-    pub(crate) fn load(&self) -> Result<PrivateKeySigner> {
-        Ok(self.source()?.load()?)
+    /// A local key, for sending transactions.
+    pub(crate) async fn load(&self) -> Result<PrivateKeySigner> {
+        Ok(self.source()?.load().await?)
+    }
+
+    /// Any signer (local or remote), for signing proposals.
+    pub(crate) async fn signer(&self) -> Result<opwallet_core::signer::Signer> {
+        Ok(self.source()?.signer().await?)
     }
 }

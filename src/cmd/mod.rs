@@ -1,5 +1,6 @@
 //! The commands. Each is a `…Args` struct with `run`; option groups come from `crate::opts`.
 
+mod keys;
 mod propose;
 mod sign;
 mod wallet;
@@ -41,6 +42,9 @@ enum Command {
     CheckSignature(sign::CheckArgs),
     /// As an incoming signer: print the proof of possession a rotation adding you needs.
     AcceptSigner(sign::AcceptArgs),
+    /// Create keys (one per signer or AVS key, from OS randomness).
+    #[command(subcommand)]
+    Keys(keys::Keys),
 }
 
 impl Cli {
@@ -70,6 +74,7 @@ impl Cli {
             Command::Signature(a) => a.run(g).await,
             Command::CheckSignature(a) => a.run(g).await,
             Command::AcceptSigner(a) => a.run(g).await,
+            Command::Keys(k) => k.run(g).await,
         }
     }
 }

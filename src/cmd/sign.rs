@@ -3,7 +3,6 @@ use std::{io::IsTerminal, path::PathBuf};
 use alloy::{
     primitives::{B256, Bytes},
     providers::Provider,
-    signers::SignerSync,
     sol_types::SolEvent,
 };
 use clap::Args;
@@ -105,7 +104,7 @@ impl SignArgs {
             bail!("refusing to sign without confirmation: run in a terminal, or pass --yes");
         }
         let mut proposal = Proposal::load(&self.file)?;
-        let signer = self.key.load()?;
+        let signer = self.key.signer().await?;
         let me = signer.address();
 
         if self.offline {
@@ -156,7 +155,7 @@ impl SignArgs {
                 bail!("not signed");
             }
         }
-        let signature = signer.sign_hash_sync(&proposal.hashes.digest)?;
+        let signature = signer.sign_typed(&proposal.typed_data, proposal.hashes.digest).await?;
         let entry = SignerSignature {
             signer: me,
             kind: SignatureKind::Ecdsa { signature: Bytes::from(signature.as_bytes().to_vec()) },
@@ -272,7 +271,7 @@ pub(crate) struct ExecuteArgs {
 impl ExecuteArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let proposal = Proposal::load(&self.file)?;
-        let sender = self.sender.load()?;
+        let sender = self.sender.load().await?;
         let from = sender.address();
         let provider = g.provider_with(sender).await?;
         let state = WalletState::read(&provider, proposal.wallet).await?;
@@ -413,7 +412,7 @@ pub(crate) struct AcceptArgs {
 
 impl AcceptArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
-        let signer = self.key.load()?;
+        let signer = self.key.signer().await?;
         let me = signer.address();
         let wallet = g.wallet()?;
         let provider = g.provider().await?;
@@ -432,7 +431,8 @@ impl AcceptArgs {
             "accepting to become a signer of {wallet} (chain {}, epoch {})\ndigest {}",
             state.chain_id, state.epoch, hashes.digest
         );
-        let proof = Bytes::from(signer.sign_hash_sync(&hashes.digest)?.as_bytes().to_vec());
+        let typed = eip712::typed_data(&message, &domain);
+        let proof = Bytes::from(signer.sign_typed(&typed, hashes.digest).await?.as_bytes().to_vec());
         emit(g.json, json!({ "signer": me, "wallet": wallet, "epoch": state.epoch, "proof": proof }), || {
             proof.to_string()
         })

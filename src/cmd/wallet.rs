@@ -91,7 +91,7 @@ pub(crate) struct DeployArgs {
 impl DeployArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let (factory, signers, threshold, salt) = self.config.parse(g)?;
-        let sender = self.sender.load()?;
+        let sender = self.sender.load().await?;
         let from = sender.address();
         let provider = g.provider_with(sender).await?;
         let f = OperatorWalletFactory::new(factory, &provider);

@@ -1,7 +1,9 @@
 //! End-to-end tests of the `opwallet` binary against real EigenLayer 1.3.0 on Anvil forks of the devnet.
 //! One integration binary; each test gets its own devnet (from the state cache) and its own fork.
 
+mod backends;
 mod bad_input;
+mod doubles;
 mod flows;
 mod harness;
 mod snapshots;

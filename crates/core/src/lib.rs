@@ -12,6 +12,7 @@ pub mod eip712;
 mod error;
 pub mod packing;
 pub mod proposal;
+pub mod remote;
 pub mod signer;
 pub mod submit;
 pub mod wallet;

@@ -3,9 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
-use alloy::signers::local::{MnemonicBuilder, PrivateKeySigner};
+use alloy::{
+    dyn_abi::TypedData,
+    primitives::{Address, B256, Signature},
+    signers::{
+        SignerSync,
+        local::{MnemonicBuilder, PrivateKeySigner},
+    },
+};
+use zeroize::Zeroizing;
 
-use crate::Error;
+use crate::{Error, remote::Web3Signer};
 
 /// A keystore or mnemonic password source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +22,20 @@ pub enum Password {
     Env(String),
     /// The first line of a file.
     File(PathBuf),
+    /// A HashiCorp Vault KV v2 field, `<mount>/<path>#<field>` (`$VAULT_ADDR`, `$VAULT_TOKEN`).
+    Vault(String),
+}
+
+impl Password {
+    async fn read(&self) -> Result<Zeroizing<String>, Error> {
+        match self {
+            Self::Env(var) => std::env::var(var)
+                .map(Zeroizing::new)
+                .map_err(|_| Error::Signer(format!("environment variable {var} (the keystore password) is not set"))),
+            Self::File(file) => read_first_line(file),
+            Self::Vault(reference) => crate::remote::vault_secret(reference).await,
+        }
+    }
 }
 
 /// A local key. Later backends (Ledger, AWS KMS, remote signers) join this as further variants.
@@ -29,12 +51,59 @@ pub enum KeySource {
     Account { name: String, password: Password },
     /// A BIP-39 mnemonic in a file, at `m/44'/60'/0'/0/<index>`.
     Mnemonic { file: PathBuf, index: u32 },
+    /// A key held by a Web3Signer, selected by address; optional bearer token from an environment variable.
+    Web3Signer { url: String, address: Address, token_env: Option<String> },
+}
+
+/// A key that signs proposals: local, or held by a remote signer. All sign the proposal's EIP-712 typed data.
+#[derive(Debug, Clone)]
+pub enum Signer {
+    Local(PrivateKeySigner),
+    Web3Signer(Web3Signer),
+}
+
+impl Signer {
+    pub fn address(&self) -> Address {
+        match self {
+            Self::Local(k) => k.address(),
+            Self::Web3Signer(w) => w.address(),
+        }
+    }
+
+    /// Signs `typed` (whose EIP-712 hash is `digest`): locally by the hash, remotely by handing over the typed data
+    /// so the remote side hashes (and, for devices, shows) the struct itself.
+    pub async fn sign_typed(&self, typed: &TypedData, digest: B256) -> Result<Signature, Error> {
+        match self {
+            Self::Local(k) => k.sign_hash_sync(&digest).map_err(|e| Error::Signer(e.to_string())),
+            Self::Web3Signer(w) => w.sign_typed_data(typed, digest).await,
+        }
+    }
 }
 
 impl KeySource {
-    /// Loads the key. Errors say which source failed and why, never the secret.
-    pub fn load(&self) -> Result<PrivateKeySigner, Error> {
+    /// Loads a signer of any kind.
+    pub async fn signer(&self) -> Result<Signer, Error> {
         match self {
+            Self::Web3Signer { url, address, token_env } => {
+                let token = match token_env {
+                    Some(var) => Some(Zeroizing::new(std::env::var(var).map_err(|_| {
+                        Error::Signer(format!("environment variable {var} (the web3signer token) is not set"))
+                    })?)),
+                    None => None,
+                };
+                Ok(Signer::Web3Signer(Web3Signer::connect(url, *address, token).await?))
+            }
+            _ => Ok(Signer::Local(self.load().await?)),
+        }
+    }
+
+    /// Loads a local key (needed to send transactions). Errors say which source failed and why, never the secret.
+    pub async fn load(&self) -> Result<PrivateKeySigner, Error> {
+        match self {
+            Self::Web3Signer { .. } => Err(Error::Signer(
+                "a web3signer key signs proposals only; send transactions with a local key (--keystore, --account, …)"
+                    .into(),
+            )),
             Self::PrivateKeyEnv(var) => {
                 let value =
                     std::env::var(var).map_err(|_| Error::Signer(format!("environment variable {var} is not set")))?;
@@ -45,7 +114,7 @@ impl KeySource {
                 parse_key(&value)
                     .map_err(|why| Error::Signer(format!("{} does not hold a private key: {why}", path.display())))
             }
-            Self::Keystore { path, password } => decrypt(path, password),
+            Self::Keystore { path, password } => decrypt(path, password).await,
             Self::Account { name, password } => {
                 let home = std::env::var_os("HOME").ok_or_else(|| Error::Signer("HOME is not set".into()))?;
                 let path = PathBuf::from(home).join(".foundry").join("keystores").join(name);
@@ -55,11 +124,13 @@ impl KeySource {
                         path.display()
                     )));
                 }
-                decrypt(&path, password)
+                decrypt(&path, password).await
             }
             Self::Mnemonic { file, index } => {
-                let phrase = std::fs::read_to_string(file)
-                    .map_err(|e| Error::Signer(format!("cannot read mnemonic file {}: {e}", file.display())))?;
+                let phrase = Zeroizing::new(
+                    std::fs::read_to_string(file)
+                        .map_err(|e| Error::Signer(format!("cannot read mnemonic file {}: {e}", file.display())))?,
+                );
                 MnemonicBuilder::english()
                     .phrase(phrase.trim())
                     .index(*index)
@@ -74,22 +145,44 @@ fn parse_key(value: &str) -> Result<PrivateKeySigner, String> {
     value.trim().parse::<PrivateKeySigner>().map_err(|_| "expected 32 bytes of hex".to_owned())
 }
 
-fn read_first_line(path: &Path) -> Result<String, Error> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Error::Signer(format!("cannot read {}: {e}", path.display())))?;
-    Ok(text.lines().next().unwrap_or_default().trim().to_owned())
+fn read_first_line(path: &Path) -> Result<Zeroizing<String>, Error> {
+    let text = Zeroizing::new(
+        std::fs::read_to_string(path).map_err(|e| Error::Signer(format!("cannot read {}: {e}", path.display())))?,
+    );
+    Ok(Zeroizing::new(text.lines().next().unwrap_or_default().trim().to_owned()))
 }
 
-fn decrypt(path: &Path, password: &Password) -> Result<PrivateKeySigner, Error> {
+/// Creates a fresh key from the operating system's randomness (never derived from a mnemonic) in a Web3 v3
+/// keystore (scrypt) in `dir`, readable only by its owner. Returns the address and the file.
+pub fn new_keystore(dir: &Path, name: Option<&str>, password: &str) -> Result<(Address, PathBuf), Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Signer(format!("cannot create {}: {e}", dir.display())))?;
+    let (signer, uuid) = PrivateKeySigner::new_keystore(dir, &mut rand::rngs::OsRng, password, name)
+        .map_err(|e| Error::Signer(format!("cannot write a keystore in {}: {e}", dir.display())))?;
+    // The file is named `name` when given, else its UUID.
+    let path = dir.join(name.unwrap_or(&uuid));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::Signer(format!("cannot restrict {}: {e}", path.display())))?;
+    }
+    Ok((signer.address(), path))
+}
+
+/// A random password for a keystore whose password is kept in a secrets manager (64 hex characters).
+pub fn random_password() -> Zeroizing<String> {
+    use rand::RngCore;
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+    Zeroizing::new(alloy::primitives::hex::encode(bytes.as_ref()))
+}
+
+async fn decrypt(path: &Path, password: &Password) -> Result<PrivateKeySigner, Error> {
     if !path.is_file() {
         return Err(Error::Signer(format!("keystore {} does not exist", path.display())));
     }
-    let secret = match password {
-        Password::Env(var) => std::env::var(var)
-            .map_err(|_| Error::Signer(format!("environment variable {var} (the keystore password) is not set")))?,
-        Password::File(file) => read_first_line(file)?,
-    };
-    PrivateKeySigner::decrypt_keystore(path, secret).map_err(|e| {
+    let secret = password.read().await?;
+    PrivateKeySigner::decrypt_keystore(path, secret.as_bytes()).map_err(|e| {
         let why = e.to_string();
         if why.to_lowercase().contains("mac") {
             Error::Signer(format!("wrong password for keystore {}", path.display()))

@@ -1,0 +1,175 @@
+//! Signers whose keys never leave another system. Web3Signer has no alloy signer, so this is written against its
+//! published eth1 API (Consensys web3signer, `openapi-specs/eth1/web3signer.yaml` and its JSON-RPC handlers):
+//! `GET /upcheck`, JSON-RPC on `/` with `eth_accounts` and `eth_signTypedData(address, typedData)`.
+//! HashiCorp Vault KV v2 (`GET /v1/<mount>/data/<path>`, `X-Vault-Token`) supplies keystore passwords.
+
+use alloy::{
+    dyn_abi::TypedData,
+    primitives::{Address, B256, Signature},
+    transports::http::reqwest::{Client, Url},
+};
+use zeroize::Zeroizing;
+
+use crate::Error;
+
+/// Bounds every call to a remote service: an unreachable signer must fail, never hang.
+const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn client() -> Result<Client, Error> {
+    Client::builder().timeout(TIMEOUT).build().map_err(|e| Error::Signer(format!("http client: {e}")))
+}
+
+/// A key held by a Web3Signer instance, selected by address.
+#[derive(Debug, Clone)]
+pub struct Web3Signer {
+    client: Client,
+    url: Url,
+    address: Address,
+    bearer: Option<Zeroizing<String>>,
+}
+
+impl Web3Signer {
+    /// Connects to `url`, checks `/upcheck`, and checks that it holds a key for `address`.
+    pub async fn connect(url: &str, address: Address, bearer: Option<Zeroizing<String>>) -> Result<Self, Error> {
+        let url: Url = url.parse().map_err(|_| Error::Signer(format!("web3signer URL `{url}` is not a URL")))?;
+        let signer = Self { client: client()?, url, address, bearer };
+        let up = signer
+            .request(signer.client.get(signer.url.join("upcheck").map_err(|e| Error::Signer(e.to_string()))?))
+            .await?;
+        if up.trim() != "OK" {
+            return Err(Error::Signer(format!(
+                "web3signer at {} is not up (upcheck answered `{}`)",
+                signer.url,
+                up.trim()
+            )));
+        }
+        let accounts: Vec<Address> = serde_json::from_value(signer.rpc("eth_accounts", serde_json::json!([])).await?)
+            .map_err(|e| Error::Signer(format!("web3signer eth_accounts: {e}")))?;
+        if !accounts.contains(&address) {
+            let held: Vec<String> = accounts.iter().map(|a| a.to_string()).collect();
+            return Err(Error::Signer(format!(
+                "web3signer at {} holds no key for {address} (it holds: {})",
+                signer.url,
+                if held.is_empty() { "none".into() } else { held.join(", ") }
+            )));
+        }
+        Ok(signer)
+    }
+
+    pub fn address(&self) -> Address {
+        self.address
+    }
+
+    async fn request(&self, mut builder: alloy::transports::http::reqwest::RequestBuilder) -> Result<String, Error> {
+        if let Some(token) = &self.bearer {
+            builder = builder.bearer_auth(token.as_str());
+        }
+        let response =
+            builder.send().await.map_err(|e| Error::Signer(format!("web3signer at {} unreachable: {e}", self.url)))?;
+        let status = response.status();
+        let body = response.text().await.map_err(|e| Error::Signer(format!("web3signer: {e}")))?;
+        match status.as_u16() {
+            200..=299 => Ok(body),
+            401 | 403 => Err(Error::Signer(format!(
+                "web3signer at {} refused the request ({status}): check the bearer token",
+                self.url
+            ))),
+            _ => Err(Error::Signer(format!("web3signer at {} answered {status}: {}", self.url, body.trim()))),
+        }
+    }
+
+    async fn rpc(&self, method: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
+        let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+        let text = self
+            .request(
+                self.client.post(self.url.clone()).header("content-type", "application/json").body(body.to_string()),
+            )
+            .await?;
+        let mut reply: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| Error::Signer(format!("web3signer {method}: not JSON-RPC: {e}")))?;
+        if let Some(error) = reply.get("error") {
+            return Err(Error::Signer(format!("web3signer {method} failed: {error}")));
+        }
+        Ok(reply["result"].take())
+    }
+
+    /// Signs typed data (the device-side hashing is the signer's); the signature is checked against `digest`.
+    pub async fn sign_typed_data(&self, typed: &TypedData, digest: B256) -> Result<Signature, Error> {
+        let result = self.rpc("eth_signTypedData", serde_json::json!([self.address, typed])).await?;
+        let hex = result.as_str().ok_or_else(|| Error::Signer("web3signer returned no signature".into()))?;
+        let bytes =
+            alloy::primitives::hex::decode(hex).map_err(|e| Error::Signer(format!("web3signer signature: {e}")))?;
+        let recovered = crate::recover(digest, &bytes)?;
+        if recovered != self.address {
+            return Err(Error::Signer(format!(
+                "web3signer signed with {recovered}, not {}: its typed-data hashing differs or it used another key",
+                self.address
+            )));
+        }
+        Signature::from_raw(&bytes).map_err(|e| Error::Signer(e.to_string()))
+    }
+}
+
+/// A HashiCorp Vault KV v2 secret field, `<mount>/<path>#<field>`, read with `$VAULT_ADDR` and `$VAULT_TOKEN`.
+pub async fn vault_secret(reference: &str) -> Result<Zeroizing<String>, Error> {
+    let (path, field) = reference
+        .split_once('#')
+        .ok_or_else(|| Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>")))?;
+    let (mount, rest) = path
+        .split_once('/')
+        .ok_or_else(|| Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>")))?;
+    let addr = std::env::var("VAULT_ADDR").map_err(|_| Error::Signer("VAULT_ADDR is not set".into()))?;
+    let token =
+        Zeroizing::new(std::env::var("VAULT_TOKEN").map_err(|_| Error::Signer("VAULT_TOKEN is not set".into()))?);
+    let url = format!("{}/v1/{mount}/data/{rest}", addr.trim_end_matches('/'));
+    let response = client()?
+        .get(&url)
+        .header("X-Vault-Token", token.as_str())
+        .send()
+        .await
+        .map_err(|e| Error::Signer(format!("vault at {addr} unreachable: {e}")))?;
+    let status = response.status();
+    let body = Zeroizing::new(response.text().await.map_err(|e| Error::Signer(format!("vault: {e}")))?);
+    match status.as_u16() {
+        200 => {}
+        403 => {
+            return Err(Error::Signer(format!(
+                "vault refused {mount}/{rest}: permission denied (check VAULT_TOKEN and its policy)"
+            )));
+        }
+        404 => return Err(Error::Signer(format!("vault has no secret {mount}/{rest}"))),
+        _ => return Err(Error::Signer(format!("vault answered {status} for {mount}/{rest}"))),
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(&body).map_err(|e| Error::Signer(format!("vault: not JSON: {e}")))?;
+    value["data"]["data"][field]
+        .as_str()
+        .map(|s| Zeroizing::new(s.to_owned()))
+        .ok_or_else(|| Error::Signer(format!("vault secret {mount}/{rest} has no field `{field}`")))
+}
+
+/// Writes `value` into a Vault KV v2 secret field (creating a new version of the secret).
+pub async fn vault_store(reference: &str, value: &str) -> Result<(), Error> {
+    let (path, field) = reference
+        .split_once('#')
+        .ok_or_else(|| Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>")))?;
+    let (mount, rest) = path
+        .split_once('/')
+        .ok_or_else(|| Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>")))?;
+    let addr = std::env::var("VAULT_ADDR").map_err(|_| Error::Signer("VAULT_ADDR is not set".into()))?;
+    let token =
+        Zeroizing::new(std::env::var("VAULT_TOKEN").map_err(|_| Error::Signer("VAULT_TOKEN is not set".into()))?);
+    let body = Zeroizing::new(serde_json::json!({ "data": { field: value } }).to_string());
+    let response = client()?
+        .post(format!("{}/v1/{mount}/data/{rest}", addr.trim_end_matches('/')))
+        .header("X-Vault-Token", token.as_str())
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .map_err(|e| Error::Signer(format!("vault at {addr} unreachable: {e}")))?;
+    if !response.status().is_success() {
+        return Err(Error::Signer(format!("vault refused to store {mount}/{rest}: {}", response.status())));
+    }
+    Ok(())
+}

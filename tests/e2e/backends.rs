@@ -1,0 +1,153 @@
+//! Signer backends end to end: Web3Signer (remote, typed data), keystores whose password lives in Vault, keys created
+//! from OS randomness, and one wallet whose three signers each keep their key somewhere else.
+
+use alloy::primitives::Address;
+use opwallet_bindings::eigenlayer::IDelegationManager;
+use opwallet_devnet::dev_signer;
+
+use crate::{
+    doubles,
+    harness::{ALICE, BOB, DEPLOYER, Env, addr},
+};
+
+#[tokio::test]
+async fn web3signer_signs_proposals_and_proofs_with_typed_data() {
+    let env = Env::with_wallet().await;
+    let url = doubles::web3signer(vec![dev_signer(ALICE)], Some("s3cret"));
+    let remote = [
+        "--web3signer-url",
+        url.as_str(),
+        "--web3signer-address",
+        &addr(ALICE).to_string(),
+        "--web3signer-token-env",
+        "W3S_TOKEN",
+    ];
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "w3s"]);
+    let file = p.to_str().expect("utf-8");
+
+    let run = |args: &[&str], token: &str| {
+        let mut cmd = std::process::Command::new(crate::harness::BIN);
+        cmd.args(args)
+            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &env.book)
+            .env("OPWALLET_WALLET", env.wallet().to_string())
+            .env("W3S_TOKEN", token);
+        cmd.output().expect("runs")
+    };
+    // Wrong token: the service's refusal, named.
+    let refused = run(&[&["sign", file, "--yes"][..], &remote].concat(), "wrong");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("refused the request (401 Unauthorized): check the bearer token")
+    );
+    // A key the signer does not hold: refused before anything is signed.
+    let other = [
+        "--web3signer-url",
+        url.as_str(),
+        "--web3signer-address",
+        &addr(7).to_string(),
+        "--web3signer-token-env",
+        "W3S_TOKEN",
+    ];
+    let unknown = run(&[&["sign", file, "--yes"][..], &other].concat(), "s3cret");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains(&format!("holds no key for {}", addr(7))));
+
+    let ok = run(&[&["sign", file, "--yes"][..], &remote].concat(), "s3cret");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    env.sign(&p, BOB);
+    env.execute(&p);
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
+
+    // An unreachable signer fails fast with its URL.
+    let down = run(
+        &[
+            "sign",
+            file,
+            "--yes",
+            "--web3signer-url",
+            "http://127.0.0.1:9",
+            "--web3signer-address",
+            &addr(ALICE).to_string(),
+        ],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&down.stderr).contains("web3signer at http://127.0.0.1:9/ unreachable"));
+}
+
+#[tokio::test]
+async fn keys_new_with_a_vault_password_then_signs_through_vault() {
+    let env = Env::new().await;
+    let (vault, store) = doubles::vault("root-token");
+    let dir = env.path("keys");
+    let reference = "secret/opwallet/carol#password";
+    let with_vault = |args: &[&str], token: &str| {
+        std::process::Command::new(crate::harness::BIN)
+            .args(args)
+            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &env.book)
+            .env("VAULT_ADDR", &vault)
+            .env("VAULT_TOKEN", token)
+            .output()
+            .expect("runs")
+    };
+    let created = with_vault(
+        &["keys", "new", "--dir", dir.to_str().expect("utf-8"), "--name", "carol", "--store-password-vault", reference],
+        "root-token",
+    );
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let carol: Address = String::from_utf8_lossy(&created.stdout).trim().parse().expect("stdout is only the address");
+    // The password went to Vault, never to the terminal.
+    let stored = store.lock().expect("lock")["secret/opwallet/carol"]["password"].as_str().expect("stored").to_owned();
+    assert_eq!(stored.len(), 64);
+    assert!(!String::from_utf8_lossy(&created.stderr).contains(&stored));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(dir.join("carol")).expect("keystore").permissions().mode() & 0o777, 0o600);
+    }
+
+    // Mixed wallet: alice (local mnemonic), bob (Web3Signer), carol (keystore, password in Vault), 3-of-3.
+    let w3s = doubles::web3signer(vec![dev_signer(BOB)], None);
+    let signers = format!("{},{},{carol}", addr(ALICE), addr(BOB));
+    let wallet = env.ok(&["deploy", "--signers", &signers, "--threshold", "3"], Some(DEPLOYER));
+    let wallet = wallet.trim();
+    let p = env.path("mixed.json");
+    let file = p.to_str().expect("utf-8");
+    env.ok(&["--wallet", wallet, "propose", "register-operator", "--metadata-uri", "mixed", "-o", file], None);
+    env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));
+    env.ok(
+        &[
+            "--wallet",
+            wallet,
+            "sign",
+            file,
+            "--yes",
+            "--web3signer-url",
+            &w3s,
+            "--web3signer-address",
+            &addr(BOB).to_string(),
+        ],
+        None,
+    );
+    let keystore = dir.join("carol");
+    let carol_args = [
+        "--wallet",
+        wallet,
+        "sign",
+        file,
+        "--yes",
+        "--keystore",
+        keystore.to_str().expect("utf-8"),
+        "--password-vault",
+        reference,
+    ];
+    let denied = with_vault(&carol_args, "not-the-token");
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("vault refused secret/opwallet/carol: permission denied"));
+    let signed = with_vault(&carol_args, "root-token");
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    env.ok(&["--wallet", wallet, "execute", file], Some(DEPLOYER));
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert!(dm.isOperator(wallet.parse().expect("address")).call().await.expect("view"));
+}
