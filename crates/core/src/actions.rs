@@ -320,19 +320,7 @@ pub mod permissions {
         target: Address,
         selector: FixedBytes<4>,
     ) -> ProposedCall {
-        let data = PC::setAppointeeCall { account: wallet, appointee, target, selector }.abi_encode();
-        call(
-            book.permission_controller,
-            "PermissionController",
-            "setAppointee",
-            vec![
-                ("account", wallet.to_string()),
-                ("appointee", appointee.to_string()),
-                ("target", target.to_string()),
-                ("selector", selector.to_string()),
-            ],
-            data,
-        )
+        appointee_call(book, wallet, appointee, target, selector, true)
     }
 
     pub fn remove_appointee(
@@ -342,19 +330,29 @@ pub mod permissions {
         target: Address,
         selector: FixedBytes<4>,
     ) -> ProposedCall {
-        let data = PC::removeAppointeeCall { account: wallet, appointee, target, selector }.abi_encode();
-        call(
-            book.permission_controller,
-            "PermissionController",
-            "removeAppointee",
-            vec![
-                ("account", wallet.to_string()),
-                ("appointee", appointee.to_string()),
-                ("target", target.to_string()),
-                ("selector", selector.to_string()),
-            ],
-            data,
-        )
+        appointee_call(book, wallet, appointee, target, selector, false)
+    }
+
+    fn appointee_call(
+        book: &AddressBook,
+        wallet: Address,
+        appointee: Address,
+        target: Address,
+        selector: FixedBytes<4>,
+        set: bool,
+    ) -> ProposedCall {
+        let (function, data) = if set {
+            ("setAppointee", PC::setAppointeeCall { account: wallet, appointee, target, selector }.abi_encode())
+        } else {
+            ("removeAppointee", PC::removeAppointeeCall { account: wallet, appointee, target, selector }.abi_encode())
+        };
+        let args = vec![
+            ("account", wallet.to_string()),
+            ("appointee", appointee.to_string()),
+            ("target", target.to_string()),
+            ("selector", selector.to_string()),
+        ];
+        call(book.permission_controller, "PermissionController", function, args, data)
     }
 }
 

@@ -110,66 +110,76 @@ impl Web3Signer {
     }
 }
 
-/// A HashiCorp Vault KV v2 secret field, `<mount>/<path>#<field>`, read with `$VAULT_ADDR` and `$VAULT_TOKEN`.
-pub async fn vault_secret(reference: &str) -> Result<Zeroizing<String>, Error> {
-    let (path, field) = reference
-        .split_once('#')
-        .ok_or_else(|| Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>")))?;
-    let (mount, rest) = path
-        .split_once('/')
-        .ok_or_else(|| Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>")))?;
+/// Where a Vault KV v2 reference `<mount>/<path>#<field>` lives: URL of its data endpoint, the field, the
+/// secret's name for messages, and the token ($VAULT_ADDR, $VAULT_TOKEN).
+struct VaultTarget {
+    url: String,
+    field: String,
+    name: String,
+    addr: String,
+    token: Zeroizing<String>,
+}
+
+fn vault_target(reference: &str) -> Result<VaultTarget, Error> {
+    let malformed = || Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>"));
+    let (path, field) = reference.split_once('#').ok_or_else(malformed)?;
+    let (mount, rest) = path.split_once('/').ok_or_else(malformed)?;
     let addr = std::env::var("VAULT_ADDR").map_err(|_| Error::Signer("VAULT_ADDR is not set".into()))?;
     let token =
         Zeroizing::new(std::env::var("VAULT_TOKEN").map_err(|_| Error::Signer("VAULT_TOKEN is not set".into()))?);
-    let url = format!("{}/v1/{mount}/data/{rest}", addr.trim_end_matches('/'));
+    Ok(VaultTarget {
+        url: format!("{}/v1/{mount}/data/{rest}", addr.trim_end_matches('/')),
+        field: field.to_owned(),
+        name: format!("{mount}/{rest}"),
+        addr,
+        token,
+    })
+}
+
+/// A HashiCorp Vault KV v2 secret field, `<mount>/<path>#<field>`, read with `$VAULT_ADDR` and `$VAULT_TOKEN`.
+pub async fn vault_secret(reference: &str) -> Result<Zeroizing<String>, Error> {
+    let t = vault_target(reference)?;
     let response = client()?
-        .get(&url)
-        .header("X-Vault-Token", token.as_str())
+        .get(&t.url)
+        .header("X-Vault-Token", t.token.as_str())
         .send()
         .await
-        .map_err(|e| Error::Signer(format!("vault at {addr} unreachable: {e}")))?;
+        .map_err(|e| Error::Signer(format!("vault at {} unreachable: {e}", t.addr)))?;
     let status = response.status();
     let body = Zeroizing::new(response.text().await.map_err(|e| Error::Signer(format!("vault: {e}")))?);
     match status.as_u16() {
         200 => {}
         403 => {
             return Err(Error::Signer(format!(
-                "vault refused {mount}/{rest}: permission denied (check VAULT_TOKEN and its policy)"
+                "vault refused {}: permission denied (check VAULT_TOKEN and its policy)",
+                t.name
             )));
         }
-        404 => return Err(Error::Signer(format!("vault has no secret {mount}/{rest}"))),
-        _ => return Err(Error::Signer(format!("vault answered {status} for {mount}/{rest}"))),
+        404 => return Err(Error::Signer(format!("vault has no secret {}", t.name))),
+        _ => return Err(Error::Signer(format!("vault answered {status} for {}", t.name))),
     }
     let value: serde_json::Value =
         serde_json::from_str(&body).map_err(|e| Error::Signer(format!("vault: not JSON: {e}")))?;
-    value["data"]["data"][field]
+    value["data"]["data"][&t.field]
         .as_str()
         .map(|s| Zeroizing::new(s.to_owned()))
-        .ok_or_else(|| Error::Signer(format!("vault secret {mount}/{rest} has no field `{field}`")))
+        .ok_or_else(|| Error::Signer(format!("vault secret {} has no field `{}`", t.name, t.field)))
 }
 
 /// Writes `value` into a Vault KV v2 secret field (creating a new version of the secret).
 pub async fn vault_store(reference: &str, value: &str) -> Result<(), Error> {
-    let (path, field) = reference
-        .split_once('#')
-        .ok_or_else(|| Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>")))?;
-    let (mount, rest) = path
-        .split_once('/')
-        .ok_or_else(|| Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>")))?;
-    let addr = std::env::var("VAULT_ADDR").map_err(|_| Error::Signer("VAULT_ADDR is not set".into()))?;
-    let token =
-        Zeroizing::new(std::env::var("VAULT_TOKEN").map_err(|_| Error::Signer("VAULT_TOKEN is not set".into()))?);
-    let body = Zeroizing::new(serde_json::json!({ "data": { field: value } }).to_string());
+    let t = vault_target(reference)?;
+    let body = Zeroizing::new(serde_json::json!({ "data": { t.field.as_str(): value } }).to_string());
     let response = client()?
-        .post(format!("{}/v1/{mount}/data/{rest}", addr.trim_end_matches('/')))
-        .header("X-Vault-Token", token.as_str())
+        .post(&t.url)
+        .header("X-Vault-Token", t.token.as_str())
         .header("content-type", "application/json")
         .body(body.to_string())
         .send()
         .await
-        .map_err(|e| Error::Signer(format!("vault at {addr} unreachable: {e}")))?;
+        .map_err(|e| Error::Signer(format!("vault at {} unreachable: {e}", t.addr)))?;
     if !response.status().is_success() {
-        return Err(Error::Signer(format!("vault refused to store {mount}/{rest}: {}", response.status())));
+        return Err(Error::Signer(format!("vault refused to store {}: {}", t.name, response.status())));
     }
     Ok(())
 }
