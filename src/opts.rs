@@ -119,6 +119,24 @@ pub(crate) struct KeyArgs {
     /// Environment variable holding a bearer token for the Web3Signer.
     #[arg(long, value_name = "VAR")]
     pub web3signer_token_env: Option<String>,
+    /// A Fireblocks vault account holding the key (typed-message signing through the Fireblocks API).
+    #[arg(long, value_name = "ID", requires = "fireblocks_address")]
+    pub fireblocks_vault_account: Option<String>,
+    /// The address of the vault account's ETH key.
+    #[arg(long, value_name = "ADDRESS")]
+    pub fireblocks_address: Option<String>,
+    /// Environment variable holding the Fireblocks API key.
+    #[arg(long, value_name = "VAR", default_value = "FIREBLOCKS_API_KEY")]
+    pub fireblocks_api_key_env: String,
+    /// File holding the Fireblocks API secret (RSA private key, PEM).
+    #[arg(long, value_name = "PATH")]
+    pub fireblocks_secret_file: Option<PathBuf>,
+    /// The Fireblocks API secret from HashiCorp Vault KV v2 (<mount>/<path>#<field>).
+    #[arg(long, value_name = "REF")]
+    pub fireblocks_secret_vault: Option<String>,
+    /// Fireblocks API base URL.
+    #[arg(long, value_name = "URL", env = "FIREBLOCKS_URL", default_value = "https://api.fireblocks.io")]
+    pub fireblocks_url: String,
 }
 
 impl KeyArgs {
@@ -143,6 +161,24 @@ impl KeyArgs {
         }
         if let Some(f) = &self.mnemonic_file {
             sources.push(KeySource::Mnemonic { file: f.clone(), index: self.mnemonic_index });
+        }
+        if let Some(account) = &self.fireblocks_vault_account {
+            let address =
+                parse_address(self.fireblocks_address.as_deref().unwrap_or_default(), "--fireblocks-address")?;
+            let secret = match (&self.fireblocks_secret_file, &self.fireblocks_secret_vault) {
+                (Some(f), None) => Password::File(f.clone()),
+                (None, Some(v)) => Password::Vault(v.clone()),
+                _ => bail!(
+                    "give the Fireblocks API secret with exactly one of --fireblocks-secret-file, --fireblocks-secret-vault"
+                ),
+            };
+            sources.push(KeySource::Fireblocks {
+                url: self.fireblocks_url.clone(),
+                vault_account: account.clone(),
+                address,
+                api_key_env: self.fireblocks_api_key_env.clone(),
+                secret,
+            });
         }
         if let Some(url) = &self.web3signer_url {
             let address =

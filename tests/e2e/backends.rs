@@ -151,3 +151,57 @@ async fn keys_new_with_a_vault_password_then_signs_through_vault() {
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
     assert!(dm.isOperator(wallet.parse().expect("address")).call().await.expect("view"));
 }
+
+#[tokio::test]
+async fn fireblocks_signs_typed_messages_with_a_jwt_authenticated_api() {
+    let env = Env::with_wallet().await;
+    // A fresh RSA API secret for this run (openssl), never committed.
+    let secret = env.path("fireblocks.pem");
+    let public = env.path("fireblocks.pub");
+    for args in [
+        vec!["genrsa", "-traditional", "-out", secret.to_str().expect("utf-8"), "2048"],
+        vec!["rsa", "-in", secret.to_str().expect("utf-8"), "-pubout", "-out", public.to_str().expect("utf-8")],
+    ] {
+        let out = std::process::Command::new("openssl").args(&args).output().expect("openssl runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let url =
+        doubles::fireblocks("api-key-1", std::fs::read_to_string(&public).expect("pub"), ("7", dev_signer(ALICE)));
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "fireblocks"]);
+    let file = p.to_str().expect("utf-8");
+    let run = |account: &str, api_key: &str| {
+        std::process::Command::new(crate::harness::BIN)
+            .args([
+                "sign",
+                file,
+                "--yes",
+                "--fireblocks-vault-account",
+                account,
+                "--fireblocks-address",
+                &addr(ALICE).to_string(),
+            ])
+            .args(["--fireblocks-secret-file", secret.to_str().expect("utf-8"), "--fireblocks-url", &url])
+            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &env.book)
+            .env("OPWALLET_WALLET", env.wallet().to_string())
+            .env("FIREBLOCKS_API_KEY", api_key)
+            .env("OPWALLET_FIREBLOCKS_POLL_MS", "20")
+            .output()
+            .expect("runs")
+    };
+    let bad_key = run("7", "not-the-key");
+    assert!(String::from_utf8_lossy(&bad_key.stderr).contains("Fireblocks refused the request (401 Unauthorized)"));
+    let rejected = run("rejects", "api-key-1");
+    assert!(
+        String::from_utf8_lossy(&rejected.stderr).contains("ended REJECTED: REJECTED_BY_USER"),
+        "{}",
+        String::from_utf8_lossy(&rejected.stderr)
+    );
+
+    let ok = run("7", "api-key-1");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    env.sign(&p, BOB);
+    env.execute(&p);
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
+}

@@ -142,3 +142,90 @@ pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, s
     }));
     (url, store)
 }
+
+/// Fireblocks' REST API (its public API reference): every request needs `X-API-Key` and a JWT signed RS256 with
+/// the API secret, whose claims carry `uri`, `sub` (the API key) and `bodyHash` (hex SHA-256 of the body), or it
+/// answers 401. `POST /v1/transactions` with `operation: TYPED_MESSAGE` and an `EIP712` message creates a
+/// signing transaction; `GET /v1/transactions/{id}` reports `PENDING_SIGNATURE` once, then `COMPLETED` with
+/// `signedMessages[0].signature {r, s, v}` (v is 0 or 1). Vault account "rejects" ends `REJECTED`.
+pub(crate) fn fireblocks(api_key: &'static str, public_pem: String, vault: (&'static str, PrivateKeySigner)) -> String {
+    use sha2::Digest;
+    #[derive(serde::Deserialize)]
+    struct Claims {
+        uri: String,
+        sub: String,
+        #[serde(rename = "bodyHash")]
+        body_hash: String,
+    }
+    /// A signing transaction: times polled, the signature once made, its final status.
+    type Tx = (u32, Option<alloy::primitives::Signature>, &'static str);
+    let txs: Arc<Mutex<HashMap<String, Tx>>> = Arc::default();
+    serve(Arc::new(move |r: &Request| {
+        let unauthorized = (401, r#"{"message":"Unauthorized","code":-7}"#.to_owned());
+        if r.headers.get("x-api-key").map(String::as_str) != Some(api_key) {
+            return unauthorized;
+        }
+        let Some(token) = r.headers.get("authorization").and_then(|a| a.strip_prefix("Bearer ")) else {
+            return unauthorized;
+        };
+        let Ok(key) = jsonwebtoken::DecodingKey::from_rsa_pem(public_pem.as_bytes()) else { return unauthorized };
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.set_required_spec_claims(&["exp"]);
+        let Ok(data) = jsonwebtoken::decode::<Claims>(token, &key, &validation) else { return unauthorized };
+        let body_hash = alloy::primitives::hex::encode(sha2::Sha256::digest(r.body.as_bytes()));
+        if data.claims.uri != r.path || data.claims.sub != api_key || data.claims.body_hash != body_hash {
+            return unauthorized;
+        }
+        let mut txs = txs.lock().expect("lock");
+        if r.method == "POST" && r.path == "/v1/transactions" {
+            let req: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+            let message = &req["extraParameters"]["rawMessageData"]["messages"][0];
+            if req["operation"] != "TYPED_MESSAGE" || message["type"] != "EIP712" {
+                return (400, r#"{"message":"unsupported operation","code":1}"#.into());
+            }
+            let account = req["source"]["id"].as_str().unwrap_or_default().to_owned();
+            let id = format!("tx-{}", txs.len() + 1);
+            if account == "rejects" {
+                txs.insert(id.clone(), (1, None, "REJECTED"));
+            } else if account == vault.0 {
+                let Ok(typed) = serde_json::from_value::<TypedData>(message["content"].clone()) else {
+                    return (400, r#"{"message":"invalid typed data","code":2}"#.into());
+                };
+                let Ok(hash) = typed.eip712_signing_hash() else {
+                    return (400, r#"{"message":"invalid typed data","code":2}"#.into());
+                };
+                txs.insert(id.clone(), (0, Some(vault.1.sign_hash_sync(&hash).expect("sign")), "COMPLETED"));
+            } else {
+                return (400, r#"{"message":"vault account not found","code":11001}"#.into());
+            }
+            return (200, serde_json::json!({ "id": id, "status": "SUBMITTED" }).to_string());
+        }
+        if let Some(id) = r.path.strip_prefix("/v1/transactions/") {
+            let Some(tx) = txs.get_mut(id) else { return (404, r#"{"message":"not found"}"#.into()) };
+            tx.0 += 1;
+            if tx.0 == 1 {
+                return (200, serde_json::json!({ "id": id, "status": "PENDING_SIGNATURE" }).to_string());
+            }
+            return match (tx.2, tx.1) {
+                ("COMPLETED", Some(sig)) => {
+                    let bytes = sig.as_bytes();
+                    let body = serde_json::json!({
+                        "id": id,
+                        "status": "COMPLETED",
+                        "signedMessages": [{ "algorithm": "MPC_ECDSA_SECP256K1", "signature": {
+                            "r": alloy::primitives::hex::encode(&bytes[..32]),
+                            "s": alloy::primitives::hex::encode(&bytes[32..64]),
+                            "v": bytes[64] - 27,
+                        } }],
+                    });
+                    (200, body.to_string())
+                }
+                (status, _) => (
+                    200,
+                    serde_json::json!({ "id": id, "status": status, "subStatus": "REJECTED_BY_USER" }).to_string(),
+                ),
+            };
+        }
+        (404, r#"{"message":"not found"}"#.into())
+    }))
+}

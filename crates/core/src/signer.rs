@@ -13,7 +13,10 @@ use alloy::{
 };
 use zeroize::Zeroizing;
 
-use crate::{Error, remote::Web3Signer};
+use crate::{
+    Error,
+    remote::{Fireblocks, Web3Signer},
+};
 
 /// A keystore or mnemonic password source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +56,9 @@ pub enum KeySource {
     Mnemonic { file: PathBuf, index: u32 },
     /// A key held by a Web3Signer, selected by address; optional bearer token from an environment variable.
     Web3Signer { url: String, address: Address, token_env: Option<String> },
+    /// A Fireblocks vault account's key: API key from an environment variable, the API secret (RSA PEM) from a file
+    /// or a Vault reference.
+    Fireblocks { url: String, vault_account: String, address: Address, api_key_env: String, secret: Password },
 }
 
 /// A key that signs proposals: local, or held by a remote signer. All sign the proposal's EIP-712 typed data.
@@ -60,6 +66,7 @@ pub enum KeySource {
 pub enum Signer {
     Local(PrivateKeySigner),
     Web3Signer(Web3Signer),
+    Fireblocks(Fireblocks),
 }
 
 impl Signer {
@@ -67,6 +74,7 @@ impl Signer {
         match self {
             Self::Local(k) => k.address(),
             Self::Web3Signer(w) => w.address(),
+            Self::Fireblocks(f) => f.address(),
         }
     }
 
@@ -76,6 +84,7 @@ impl Signer {
         match self {
             Self::Local(k) => k.sign_hash_sync(&digest).map_err(|e| Error::Signer(e.to_string())),
             Self::Web3Signer(w) => w.sign_typed_data(typed, digest).await,
+            Self::Fireblocks(f) => f.sign_typed_data(typed, digest).await,
         }
     }
 }
@@ -93,6 +102,18 @@ impl KeySource {
                 };
                 Ok(Signer::Web3Signer(Web3Signer::connect(url, *address, token).await?))
             }
+            Self::Fireblocks { url, vault_account, address, api_key_env, secret } => {
+                let api_key = std::env::var(api_key_env).map_err(|_| {
+                    Error::Signer(format!("environment variable {api_key_env} (the Fireblocks API key) is not set"))
+                })?;
+                let pem = match secret {
+                    Password::File(path) => Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+                        Error::Signer(format!("cannot read the Fireblocks API secret {}: {e}", path.display()))
+                    })?),
+                    other => other.read().await?,
+                };
+                Ok(Signer::Fireblocks(Fireblocks::new(url, api_key, pem, vault_account.clone(), *address)?))
+            }
             _ => Ok(Signer::Local(self.load().await?)),
         }
     }
@@ -100,8 +121,8 @@ impl KeySource {
     /// Loads a local key (needed to send transactions). Errors say which source failed and why, never the secret.
     pub async fn load(&self) -> Result<PrivateKeySigner, Error> {
         match self {
-            Self::Web3Signer { .. } => Err(Error::Signer(
-                "a web3signer key signs proposals only; send transactions with a local key (--keystore, --account, …)"
+            Self::Web3Signer { .. } | Self::Fireblocks { .. } => Err(Error::Signer(
+                "a remote signer signs proposals only; send transactions with a local key (--keystore, --account, …)"
                     .into(),
             )),
             Self::PrivateKeyEnv(var) => {
