@@ -119,6 +119,9 @@ pub(crate) struct KeyArgs {
     /// Environment variable holding a bearer token for the Web3Signer.
     #[arg(long, value_name = "VAR")]
     pub web3signer_token_env: Option<String>,
+    /// An AWS KMS secp256k1 key: id, alias or ARN (AWS credentials, region and AWS_ENDPOINT_URL as usual).
+    #[arg(long, value_name = "KEY")]
+    pub aws_kms_key: Option<String>,
     /// A Fireblocks vault account holding the key (typed-message signing through the Fireblocks API).
     #[arg(long, value_name = "ID", requires = "fireblocks_address")]
     pub fireblocks_vault_account: Option<String>,
@@ -161,6 +164,9 @@ impl KeyArgs {
         }
         if let Some(f) = &self.mnemonic_file {
             sources.push(KeySource::Mnemonic { file: f.clone(), index: self.mnemonic_index });
+        }
+        if let Some(key_id) = &self.aws_kms_key {
+            sources.push(KeySource::AwsKms { key_id: key_id.clone() });
         }
         if let Some(account) = &self.fireblocks_vault_account {
             let address =

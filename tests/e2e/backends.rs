@@ -205,3 +205,65 @@ async fn fireblocks_signs_typed_messages_with_a_jwt_authenticated_api() {
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
     assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
 }
+
+#[tokio::test]
+async fn aws_kms_key_signs_through_localstack() {
+    use alloy::signers::aws::{aws_config, aws_sdk_kms};
+    let env = Env::new().await;
+    let localstack = doubles::LocalStack::start();
+    let aws_env = [
+        ("AWS_ENDPOINT_URL", localstack.endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+
+    // A secp256k1 signing key in KMS, created the AWS way.
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&localstack.endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_kms::config::Credentials::new("test", "test", None, None, "test"))
+        .load()
+        .await;
+    let kms = aws_sdk_kms::Client::new(&config);
+    let key = kms
+        .create_key()
+        .key_spec(aws_sdk_kms::types::KeySpec::EccSecgP256K1)
+        .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
+        .send()
+        .await
+        .expect("create key");
+    let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
+    let kms_address = alloy::signers::Signer::address(
+        &alloy::signers::aws::AwsSigner::new(kms, key_id.clone(), None).await.expect("signer"),
+    );
+
+    let signers = format!("{kms_address},{}", addr(ALICE));
+    let wallet = env.ok(&["deploy", "--signers", &signers, "--threshold", "2"], Some(DEPLOYER));
+    let wallet = wallet.trim();
+    let p = env.path("kms.json");
+    let file = p.to_str().expect("utf-8");
+    env.ok(&["--wallet", wallet, "propose", "register-operator", "--metadata-uri", "kms", "-o", file], None);
+    let sign = |key: &str| {
+        std::process::Command::new(crate::harness::BIN)
+            .args(["--wallet", wallet, "sign", file, "--yes", "--aws-kms-key", key])
+            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &env.book)
+            .envs(aws_env)
+            .output()
+            .expect("runs")
+    };
+    let unknown = sign("00000000-0000-0000-0000-000000000000");
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("AWS KMS key `00000000-0000-0000-0000-000000000000`"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+    let signed = sign(&key_id);
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));
+    env.ok(&["--wallet", wallet, "execute", file], Some(DEPLOYER));
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert!(dm.isOperator(wallet.parse().expect("address")).call().await.expect("view"));
+}

@@ -229,3 +229,64 @@ pub(crate) fn fireblocks(api_key: &'static str, public_pem: String, vault: (&'st
         (404, r#"{"message":"not found"}"#.into())
     }))
 }
+
+/// LocalStack (a real AWS emulator, not a double: KMS answers `Sign` with `MessageType=DIGEST` like AWS) on a free
+/// loopback port, from the venv `tools/localstack` installs. Its process group is killed on drop.
+pub(crate) struct LocalStack {
+    child: std::process::Child,
+    pub(crate) endpoint: String,
+}
+
+impl LocalStack {
+    pub(crate) fn start() -> Self {
+        use std::os::unix::process::CommandExt;
+        let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv-localstack/bin/python");
+        assert!(
+            std::path::Path::new(python).exists(),
+            "LocalStack is not installed: run tools/localstack (make test does)"
+        );
+        let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        // A watchdog shell owns LocalStack and ends it as soon as this test process is gone, so a test killed by a
+        // timeout cannot leave it running.
+        let watchdog = r#""$LS_PYTHON" -m localstack.runtime.main >/dev/null 2>&1 & ls=$!
+while kill -0 "$TEST_PID" 2>/dev/null && kill -0 "$ls" 2>/dev/null; do sleep 1; done
+kill -9 "$ls" 2>/dev/null"#;
+        let child = std::process::Command::new("sh")
+            .args(["-c", watchdog])
+            .env("LS_PYTHON", python)
+            .env("TEST_PID", std::process::id().to_string())
+            .env("GATEWAY_SERVER", "hypercorn")
+            .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
+            .env("SERVICES", "kms,secretsmanager")
+            .env("DNS_ADDRESS", "0")
+            .env("LOCALSTACK_HOST", format!("127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("LocalStack starts");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let started = std::time::Instant::now();
+        loop {
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+                let _ = write!(s, "GET /_localstack/health HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n");
+                let mut head = [0u8; 12];
+                if s.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.1 200") {
+                    break;
+                }
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(60), "LocalStack did not start within 60 s");
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        Self { child, endpoint }
+    }
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        // Only what we started: the process group we created for it.
+        let _ = std::process::Command::new("kill").args(["-9", "--", &format!("-{}", self.child.id())]).status();
+        let _ = self.child.wait();
+    }
+}

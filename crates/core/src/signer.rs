@@ -56,6 +56,8 @@ pub enum KeySource {
     Mnemonic { file: PathBuf, index: u32 },
     /// A key held by a Web3Signer, selected by address; optional bearer token from an environment variable.
     Web3Signer { url: String, address: Address, token_env: Option<String> },
+    /// An AWS KMS secp256k1 key (id, alias or ARN); credentials, region and `AWS_ENDPOINT_URL` the AWS way.
+    AwsKms { key_id: String },
     /// A Fireblocks vault account's key: API key from an environment variable, the API secret (RSA PEM) from a file
     /// or a Vault reference.
     Fireblocks { url: String, vault_account: String, address: Address, api_key_env: String, secret: Password },
@@ -65,6 +67,7 @@ pub enum KeySource {
 #[derive(Debug, Clone)]
 pub enum Signer {
     Local(PrivateKeySigner),
+    AwsKms(alloy::signers::aws::AwsSigner),
     Web3Signer(Web3Signer),
     Fireblocks(Fireblocks),
 }
@@ -75,6 +78,7 @@ impl Signer {
             Self::Local(k) => k.address(),
             Self::Web3Signer(w) => w.address(),
             Self::Fireblocks(f) => f.address(),
+            Self::AwsKms(k) => alloy::signers::Signer::address(k),
         }
     }
 
@@ -85,6 +89,10 @@ impl Signer {
             Self::Local(k) => k.sign_hash_sync(&digest).map_err(|e| Error::Signer(e.to_string())),
             Self::Web3Signer(w) => w.sign_typed_data(typed, digest).await,
             Self::Fireblocks(f) => f.sign_typed_data(typed, digest).await,
+            // KMS signs digests; the typed data is hashed here, as for local keys.
+            Self::AwsKms(k) => alloy::signers::Signer::sign_hash(k, &digest)
+                .await
+                .map_err(|e| Error::Signer(format!("AWS KMS signing failed: {e}"))),
         }
     }
 }
@@ -114,6 +122,17 @@ impl KeySource {
                 };
                 Ok(Signer::Fireblocks(Fireblocks::new(url, api_key, pem, vault_account.clone(), *address)?))
             }
+            Self::AwsKms { key_id } => {
+                let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+                let kms = aws_sdk_kms::Client::new(&config);
+                let signer = alloy::signers::aws::AwsSigner::new(kms, key_id.clone(), None).await.map_err(|e| {
+                    Error::Signer(format!(
+                        "AWS KMS key `{key_id}`: {} (check the key id, its key spec ECC_SECG_P256K1, credentials and region)",
+                        aws_sdk_kms::error::DisplayErrorContext(&e)
+                    ))
+                })?;
+                Ok(Signer::AwsKms(signer))
+            }
             _ => Ok(Signer::Local(self.load().await?)),
         }
     }
@@ -121,7 +140,7 @@ impl KeySource {
     /// Loads a local key (needed to send transactions). Errors say which source failed and why, never the secret.
     pub async fn load(&self) -> Result<PrivateKeySigner, Error> {
         match self {
-            Self::Web3Signer { .. } | Self::Fireblocks { .. } => Err(Error::Signer(
+            Self::Web3Signer { .. } | Self::Fireblocks { .. } | Self::AwsKms { .. } => Err(Error::Signer(
                 "a remote signer signs proposals only; send transactions with a local key (--keystore, --account, …)"
                     .into(),
             )),
