@@ -110,6 +110,9 @@ pub(crate) struct KeyArgs {
     /// Keystore password from HashiCorp Vault KV v2: <mount>/<path>#<field> ($VAULT_ADDR, $VAULT_TOKEN).
     #[arg(long, value_name = "REF")]
     pub password_vault: Option<String>,
+    /// Keystore password from AWS Secrets Manager: <secret id> or <secret id>#<json field>.
+    #[arg(long, value_name = "ID")]
+    pub password_aws_secret: Option<String>,
     /// A Web3Signer holding the key (its eth1 API); select the key with --web3signer-address.
     #[arg(long, value_name = "URL", env = "OPWALLET_WEB3SIGNER_URL", requires = "web3signer_address")]
     pub web3signer_url: Option<String>,
@@ -137,6 +140,9 @@ pub(crate) struct KeyArgs {
     /// The Fireblocks API secret from HashiCorp Vault KV v2 (<mount>/<path>#<field>).
     #[arg(long, value_name = "REF")]
     pub fireblocks_secret_vault: Option<String>,
+    /// The Fireblocks API secret from AWS Secrets Manager (<secret id> or <secret id>#<json field>).
+    #[arg(long, value_name = "ID")]
+    pub fireblocks_secret_aws: Option<String>,
     /// Fireblocks API base URL.
     #[arg(long, value_name = "URL", env = "FIREBLOCKS_URL", default_value = "https://api.fireblocks.io")]
     pub fireblocks_url: String,
@@ -144,10 +150,14 @@ pub(crate) struct KeyArgs {
 
 impl KeyArgs {
     pub(crate) fn source(&self) -> Result<KeySource> {
-        let password = match (&self.password_file, &self.password_vault) {
-            (Some(f), _) => Password::File(f.clone()),
-            (None, Some(v)) => Password::Vault(v.clone()),
-            (None, None) => Password::Env(self.password_env.clone()),
+        let password = match (&self.password_file, &self.password_vault, &self.password_aws_secret) {
+            (Some(f), None, None) => Password::File(f.clone()),
+            (None, Some(v), None) => Password::Vault(v.clone()),
+            (None, None, Some(a)) => Password::AwsSecret(a.clone()),
+            (None, None, None) => Password::Env(self.password_env.clone()),
+            _ => {
+                bail!("give the keystore password one way: --password-file, --password-vault or --password-aws-secret")
+            }
         };
         let mut sources = Vec::new();
         if let Some(v) = &self.private_key_env {
@@ -171,11 +181,16 @@ impl KeyArgs {
         if let Some(account) = &self.fireblocks_vault_account {
             let address =
                 parse_address(self.fireblocks_address.as_deref().unwrap_or_default(), "--fireblocks-address")?;
-            let secret = match (&self.fireblocks_secret_file, &self.fireblocks_secret_vault) {
-                (Some(f), None) => Password::File(f.clone()),
-                (None, Some(v)) => Password::Vault(v.clone()),
+            let secret = match (
+                &self.fireblocks_secret_file,
+                &self.fireblocks_secret_vault,
+                &self.fireblocks_secret_aws,
+            ) {
+                (Some(f), None, None) => Password::File(f.clone()),
+                (None, Some(v), None) => Password::Vault(v.clone()),
+                (None, None, Some(a)) => Password::AwsSecret(a.clone()),
                 _ => bail!(
-                    "give the Fireblocks API secret with exactly one of --fireblocks-secret-file, --fireblocks-secret-vault"
+                    "give the Fireblocks API secret with exactly one of --fireblocks-secret-file, --fireblocks-secret-vault, --fireblocks-secret-aws"
                 ),
             };
             sources.push(KeySource::Fireblocks {

@@ -267,3 +267,96 @@ async fn aws_kms_key_signs_through_localstack() {
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
     assert!(dm.isOperator(wallet.parse().expect("address")).call().await.expect("view"));
 }
+
+#[tokio::test]
+async fn keystore_password_from_aws_secrets_manager() {
+    use alloy::signers::aws::aws_config;
+    let env = Env::new().await;
+    let localstack = doubles::LocalStack::start();
+    let aws_env = [
+        ("AWS_ENDPOINT_URL", localstack.endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+
+    // An operations key whose keystore password lives only in Secrets Manager (as a JSON secret).
+    let password_file = env.path("pw");
+    std::fs::write(&password_file, "correct horse battery staple\n").expect("write");
+    let dir = env.path("keys");
+    let created = env.ok(
+        &[
+            "keys",
+            "new",
+            "--dir",
+            dir.to_str().expect("utf-8"),
+            "--name",
+            "ops",
+            "--password-file",
+            password_file.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    let ops: Address = created.trim().parse().expect("address");
+    std::fs::remove_file(&password_file).expect("remove");
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&localstack.endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new("test", "test", None, None, "test"))
+        .load()
+        .await;
+    aws_sdk_secretsmanager::Client::new(&config)
+        .create_secret()
+        .name("opwallet/ops")
+        .secret_string(r#"{"password":"correct horse battery staple"}"#)
+        .send()
+        .await
+        .expect("create secret");
+
+    let wallet =
+        env.ok(&["deploy", "--signers", &format!("{ops},{}", addr(ALICE)), "--threshold", "2"], Some(DEPLOYER));
+    let wallet = wallet.trim();
+    let p = env.path("p.json");
+    let file = p.to_str().expect("utf-8");
+    env.ok(
+        &["--wallet", wallet, "propose", "register-operator", "--metadata-uri", "secrets-manager", "-o", file],
+        None,
+    );
+    let keystore = dir.join("ops");
+    let sign = |reference: &str| {
+        std::process::Command::new(crate::harness::BIN)
+            .args([
+                "--wallet",
+                wallet,
+                "sign",
+                file,
+                "--yes",
+                "--keystore",
+                keystore.to_str().expect("utf-8"),
+                "--password-aws-secret",
+                reference,
+            ])
+            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &env.book)
+            .envs(aws_env)
+            .output()
+            .expect("runs")
+    };
+    let missing = sign("opwallet/nope#password");
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("AWS Secrets Manager secret `opwallet/nope`"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    let no_field = sign("opwallet/ops#passphrase");
+    assert!(
+        String::from_utf8_lossy(&no_field.stderr)
+            .contains("AWS Secrets Manager secret `opwallet/ops` has no field `passphrase`")
+    );
+    let ok = sign("opwallet/ops#password");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));
+    env.ok(&["--wallet", wallet, "execute", file], Some(DEPLOYER));
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert!(dm.isOperator(wallet.parse().expect("address")).call().await.expect("view"));
+}

@@ -27,6 +27,9 @@ pub enum Password {
     File(PathBuf),
     /// A HashiCorp Vault KV v2 field, `<mount>/<path>#<field>` (`$VAULT_ADDR`, `$VAULT_TOKEN`).
     Vault(String),
+    /// An AWS Secrets Manager secret, `<id>` (the whole string) or `<id>#<field>` (a field of a JSON secret);
+    /// credentials, region and `AWS_ENDPOINT_URL` the AWS way.
+    AwsSecret(String),
 }
 
 impl Password {
@@ -37,6 +40,7 @@ impl Password {
                 .map_err(|_| Error::Signer(format!("environment variable {var} (the keystore password) is not set"))),
             Self::File(file) => read_first_line(file),
             Self::Vault(reference) => crate::remote::vault_secret(reference).await,
+            Self::AwsSecret(reference) => aws_secret(reference).await,
         }
     }
 }
@@ -207,6 +211,40 @@ pub fn new_keystore(dir: &Path, name: Option<&str>, password: &str) -> Result<(A
             .map_err(|e| Error::Signer(format!("cannot restrict {}: {e}", path.display())))?;
     }
     Ok((signer.address(), path))
+}
+
+/// Reads an AWS Secrets Manager secret (`<id>` or `<id>#<field>` of a JSON secret), zeroised in memory.
+async fn aws_secret(reference: &str) -> Result<Zeroizing<String>, Error> {
+    let (id, field) = match reference.split_once('#') {
+        Some((id, field)) => (id, Some(field)),
+        None => (reference, None),
+    };
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+    let client = aws_sdk_secretsmanager::Client::new(&config);
+    let value = client.get_secret_value().secret_id(id).send().await.map_err(|e| {
+        Error::Signer(format!(
+            "AWS Secrets Manager secret `{id}`: {} (check the name, credentials and region)",
+            aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
+        ))
+    })?;
+    let text = Zeroizing::new(
+        value
+            .secret_string()
+            .ok_or_else(|| Error::Signer(format!("AWS Secrets Manager secret `{id}` holds no string")))?
+            .to_owned(),
+    );
+    match field {
+        None => Ok(text),
+        Some(field) => {
+            let json: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
+                Error::Signer(format!("AWS Secrets Manager secret `{id}` is not JSON, so it has no field `{field}`"))
+            })?;
+            json[field]
+                .as_str()
+                .map(|s| Zeroizing::new(s.to_owned()))
+                .ok_or_else(|| Error::Signer(format!("AWS Secrets Manager secret `{id}` has no field `{field}`")))
+        }
+    }
 }
 
 /// A random password for a keystore whose password is kept in a secrets manager (64 hex characters).
