@@ -79,6 +79,10 @@ pub(crate) fn parse_address(value: &str, flag: &str) -> Result<Address> {
         .map_err(|_| eyre!("{flag} `{value}` is not an address (expected 0x followed by 40 hex digits)"))
 }
 
+/// Every signer option, for errors.
+const SOURCES: &str = "--private-key-env, --private-key-file, --keystore, --keystore-vault, --keystore-aws-secret, \
+    --account, --mnemonic-file, --ledger, --aws-kms-key, --web3signer-url, --fireblocks-vault-account";
+
 /// Where the signing key comes from. Exactly one source; secrets never on the command line.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Signer")]
@@ -92,6 +96,12 @@ pub(crate) struct KeyArgs {
     /// Web3 v3 keystore file.
     #[arg(long, value_name = "PATH", env = "ETH_KEYSTORE")]
     pub keystore: Option<PathBuf>,
+    /// A Web3 v3 keystore kept in HashiCorp Vault KV v2: <mount>/<path>#<field> (nothing on this disk).
+    #[arg(long, value_name = "REF")]
+    pub keystore_vault: Option<String>,
+    /// A Web3 v3 keystore kept in AWS Secrets Manager: <secret id> or <secret id>#<json field>.
+    #[arg(long, value_name = "ID")]
+    pub keystore_aws_secret: Option<String>,
     /// Foundry account name (~/.foundry/keystores/NAME).
     #[arg(long, value_name = "NAME")]
     pub account: Option<String>,
@@ -113,6 +123,12 @@ pub(crate) struct KeyArgs {
     /// Keystore password from AWS Secrets Manager: <secret id> or <secret id>#<json field>.
     #[arg(long, value_name = "ID")]
     pub password_aws_secret: Option<String>,
+    /// A Ledger (its Ethereum app signs the proposal's EIP-712 hashes); the key at --hd-path.
+    #[arg(long)]
+    pub ledger: bool,
+    /// BIP-32 path of the Ledger key (Ledger Live account N: m/44'/60'/N'/0/0; legacy: m/44'/60'/0'/N).
+    #[arg(long, value_name = "PATH", default_value = "m/44'/60'/0'/0/0", requires = "ledger")]
+    pub hd_path: String,
     /// A Web3Signer holding the key (its eth1 API); select the key with --web3signer-address.
     #[arg(long, value_name = "URL", env = "OPWALLET_WEB3SIGNER_URL", requires = "web3signer_address")]
     pub web3signer_url: Option<String>,
@@ -169,11 +185,25 @@ impl KeyArgs {
         if let Some(p) = &self.keystore {
             sources.push(KeySource::Keystore { path: p.clone(), password: password.clone() });
         }
+        if let Some(r) = &self.keystore_vault {
+            sources
+                .push(KeySource::StoredKeystore { keystore: Password::Vault(r.clone()), password: password.clone() });
+        }
+        if let Some(r) = &self.keystore_aws_secret {
+            sources.push(KeySource::StoredKeystore {
+                keystore: Password::AwsSecret(r.clone()),
+                password: password.clone(),
+            });
+        }
         if let Some(n) = &self.account {
             sources.push(KeySource::Account { name: n.clone(), password });
         }
         if let Some(f) = &self.mnemonic_file {
             sources.push(KeySource::Mnemonic { file: f.clone(), index: self.mnemonic_index });
+        }
+        if self.ledger {
+            opwallet_core::signer::check_hd_path(&self.hd_path)?;
+            sources.push(KeySource::Ledger { hd_path: self.hd_path.clone() });
         }
         if let Some(key_id) = &self.aws_kms_key {
             sources.push(KeySource::AwsKms { key_id: key_id.clone() });
@@ -212,12 +242,8 @@ impl KeyArgs {
         }
         match sources.len() {
             1 => Ok(sources.remove(0)),
-            0 => bail!(
-                "choose a signer: --private-key-env, --private-key-file, --keystore, --account or --mnemonic-file"
-            ),
-            _ => bail!(
-                "choose one signer: several of --private-key-env, --private-key-file, --keystore, --account, --mnemonic-file were given"
-            ),
+            0 => bail!("choose a signer: one of {SOURCES}"),
+            _ => bail!("choose one signer: several of {SOURCES} were given"),
         }
     }
 

@@ -145,7 +145,34 @@ async fn keys_new_with_a_vault_password_then_signs_through_vault() {
     ];
     let denied = with_vault(&carol_args, "not-the-token");
     assert!(String::from_utf8_lossy(&denied.stderr).contains("vault refused secret/opwallet/carol: permission denied"));
-    let signed = with_vault(&carol_args, "root-token");
+
+    // Carol's keystore itself moves into Vault (as a JSON object), leaving no key material on her disk.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&keystore).expect("keystore")).expect("json");
+    store.lock().expect("lock").insert("secret/opwallet/carol-keystore".into(), serde_json::json!({ "json": json }));
+    std::fs::remove_file(&keystore).expect("remove");
+    let from_vault = |keystore_ref: &str| {
+        with_vault(
+            &[
+                "--wallet",
+                wallet,
+                "sign",
+                file,
+                "--yes",
+                "--keystore-vault",
+                keystore_ref,
+                "--password-vault",
+                reference,
+            ],
+            "root-token",
+        )
+    };
+    let not_a_keystore = from_vault(reference);
+    assert_eq!(
+        String::from_utf8_lossy(&not_a_keystore.stderr).trim_end(),
+        format!("error: signer: the secret in vault {reference} is not a keystore (expected Web3 v3 keystore JSON)")
+    );
+    let signed = from_vault("secret/opwallet/carol-keystore#json");
     assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
     env.ok(&["--wallet", wallet, "execute", file], Some(DEPLOYER));
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
@@ -269,7 +296,7 @@ async fn aws_kms_key_signs_through_localstack() {
 }
 
 #[tokio::test]
-async fn keystore_password_from_aws_secrets_manager() {
+async fn keystores_and_passwords_from_aws_secrets_manager() {
     use alloy::signers::aws::aws_config;
     let env = Env::new().await;
     let localstack = doubles::LocalStack::start();
@@ -313,8 +340,38 @@ async fn keystore_password_from_aws_secrets_manager() {
         .await
         .expect("create secret");
 
+    // A cold key kept entirely in Secrets Manager: its keystore JSON is one secret (the whole string), its
+    // password another, and the local file is gone before it signs.
+    std::fs::write(&password_file, "cold password\n").expect("write");
+    let cold_created = env.ok(
+        &[
+            "keys",
+            "new",
+            "--dir",
+            dir.to_str().expect("utf-8"),
+            "--name",
+            "cold",
+            "--password-file",
+            password_file.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    let cold: Address = cold_created.trim().parse().expect("address");
+    std::fs::remove_file(&password_file).expect("remove");
+    let secrets = aws_sdk_secretsmanager::Client::new(&config);
+    let cold_keystore = std::fs::read_to_string(dir.join("cold")).expect("keystore");
+    std::fs::remove_file(dir.join("cold")).expect("remove");
+    secrets.create_secret().name("opwallet/cold-keystore").secret_string(cold_keystore).send().await.expect("create");
+    secrets
+        .create_secret()
+        .name("opwallet/cold")
+        .secret_string(r#"{"password":"cold password"}"#)
+        .send()
+        .await
+        .expect("create");
+
     let wallet =
-        env.ok(&["deploy", "--signers", &format!("{ops},{}", addr(ALICE)), "--threshold", "2"], Some(DEPLOYER));
+        env.ok(&["deploy", "--signers", &format!("{ops},{cold},{}", addr(ALICE)), "--threshold", "3"], Some(DEPLOYER));
     let wallet = wallet.trim();
     let p = env.path("p.json");
     let file = p.to_str().expect("utf-8");
@@ -355,6 +412,32 @@ async fn keystore_password_from_aws_secrets_manager() {
     );
     let ok = sign("opwallet/ops#password");
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let cold_signs = |password: &str| {
+        std::process::Command::new(crate::harness::BIN)
+            .args([
+                "--wallet",
+                wallet,
+                "sign",
+                file,
+                "--yes",
+                "--keystore-aws-secret",
+                "opwallet/cold-keystore",
+                "--password-aws-secret",
+                password,
+            ])
+            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &env.book)
+            .envs(aws_env)
+            .output()
+            .expect("runs")
+    };
+    let wrong = cold_signs("opwallet/ops#password");
+    assert_eq!(
+        String::from_utf8_lossy(&wrong.stderr).trim_end(),
+        "error: signer: wrong password for keystore in AWS Secrets Manager secret opwallet/cold-keystore"
+    );
+    let cold_ok = cold_signs("opwallet/cold#password");
+    assert!(cold_ok.status.success(), "{}", String::from_utf8_lossy(&cold_ok.stderr));
     env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));
     env.ok(&["--wallet", wallet, "execute", file], Some(DEPLOYER));
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());

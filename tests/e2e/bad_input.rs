@@ -91,13 +91,13 @@ async fn bad_input_gets_a_specific_error_and_changes_nothing() {
             "no signer chosen",
             &["deploy", "--signers", &three, "--threshold", "2"],
             None,
-            "error: choose a signer: --private-key-env, --private-key-file, --keystore, --account or --mnemonic-file",
+            "error: choose a signer: one of --private-key-env, --private-key-file, --keystore, --keystore-vault, --keystore-aws-secret, --account, --mnemonic-file, --ledger, --aws-kms-key, --web3signer-url, --fireblocks-vault-account",
         ),
         case(
             "two signers chosen",
             &["deploy", "--signers", &three, "--threshold", "2", "--private-key-env", "X"],
             Some(DEPLOYER),
-            "error: choose one signer: several of --private-key-env, --private-key-file, --keystore, --account, --mnemonic-file were given",
+            "error: choose one signer: several of --private-key-env, --private-key-file, --keystore, --keystore-vault, --keystore-aws-secret, --account, --mnemonic-file, --ledger, --aws-kms-key, --web3signer-url, --fireblocks-vault-account were given",
         ),
         case(
             "unset key variable",

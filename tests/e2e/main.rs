@@ -6,4 +6,5 @@ mod bad_input;
 mod doubles;
 mod flows;
 mod harness;
+mod ledger;
 mod snapshots;

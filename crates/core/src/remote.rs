@@ -160,10 +160,17 @@ pub async fn vault_secret(reference: &str) -> Result<Zeroizing<String>, Error> {
     }
     let value: serde_json::Value =
         serde_json::from_str(&body).map_err(|e| Error::Signer(format!("vault: not JSON: {e}")))?;
-    value["data"]["data"][&t.field]
-        .as_str()
-        .map(|s| Zeroizing::new(s.to_owned()))
+    field_text(&value["data"]["data"][&t.field])
         .ok_or_else(|| Error::Signer(format!("vault secret {} has no field `{}`", t.name, t.field)))
+}
+
+/// A secret's field as text: a string as it is, an object (a keystore kept as JSON) serialised.
+pub(crate) fn field_text(value: &serde_json::Value) -> Option<Zeroizing<String>> {
+    match value {
+        serde_json::Value::String(s) => Some(Zeroizing::new(s.clone())),
+        serde_json::Value::Object(_) => Some(Zeroizing::new(value.to_string())),
+        _ => None,
+    }
 }
 
 /// Writes `value` into a Vault KV v2 secret field (creating a new version of the secret).

@@ -43,9 +43,19 @@ impl Password {
             Self::AwsSecret(reference) => aws_secret(reference).await,
         }
     }
+
+    /// The whole secret (a keystore's JSON), not only a file's first line.
+    async fn read_whole(&self) -> Result<Zeroizing<String>, Error> {
+        match self {
+            Self::File(path) => std::fs::read_to_string(path)
+                .map(Zeroizing::new)
+                .map_err(|e| Error::Signer(format!("cannot read {}: {e}", path.display()))),
+            other => other.read().await,
+        }
+    }
 }
 
-/// A local key. Later backends (Ledger, AWS KMS, remote signers) join this as further variants.
+/// Where a signer's key lives: local files and environment variables, a Ledger, AWS KMS, a Web3Signer or Fireblocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {
     /// Hex private key in the named environment variable.
@@ -54,10 +64,15 @@ pub enum KeySource {
     PrivateKeyFile(PathBuf),
     /// A Web3 v3 keystore file.
     Keystore { path: PathBuf, password: Password },
+    /// A Web3 v3 keystore whose JSON itself is kept in a secrets manager (`keystore` is a Vault or AWS Secrets
+    /// Manager reference), so no key material of any kind is on the signer's disk.
+    StoredKeystore { keystore: Password, password: Password },
     /// A Foundry account: `~/.foundry/keystores/<name>`.
     Account { name: String, password: Password },
     /// A BIP-39 mnemonic in a file, at `m/44'/60'/0'/0/<index>`.
     Mnemonic { file: PathBuf, index: u32 },
+    /// A Ledger's Ethereum app at a BIP-32 path (already checked by [`check_hd_path`]).
+    Ledger { hd_path: String },
     /// A key held by a Web3Signer, selected by address; optional bearer token from an environment variable.
     Web3Signer { url: String, address: Address, token_env: Option<String> },
     /// An AWS KMS secp256k1 key (id, alias or ARN); credentials, region and `AWS_ENDPOINT_URL` the AWS way.
@@ -68,12 +83,13 @@ pub enum KeySource {
 }
 
 /// A key that signs proposals: local, or held by a remote signer. All sign the proposal's EIP-712 typed data.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Signer {
     Local(PrivateKeySigner),
     AwsKms(alloy::signers::aws::AwsSigner),
     Web3Signer(Web3Signer),
     Fireblocks(Fireblocks),
+    Ledger(alloy::signers::ledger::LedgerSigner),
 }
 
 impl Signer {
@@ -83,6 +99,7 @@ impl Signer {
             Self::Web3Signer(w) => w.address(),
             Self::Fireblocks(f) => f.address(),
             Self::AwsKms(k) => alloy::signers::Signer::address(k),
+            Self::Ledger(l) => alloy::signers::Signer::address(l),
         }
     }
 
@@ -97,8 +114,155 @@ impl Signer {
             Self::AwsKms(k) => alloy::signers::Signer::sign_hash(k, &digest)
                 .await
                 .map_err(|e| Error::Signer(format!("AWS KMS signing failed: {e}"))),
+            Self::Ledger(l) => sign_on_device(l, typed, digest).await.map_err(|e| match e {
+                DeviceError::Device(e) => ledger_error(e),
+                DeviceError::Other(e) => e,
+            }),
         }
     }
+}
+
+/// What a hardware wallet is handed for a proposal: the EIP-712 domain separator and the struct hash. The Ledger
+/// Ethereum app shows both ("domain hash", "message hash", as opwallet's signing screen does) and signs
+/// `keccak256(0x1901 ‖ domain separator ‖ struct hash)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DevicePayload {
+    pub domain_separator: B256,
+    pub struct_hash: B256,
+}
+
+impl DevicePayload {
+    /// The payload for `typed`, checked to hash to `digest` (the digest the wallet verifies) before any device is
+    /// asked, so a device can never be shown hashes that do not belong to the proposal.
+    pub fn of(typed: &TypedData, digest: B256) -> Result<Self, Error> {
+        let struct_hash = typed
+            .hash_struct()
+            .map_err(|e| Error::Malformed(format!("the proposal's typed data does not hash: {e}")))?;
+        let signing_hash = typed
+            .eip712_signing_hash()
+            .map_err(|e| Error::Malformed(format!("the proposal's typed data does not hash: {e}")))?;
+        if signing_hash != digest {
+            return Err(Error::Tampered(format!(
+                "its typed data hashes to {signing_hash}, not to its digest {digest}"
+            )));
+        }
+        Ok(Self { domain_separator: typed.domain.separator(), struct_hash })
+    }
+}
+
+/// Why signing on a device failed: the device's own error, or ours.
+#[derive(Debug)]
+pub enum DeviceError<E> {
+    Device(E),
+    Other(Error),
+}
+
+/// Signs on a device that takes typed data only (a Ledger refuses bare hashes): checks the payload against the
+/// digest first, hands the device the typed data, and checks afterwards that the device's key signed that digest.
+pub async fn sign_on_device<S>(
+    device: &S,
+    typed: &TypedData,
+    digest: B256,
+) -> Result<Signature, DeviceError<alloy::signers::Error>>
+where
+    S: alloy::signers::Signer + Sync,
+{
+    DevicePayload::of(typed, digest).map_err(DeviceError::Other)?;
+    let signature = device.sign_dynamic_typed_data(typed).await.map_err(DeviceError::Device)?;
+    let expected = device.address();
+    match signature.recover_address_from_prehash(&digest) {
+        Ok(signer) if signer == expected => Ok(signature),
+        Ok(signer) => Err(DeviceError::Other(Error::Signer(format!(
+            "the device signed with {signer}, not with {expected}: check the HD path; nothing was added"
+        )))),
+        Err(e) => Err(DeviceError::Other(Error::Signer(format!("the device returned an invalid signature: {e}")))),
+    }
+}
+
+/// Checks a BIP-32 path such as `m/44'/60'/0'/0/0` before any device is opened.
+pub fn check_hd_path(path: &str) -> Result<(), Error> {
+    let bad = |why: &str| {
+        Error::Signer(format!("--hd-path `{path}` is not a derivation path ({why}; e.g. m/44'/60'/0'/0/0)"))
+    };
+    let rest = path.strip_prefix("m/").ok_or_else(|| bad("it must start with m/"))?;
+    let parts: Vec<&str> = rest.split('/').collect();
+    if parts.len() > 10 {
+        return Err(bad("more than 10 levels"));
+    }
+    for part in parts {
+        let index = part.strip_suffix('\'').unwrap_or(part);
+        match index.parse::<u32>() {
+            Ok(i) if i < 0x8000_0000 && !index.starts_with('+') => {}
+            _ => return Err(bad(&format!("`{part}` is not an index below 2^31, optionally followed by '"))),
+        }
+    }
+    Ok(())
+}
+
+/// A Ledger failure while signing, as what to do about it.
+fn ledger_error(e: alloy::signers::Error) -> Error {
+    match &e {
+        alloy::signers::Error::Other(inner) => match inner.downcast_ref::<alloy::signers::ledger::LedgerError>() {
+            Some(ledger) => device_error(ledger),
+            None => Error::Signer(format!("Ledger: {e}")),
+        },
+        _ => Error::Signer(format!("Ledger: {e}")),
+    }
+}
+
+/// Ledger's USB vendor id.
+const LEDGER_VENDOR_ID: u16 = 0x2c97;
+
+/// Looks for a Ledger on USB before the Ledger transport does: it panics where USB cannot be used (a container
+/// without /dev/bus/usb). The HID context is released again before the transport takes its own.
+fn find_ledger() -> Result<(), Error> {
+    let api = hidapi_rusb::HidApi::new().map_err(|e| {
+        Error::Signer(format!(
+            "Ledger: USB is not usable on this machine ({e}): connect the Ledger to the machine running opwallet \
+             (in a container, pass /dev/bus/usb through)"
+        ))
+    })?;
+    let found = api.device_list().any(|d| d.vendor_id() == LEDGER_VENDOR_ID);
+    drop(api);
+    if found {
+        Ok(())
+    } else {
+        Err(Error::Signer("Ledger: no Ledger found: connect it, unlock it and open its Ethereum app".into()))
+    }
+}
+
+/// What to do about a Ledger error. The status words are the Ethereum app's (its `doc/ethapp.adoc`).
+pub fn device_error(e: &alloy::signers::ledger::LedgerError) -> Error {
+    use alloy::signers::ledger::{
+        LedgerError as L,
+        coins_ledger::{
+            common::APDUResponseCodes as Code, errors::LedgerError as T, transports::native::NativeTransportError as N,
+        },
+    };
+    let why = match e {
+        L::LedgerError(T::NativeTransportError(N::DeviceNotFound)) => {
+            "no Ledger found: connect it, unlock it and open its Ethereum app".to_owned()
+        }
+        L::LedgerError(T::NativeTransportError(N::CantOpen(_))) => {
+            "the Ledger is in use by another program (Ledger Live, a browser wallet): close it and retry".to_owned()
+        }
+        L::LedgerError(T::BadRetcode(Code::ConditionsNotSatisfied)) => {
+            "rejected on the Ledger: nothing was signed".to_owned()
+        }
+        L::LedgerError(T::BadRetcode(Code::UnlockDeviceError)) | L::LedgerError(T::UnknownAPDUCode(0x5515)) => {
+            "the Ledger is locked: unlock it and open its Ethereum app".to_owned()
+        }
+        L::LedgerError(T::BadRetcode(Code::ClaNotSupported | Code::InsNotSupported))
+        | L::LedgerError(T::UnknownAPDUCode(0x6511)) => "open the Ethereum app on the Ledger".to_owned(),
+        L::LedgerError(T::BadRetcode(Code::InvalidData)) => "the Ledger refused to sign EIP-712 hashes: enable \
+            Blind signing in the Ethereum app's settings (the device then shows the domain hash and message hash; \
+            compare them with opwallet's signing screen)"
+            .to_owned(),
+        L::UnsupportedAppVersion(v) => format!("update the Ledger's Ethereum app: EIP-712 signing needs {v}"),
+        L::InvalidDerivationPath(_) => "the HD path is not a derivation path".to_owned(),
+        other => other.to_string(),
+    };
+    Error::Signer(format!("Ledger: {why}"))
 }
 
 impl KeySource {
@@ -137,6 +301,14 @@ impl KeySource {
                 })?;
                 Ok(Signer::AwsKms(signer))
             }
+            Self::Ledger { hd_path } => {
+                check_hd_path(hd_path)?;
+                find_ledger()?;
+                let path = alloy::signers::ledger::HDPath::Other(hd_path.clone());
+                let ledger =
+                    alloy::signers::ledger::LedgerSigner::new(path, None).await.map_err(|e| device_error(&e))?;
+                Ok(Signer::Ledger(ledger))
+            }
             _ => Ok(Signer::Local(self.load().await?)),
         }
     }
@@ -144,8 +316,8 @@ impl KeySource {
     /// Loads a local key (needed to send transactions). Errors say which source failed and why, never the secret.
     pub async fn load(&self) -> Result<PrivateKeySigner, Error> {
         match self {
-            Self::Web3Signer { .. } | Self::Fireblocks { .. } | Self::AwsKms { .. } => Err(Error::Signer(
-                "a remote signer signs proposals only; send transactions with a local key (--keystore, --account, …)"
+            Self::Web3Signer { .. } | Self::Fireblocks { .. } | Self::AwsKms { .. } | Self::Ledger { .. } => Err(Error::Signer(
+                "a Ledger or remote signer signs proposals only; send transactions with a local key (--keystore, --account, …)"
                     .into(),
             )),
             Self::PrivateKeyEnv(var) => {
@@ -158,7 +330,13 @@ impl KeySource {
                 parse_key(&value)
                     .map_err(|why| Error::Signer(format!("{} does not hold a private key: {why}", path.display())))
             }
-            Self::Keystore { path, password } => decrypt(path, password).await,
+            Self::Keystore { path, password } => {
+                if !path.is_file() {
+                    return Err(Error::Signer(format!("keystore {} does not exist", path.display())));
+                }
+                decrypt(path, &path.display().to_string(), password).await
+            }
+            Self::StoredKeystore { keystore, password } => decrypt_stored(keystore, password).await,
             Self::Account { name, password } => {
                 let home = std::env::var_os("HOME").ok_or_else(|| Error::Signer("HOME is not set".into()))?;
                 let path = PathBuf::from(home).join(".foundry").join("keystores").join(name);
@@ -168,7 +346,7 @@ impl KeySource {
                         path.display()
                     )));
                 }
-                decrypt(&path, password).await
+                decrypt(&path, &path.display().to_string(), password).await
             }
             Self::Mnemonic { file, index } => {
                 let phrase = Zeroizing::new(
@@ -239,9 +417,7 @@ async fn aws_secret(reference: &str) -> Result<Zeroizing<String>, Error> {
             let json: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
                 Error::Signer(format!("AWS Secrets Manager secret `{id}` is not JSON, so it has no field `{field}`"))
             })?;
-            json[field]
-                .as_str()
-                .map(|s| Zeroizing::new(s.to_owned()))
+            crate::remote::field_text(&json[field])
                 .ok_or_else(|| Error::Signer(format!("AWS Secrets Manager secret `{id}` has no field `{field}`")))
         }
     }
@@ -255,17 +431,50 @@ pub fn random_password() -> Zeroizing<String> {
     Zeroizing::new(alloy::primitives::hex::encode(bytes.as_ref()))
 }
 
-async fn decrypt(path: &Path, password: &Password) -> Result<PrivateKeySigner, Error> {
-    if !path.is_file() {
-        return Err(Error::Signer(format!("keystore {} does not exist", path.display())));
-    }
+/// Decrypts the keystore at `path`; errors call it `name`.
+async fn decrypt(path: &Path, name: &str, password: &Password) -> Result<PrivateKeySigner, Error> {
     let secret = password.read().await?;
     PrivateKeySigner::decrypt_keystore(path, secret.as_bytes()).map_err(|e| {
         let why = e.to_string();
         if why.to_lowercase().contains("mac") {
-            Error::Signer(format!("wrong password for keystore {}", path.display()))
+            Error::Signer(format!("wrong password for keystore {name}"))
         } else {
-            Error::Signer(format!("cannot decrypt keystore {}: {why}", path.display()))
+            Error::Signer(format!("cannot decrypt keystore {name}: {why}"))
         }
     })
+}
+
+/// Fetches a keystore's JSON from a secrets manager and decrypts it. The JSON is ciphertext, but alloy decrypts
+/// keystores from files only, so it is written to a private temporary file (mode 0600 in a 0700 directory) that is
+/// removed as soon as the key is decrypted; the key itself exists in memory only.
+async fn decrypt_stored(keystore: &Password, password: &Password) -> Result<PrivateKeySigner, Error> {
+    let name = match keystore {
+        Password::Vault(r) => format!("in vault {r}"),
+        Password::AwsSecret(r) => format!("in AWS Secrets Manager secret {r}"),
+        Password::Env(v) => format!("in ${v}"),
+        Password::File(f) => f.display().to_string(),
+    };
+    let json = keystore.read_whole().await?;
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    if !(parsed.get("crypto").is_some() || parsed.get("Crypto").is_some()) {
+        return Err(Error::Signer(format!("the secret {name} is not a keystore (expected Web3 v3 keystore JSON)")));
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("opwallet-keystore-")
+        .tempdir()
+        .map_err(|e| Error::Signer(format!("cannot make a private temporary directory: {e}")))?;
+    let path = dir.path().join("keystore.json");
+    {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file =
+            options.open(&path).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))?;
+        file.write_all(json.as_bytes()).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))?;
+    }
+    let key = decrypt(&path, &name, password).await;
+    dir.close().map_err(|e| Error::Signer(format!("cannot remove the temporary keystore copy: {e}")))?;
+    key
 }
