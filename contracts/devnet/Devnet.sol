@@ -172,3 +172,106 @@ contract RedistributionViewsFixture {
         return set.avs == redistributingAvs && set.id == redistributingId ? recipient : address(0);
     }
 }
+
+/// @dev The slice of eigenlayer-middleware's BLSApkRegistry (deployed from its real bytecode) a coordinator calls.
+interface IBLSApkRegistryDevnet {
+    struct G1Point {
+        uint256 X;
+        uint256 Y;
+    }
+
+    struct G2Point {
+        uint256[2] X;
+        uint256[2] Y;
+    }
+
+    struct PubkeyRegistrationParams {
+        G1Point pubkeyRegistrationSignature;
+        G1Point pubkeyG1;
+        G2Point pubkeyG2;
+    }
+
+    function getOrRegisterOperatorId(
+        address operator,
+        PubkeyRegistrationParams calldata params,
+        G1Point calldata pubkeyRegistrationMessageHash
+    ) external returns (bytes32 operatorId);
+}
+
+/// @notice A BLS AVS for tests, standing in for eigenlayer-middleware's SlashingRegistryCoordinator where operators
+/// meet it: it is the AVS and its registrar, decodes the registration `data` as the coordinator does
+/// (`abi.encode(RegistrationType, socket, PubkeyRegistrationParams)`), and has the middleware's real
+/// BLSApkRegistry check and store the key. One difference, stated: `pubkeyRegistrationMessageHash` maps the
+/// operator to G1 by scalar multiplication of the generator, not by the middleware's hash-to-curve. Any G1 point
+/// serves the registry's check equally; opwallet reads the point from this view, as it does from a real
+/// coordinator, and never computes it. Not a secure hash to the curve: a devnet fixture only.
+contract BLSAVS {
+    error OnlyAllocationManager();
+    error OnlyDeployer();
+    error AlreadySetUp();
+    error UnsupportedRegistrationType(uint8 registrationType);
+
+    uint32 public constant BLS_SET = 0;
+    uint256 private constant FR_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    bytes32 public constant PUBKEY_REGISTRATION_TYPEHASH = keccak256("BN254PubkeyRegistration(address operator)");
+
+    IAllocationManagerAVS public immutable allocationManager;
+    address private immutable deployer;
+    IBLSApkRegistryDevnet public blsApkRegistry;
+    mapping(address operator => string) public socket;
+    mapping(address operator => bytes32) public operatorId;
+
+    event OperatorRegistered(address indexed operator, bytes32 operatorId, string socket);
+
+    constructor(IAllocationManagerAVS allocationManager_) {
+        allocationManager = allocationManager_;
+        deployer = msg.sender;
+    }
+
+    /// @notice Registers the AVS with EigenLayer and points it at its key registry (deployed after this contract,
+    /// because the registry's constructor takes this address).
+    function setUp(string calldata metadataURI, IBLSApkRegistryDevnet registry) external {
+        if (msg.sender != deployer) revert OnlyDeployer();
+        if (address(blsApkRegistry) != address(0)) revert AlreadySetUp();
+        blsApkRegistry = registry;
+        allocationManager.updateAVSMetadataURI(address(this), metadataURI);
+        allocationManager.setAVSRegistrar(address(this), address(this));
+        IAllocationManagerAVS.CreateSetParams[] memory sets = new IAllocationManagerAVS.CreateSetParams[](1);
+        sets[0].operatorSetId = BLS_SET;
+        allocationManager.createOperatorSets(address(this), sets);
+    }
+
+    function supportsAVS(address avs) external view returns (bool) {
+        return avs == address(this);
+    }
+
+    /// @notice The G1 point an operator's BLS key must sign to register (see the contract's note).
+    function pubkeyRegistrationMessageHash(address operator)
+        public
+        view
+        returns (IBLSApkRegistryDevnet.G1Point memory)
+    {
+        uint256 scalar = uint256(
+            keccak256(abi.encode(PUBKEY_REGISTRATION_TYPEHASH, operator, address(this), block.chainid))
+        ) % FR_MODULUS;
+        (bool ok, bytes memory out) = address(0x07).staticcall(abi.encode(uint256(1), uint256(2), scalar));
+        require(ok && out.length == 64);
+        (uint256 x, uint256 y) = abi.decode(out, (uint256, uint256));
+        return IBLSApkRegistryDevnet.G1Point(x, y);
+    }
+
+    function registerOperator(address operator, address avs, uint32[] calldata, bytes calldata data) external {
+        if (msg.sender != address(allocationManager) || avs != address(this)) revert OnlyAllocationManager();
+        (uint8 registrationType, string memory socket_, IBLSApkRegistryDevnet.PubkeyRegistrationParams memory params) =
+            abi.decode(data, (uint8, string, IBLSApkRegistryDevnet.PubkeyRegistrationParams));
+        if (registrationType != 0) revert UnsupportedRegistrationType(registrationType);
+        bytes32 id = blsApkRegistry.getOrRegisterOperatorId(operator, params, pubkeyRegistrationMessageHash(operator));
+        operatorId[operator] = id;
+        socket[operator] = socket_;
+        emit OperatorRegistered(operator, id, socket_);
+    }
+
+    function deregisterOperator(address, address avs, uint32[] calldata) external view {
+        if (msg.sender != address(allocationManager) || avs != address(this)) revert OnlyAllocationManager();
+    }
+}

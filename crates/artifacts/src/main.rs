@@ -21,6 +21,7 @@ const TARGETS: &[(&str, &str, &str)] = &[
     ("contracts/devnet/Devnet.sol", "OperatorSetAVS", "crates/devnet/artifacts"),
     ("contracts/devnet/Devnet.sol", "LegacyAVS", "crates/devnet/artifacts"),
     ("contracts/devnet/Devnet.sol", "RedistributionViewsFixture", "crates/devnet/artifacts"),
+    ("contracts/devnet/Devnet.sol", "BLSAVS", "crates/devnet/artifacts"),
     (
         "node_modules/@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol",
         "TransparentUpgradeableProxy",

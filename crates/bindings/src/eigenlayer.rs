@@ -64,6 +64,7 @@ sol! {
         function isOperatorSet(OperatorSet operatorSet) external view returns (bool);
         function getRegisteredSets(address operator) external view returns (OperatorSet[] memory);
         function getAllocationDelay(address operator) external view returns (bool isSet, uint32 delay);
+        function getAVSRegistrar(address avs) external view returns (address);
         function version() external view returns (string memory);
         // Release >= 1.5.0 only: probing it tells whether redistributable operator sets exist.
         function isRedistributingOperatorSet(OperatorSet operatorSet) external view returns (bool);
@@ -121,5 +122,56 @@ sol! {
         error AdminNotPending();
         error UninitializedAllocationDelay();
         error NonexistentAVSMetadata();
+    }
+}
+
+// EigenLayer middleware's BLS registration (eigenlayer-middleware: `BN254`, `IBLSApkRegistry`,
+// `ISlashingRegistryCoordinator`). A BLS AVS's registrar is its registry coordinator; an operator registers its BLS
+// key by sending `abi.encode(RegistrationType, socket, PubkeyRegistrationParams)` as the operator-set `data`.
+sol! {
+    #![sol(all_derives)]
+    library BN254 {
+        struct G1Point {
+            uint256 X;
+            uint256 Y;
+        }
+        /// Each coordinate is `[imaginary, real]`, the order of the EVM's pairing precompile (EIP-197).
+        struct G2Point {
+            uint256[2] X;
+            uint256[2] Y;
+        }
+    }
+
+    struct PubkeyRegistrationParams {
+        BN254.G1Point pubkeyRegistrationSignature;
+        BN254.G1Point pubkeyG1;
+        BN254.G2Point pubkeyG2;
+    }
+
+    /// `SlashingRegistryCoordinator.registerOperator` decodes its `data` as this tuple (registration type NORMAL).
+    struct BlsRegistrationData {
+        uint8 registrationType;
+        string socket;
+        PubkeyRegistrationParams params;
+    }
+
+    #[sol(rpc)]
+    interface IBLSRegistryCoordinator {
+        function pubkeyRegistrationMessageHash(address operator) external view returns (BN254.G1Point memory);
+        function blsApkRegistry() external view returns (address);
+    }
+
+    #[sol(rpc)]
+    interface IBLSApkRegistry {
+        error OperatorNotRegistered();
+        error BLSPubkeyAlreadyRegistered();
+        error OperatorAlreadyRegistered();
+        error InvalidBLSSignatureOrPrivateKey();
+        error ZeroPubKey();
+
+        function getRegisteredPubkey(address operator) external view returns (BN254.G1Point memory, bytes32);
+        function getOperatorId(address operator) external view returns (bytes32);
+        function getOperatorPubkeyG2(address operator) external view returns (BN254.G2Point memory);
+        function getOperatorFromPubkeyHash(bytes32 pubkeyHash) external view returns (address);
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod actions;
 mod addresses;
+pub mod bls;
 pub mod eip712;
 mod error;
 pub mod packing;

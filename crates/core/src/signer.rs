@@ -33,7 +33,7 @@ pub enum Password {
 }
 
 impl Password {
-    async fn read(&self) -> Result<Zeroizing<String>, Error> {
+    pub(crate) async fn read(&self) -> Result<Zeroizing<String>, Error> {
         match self {
             Self::Env(var) => std::env::var(var)
                 .map(Zeroizing::new)
@@ -477,4 +477,28 @@ async fn decrypt_stored(keystore: &Password, password: &Password) -> Result<Priv
     let key = decrypt(&path, &name, password).await;
     dir.close().map_err(|e| Error::Signer(format!("cannot remove the temporary keystore copy: {e}")))?;
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_hd_path;
+
+    #[test]
+    fn hd_paths_are_checked_before_a_device_is_opened() {
+        for good in ["m/44'/60'/0'/0/0", "m/44'/60'/7'/0/0", "m/44'/60'/0'/3", "m/2147483647'"] {
+            assert!(check_hd_path(good).is_ok(), "{good}");
+        }
+        for (bad, why) in [
+            ("44'/60'/0'/0/0", "it must start with m/"),
+            ("m/44'/60'/0'/0/", "`` is not an index"),
+            ("m/44'/60'/0''", "`0''` is not an index"),
+            ("m/44'/60'/-1", "`-1` is not an index"),
+            ("m/44'/60'/+1", "`+1` is not an index"),
+            ("m/2147483648", "`2147483648` is not an index below 2^31"),
+            ("m/1/2/3/4/5/6/7/8/9/10/11", "more than 10 levels"),
+        ] {
+            let e = check_hd_path(bad).expect_err(bad).to_string();
+            assert!(e.contains(why) && e.contains(&format!("`{bad}`")), "{bad}: {e}");
+        }
+    }
 }

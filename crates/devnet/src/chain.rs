@@ -18,7 +18,7 @@ use crate::{AddressBook, Error, anvil, deploy};
 /// How the chain got its EigenLayer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StateSource {
-    /// Deployed now (27 transactions), then cached.
+    /// Deployed now (30 transactions), then cached.
     Deployed,
     /// Loaded from the state cache written by an earlier deployment of the same recipe.
     Cached,

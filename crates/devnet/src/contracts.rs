@@ -76,6 +76,11 @@ sol!(
 );
 sol!(
     #[sol(rpc)]
+    BLSAVS,
+    "artifacts/BLSAVS.json"
+);
+sol!(
+    #[sol(rpc)]
     RedistributionViewsFixture,
     "artifacts/RedistributionViewsFixture.json"
 );

@@ -15,10 +15,10 @@ use alloy::{
 use crate::{
     AddressBook, Error,
     contracts::{
-        AVSDirectoryImpl, AllocationManagerImpl, DelegationManagerImpl, DevnetBeaconDeposit, DevnetPauserRegistry,
-        EigenPodImpl, EigenPodManagerImpl, EmptyContract, IEigenLayerInit, IStrategyManagerInit, LegacyAVS,
-        OperatorSetAVS, PermissionControllerImpl, ProxyAdmin, StrategyManagerImpl, TransparentUpgradeableProxy,
-        UpgradeableBeacon,
+        AVSDirectoryImpl, AllocationManagerImpl, BLSAVS, DelegationManagerImpl, DevnetBeaconDeposit,
+        DevnetPauserRegistry, EigenPodImpl, EigenPodManagerImpl, EmptyContract, IEigenLayerInit, IStrategyManagerInit,
+        LegacyAVS, OperatorSetAVS, PermissionControllerImpl, ProxyAdmin, StrategyManagerImpl,
+        TransparentUpgradeableProxy, UpgradeableBeacon,
     },
 };
 
@@ -27,6 +27,9 @@ pub const RELEASE: &str = "1.3.0";
 /// Address-book names of the test AVSs.
 pub const OPERATOR_SET_AVS: &str = "OperatorSetAVS";
 pub const LEGACY_AVS: &str = "LegacyAVS";
+pub const BLS_AVS: &str = "BLSAVS";
+/// Address-book name of the BLS AVS's key registry (eigenlayer-middleware's BLSApkRegistry).
+pub const BLS_APK_REGISTRY: &str = "BLSApkRegistry";
 /// Address-book name of opwallet's factory on the devnet.
 pub const WALLET_FACTORY: &str = "OperatorWalletFactory";
 
@@ -38,6 +41,7 @@ const ALLOCATION_CONFIGURATION_DELAY_BLOCKS: u32 = 10;
 const GENESIS_TIME: u64 = 1_606_824_023;
 const OPERATOR_SET_AVS_URI: &str = "https://opwallet.invalid/devnet/operator-set-avs.json";
 const LEGACY_AVS_URI: &str = "https://opwallet.invalid/devnet/legacy-avs.json";
+const BLS_AVS_URI: &str = "https://opwallet.invalid/devnet/bls-avs.json";
 /// ERC-1967 admin slot: bytes32(uint256(keccak256("eip1967.proxy.admin")) - 1).
 const ADMIN_SLOT: B256 = alloy::primitives::b256!("b53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103");
 
@@ -50,7 +54,9 @@ mod bytecode {
     pub(super) const STRATEGY_MANAGER: &str = include_str!("../eigenlayer/StrategyManager.hex");
     pub(super) const EIGEN_POD_MANAGER: &str = include_str!("../eigenlayer/EigenPodManager.hex");
     pub(super) const EIGEN_POD: &str = include_str!("../eigenlayer/EigenPod.hex");
-    pub(super) const ALL: [&str; 7] = [
+    /// eigenlayer-middleware's BLSApkRegistry (same crate), the BLS AVS's key registry.
+    pub(super) const BLS_APK_REGISTRY: &str = include_str!("../eigenlayer/BLSApkRegistry.hex");
+    pub(super) const ALL: [&str; 8] = [
         DELEGATION_MANAGER,
         ALLOCATION_MANAGER,
         PERMISSION_CONTROLLER,
@@ -58,6 +64,7 @@ mod bytecode {
         STRATEGY_MANAGER,
         EIGEN_POD_MANAGER,
         EIGEN_POD,
+        BLS_APK_REGISTRY,
     ];
 }
 
@@ -82,6 +89,7 @@ pub(crate) fn recipe_fingerprint() -> B256 {
         &DevnetBeaconDeposit::BYTECODE,
         &OperatorSetAVS::BYTECODE,
         &LegacyAVS::BYTECODE,
+        &BLSAVS::BYTECODE,
         &TransparentUpgradeableProxy::BYTECODE,
         &UpgradeableBeacon::BYTECODE,
         &opwallet_bindings::OperatorWalletFactory::BYTECODE,
@@ -281,6 +289,15 @@ pub async fn deploy_eigenlayer<P: Provider>(provider: &P, owner: Address) -> Res
     // 6. opwallet's own factory (it deploys its implementation in its constructor).
     let factory = d.create(WALLET_FACTORY, opwallet_bindings::OperatorWalletFactory::BYTECODE.clone(), vec![]).await?;
 
+    // 7. A BLS AVS: its registrar stands in for the middleware's registry coordinator, and its key registry is the
+    //    middleware's own BLSApkRegistry, which takes the coordinator's address in its constructor.
+    let bls_args = BLSAVS::constructorCall { allocationManager_: am }.abi_encode();
+    let bls = d.create(BLS_AVS, BLSAVS::BYTECODE.clone(), bls_args).await?;
+    let registry_args = (bls,).abi_encode_params();
+    let registry = d.create(BLS_APK_REGISTRY, hex_code(bytecode::BLS_APK_REGISTRY), registry_args).await?;
+    let setup = BLSAVS::setUpCall { metadataURI: BLS_AVS_URI.to_owned(), registry }.abi_encode();
+    d.call("BLSAVS.setUp", bls, setup).await?;
+
     let extra = BTreeMap::from([
         ("EigenPodBeacon".to_owned(), beacon),
         ("PauserRegistry".to_owned(), pauser),
@@ -288,6 +305,8 @@ pub async fn deploy_eigenlayer<P: Provider>(provider: &P, owner: Address) -> Res
         (OPERATOR_SET_AVS.to_owned(), opset),
         (LEGACY_AVS.to_owned(), legacy),
         (WALLET_FACTORY.to_owned(), factory),
+        (BLS_AVS.to_owned(), bls),
+        (BLS_APK_REGISTRY.to_owned(), registry),
     ]);
     let addresses = AddressBook {
         chain_id,

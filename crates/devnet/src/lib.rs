@@ -18,7 +18,9 @@ pub mod safe;
 
 pub use anvil::{anvil_binary, dev_signer};
 pub use chain::{Devnet, DevnetOptions, StateSource};
-pub use deploy::{Deployment, LEGACY_AVS, OPERATOR_SET_AVS, RELEASE, WALLET_FACTORY, deploy_eigenlayer};
+pub use deploy::{
+    BLS_APK_REGISTRY, BLS_AVS, Deployment, LEGACY_AVS, OPERATOR_SET_AVS, RELEASE, WALLET_FACTORY, deploy_eigenlayer,
+};
 pub use error::Error;
 pub use fork::{FORK_URL_ENV, Fork};
 pub use opwallet_core::AddressBook;

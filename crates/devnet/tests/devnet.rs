@@ -95,6 +95,53 @@ async fn operator_registers_for_operator_sets_and_the_registrar_sees_the_data() 
     Ok(())
 }
 
+/// The Rust BLS key code against eigenlayer-middleware's own BLSApkRegistry: the registry's pairing check accepts
+/// the key's registration signature and G1/G2 keys, stores them, and refuses a signature by another key.
+#[tokio::test]
+async fn bls_avs_registers_a_bls_key_checked_by_the_middlewares_registry() -> R {
+    use opwallet_core::bls::{BlsKey, registration_data};
+    use opwallet_devnet::{
+        BLS_APK_REGISTRY, BLS_AVS,
+        contracts::{BLSAVS, IBLSApkRegistry, IBLSRegistryCoordinator},
+    };
+    let (_devnet, fork) = net().await?;
+    let avs = fork.addresses.extra(BLS_AVS)?;
+    let registry = fork.addresses.extra(BLS_APK_REGISTRY)?;
+    let coordinator = IBLSRegistryCoordinator::new(avs, fork.provider());
+    assert_eq!(coordinator.blsApkRegistry().call().await?, registry);
+    let am = IAllocationManager::new(fork.addresses.allocation_manager, fork.provider());
+    assert_eq!(am.getAVSRegistrar(avs).call().await?, avs);
+
+    let operator = register_operator(&fork, 2).await?;
+    let message = coordinator.pubkeyRegistrationMessageHash(operator).call().await?;
+    let key = BlsKey::generate();
+    let am = IAllocationManager::new(fork.addresses.allocation_manager, fork.provider_with(dev_signer(2)));
+
+    // A registration signed by another key: the registry's pairing check refuses it.
+    let mut forged = key.registration_params(&message)?;
+    forged.pubkeyRegistrationSignature = BlsKey::generate().sign_point(&message)?;
+    let params = RegisterParams { avs, operatorSetIds: vec![0], data: registration_data("x", forged).into() };
+    let err = am.registerForOperatorSets(operator, params).call().await.err().ok_or("a forged key must revert")?;
+    assert!(
+        err.as_revert_data().is_some_and(|d| d
+            .starts_with(&<IBLSApkRegistry::InvalidBLSSignatureOrPrivateKey as alloy::sol_types::SolError>::SELECTOR)),
+        "{err}"
+    );
+
+    let data = registration_data("opwallet:9000", key.registration_params(&message)?);
+    let params = RegisterParams { avs, operatorSetIds: vec![0], data: data.into() };
+    assert!(am.registerForOperatorSets(operator, params).send().await?.get_receipt().await?.status());
+    let apk = IBLSApkRegistry::new(registry, fork.provider());
+    let stored = apk.getRegisteredPubkey(operator).call().await?;
+    assert_eq!(stored._0, key.public_g1());
+    assert_eq!(stored._1, key.operator_id());
+    assert_eq!(apk.getOperatorPubkeyG2(operator).call().await?, key.public_g2());
+    let fixture = BLSAVS::new(avs, fork.provider());
+    assert_eq!(fixture.socket(operator).call().await?, "opwallet:9000");
+    assert_eq!(fixture.operatorId(operator).call().await?, key.operator_id());
+    Ok(())
+}
+
 #[tokio::test]
 async fn registering_for_a_set_requires_being_an_operator() -> R {
     let (_devnet, fork) = net().await?;
