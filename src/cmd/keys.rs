@@ -12,15 +12,21 @@ use crate::opts::Global;
 #[derive(Debug, Subcommand)]
 pub(crate) enum Keys {
     /// Create a fresh key from the operating system's randomness (never derived from a mnemonic) in an encrypted
-    /// keystore; prints only its address. One key per signer and per AVS key: keys must not share a seed.
+    /// keystore; prints only its address (or, with --bls, its BLS public key). One key per signer and per AVS key:
+    /// keys must not share a seed.
     New(NewArgs),
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct NewArgs {
-    /// Keystore directory (default: Foundry's, so `--account NAME` finds it).
+    /// Keystore directory (default: Foundry's, so `--account NAME` finds it; with --bls, EigenLayer's
+    /// ~/.eigenlayer/operator_keys).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// A BLS (BN254) key for an AVS built on EigenLayer's middleware, written to NAME.bls.key.json; prints its G1
+    /// public key. Register it with `propose register-operator-sets --bls-keystore`.
+    #[arg(long)]
+    bls: bool,
     /// File name (the account name).
     #[arg(long)]
     name: String,
@@ -41,10 +47,11 @@ impl Keys {
         let dir = match &a.dir {
             Some(d) => d.clone(),
             None => PathBuf::from(std::env::var_os("HOME").ok_or_else(|| eyre::eyre!("HOME is not set: pass --dir"))?)
-                .join(".foundry/keystores"),
+                .join(if a.bls { ".eigenlayer/operator_keys" } else { ".foundry/keystores" }),
         };
-        if dir.join(&a.name).exists() {
-            bail!("{} already exists: choose another --name", dir.join(&a.name).display());
+        let file = if a.bls { dir.join(format!("{}.bls.key.json", a.name)) } else { dir.join(&a.name) };
+        if file.exists() {
+            bail!("{} already exists: choose another --name", file.display());
         }
         let password: Zeroizing<String> = match (&a.password_env, &a.password_file, &a.store_password_vault) {
             (Some(var), None, None) => Zeroizing::new(
@@ -70,6 +77,17 @@ impl Keys {
         };
         if password.len() < 8 {
             bail!("the password is shorter than 8 characters: choose a longer one");
+        }
+        if a.bls {
+            let key = opwallet_core::bls::BlsKey::generate();
+            let path = opwallet_core::bls::write_keystore(&dir, &a.name, &key, &password)?;
+            let pubkey = opwallet_core::bls::pubkey_string(&key.public_g1());
+            eprintln!("keystore {}\noperator id {}", path.display(), key.operator_id());
+            return emit(
+                g.json,
+                json!({ "pubkeyG1": pubkey, "operatorId": key.operator_id(), "keystore": path }),
+                || pubkey.clone(),
+            );
         }
         let (address, path) = signer::new_keystore(&dir, Some(&a.name), &password)?;
         eprintln!("keystore {}", path.display());

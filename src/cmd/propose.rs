@@ -50,6 +50,16 @@ pub(crate) enum Action {
         /// Bytes passed verbatim to the AVS registrar (hex).
         #[arg(long, default_value = "0x")]
         data: String,
+        /// A BLS AVS (eigenlayer-middleware registry coordinator): register this BLS key with it. The key signs the
+        /// coordinator's registration message for the wallet, and the registration data is built from it.
+        #[arg(long, value_name = "FILE", conflicts_with = "data")]
+        bls_keystore: Option<PathBuf>,
+        /// The BLS keystore's password: env:VAR, file:PATH, vault:MOUNT/PATH#FIELD or aws:SECRET_ID[#FIELD].
+        #[arg(long, value_name = "SOURCE", default_value = "env:BLS_PASSWORD", requires = "bls_keystore")]
+        bls_password: String,
+        /// The socket the AVS reaches the operator's node at, registered with the BLS key.
+        #[arg(long, default_value = "", requires = "bls_keystore")]
+        socket: String,
         /// Register even if a set redistributes slashed stake to a third party.
         #[arg(long)]
         allow_redistributing: bool,
@@ -266,6 +276,19 @@ fn parse_selector(value: &str) -> Result<alloy::primitives::FixedBytes<4>> {
     value.parse().map_err(|_| eyre!("--selector `{value}` is neither 0x + 8 hex digits nor a function signature"))
 }
 
+/// `env:VAR`, `file:PATH`, `vault:MOUNT/PATH#FIELD` or `aws:SECRET_ID[#FIELD]`.
+fn parse_secret_source(value: &str, flag: &str) -> Result<opwallet_core::signer::Password> {
+    use opwallet_core::signer::Password;
+    let source = match value.split_once(':') {
+        Some(("env", var)) if !var.is_empty() => Password::Env(var.to_owned()),
+        Some(("file", path)) if !path.is_empty() => Password::File(PathBuf::from(path)),
+        Some(("vault", reference)) if !reference.is_empty() => Password::Vault(reference.to_owned()),
+        Some(("aws", id)) if !id.is_empty() => Password::AwsSecret(id.to_owned()),
+        _ => bail!("{flag} `{value}`: expected env:VAR, file:PATH, vault:MOUNT/PATH#FIELD or aws:SECRET_ID[#FIELD]"),
+    };
+    Ok(source)
+}
+
 fn hex_bytes(value: &str, flag: &str) -> Result<Bytes> {
     value.parse().map_err(|_| eyre!("{flag} `{value}` is not hex bytes (expected 0x…)"))
 }
@@ -299,15 +322,35 @@ impl Action {
                 let call = actions::register_as_operator(&book, approver, allocation_delay, &metadata_uri);
                 ("register the wallet as an EigenLayer operator".into(), vec![call], out)
             }
-            Action::RegisterOperatorSets { avs, ids, data, allow_redistributing, out } => {
+            Action::RegisterOperatorSets {
+                avs,
+                ids,
+                data,
+                bls_keystore,
+                bls_password,
+                socket,
+                allow_redistributing,
+                out,
+            } => {
                 let book = g.book()?;
                 let avs = parse_address(&avs, "--avs")?;
+                // The BLS key and its registration first: a wrong password, file or AVS fails before anything else.
+                let (data, key_note) = match &bls_keystore {
+                    None => (hex_bytes(&data, "--data")?, String::new()),
+                    Some(path) => {
+                        let password = parse_secret_source(&bls_password, "--bls-password")?;
+                        let key = opwallet_core::bls::read_keystore(path, &password).await?;
+                        let registration =
+                            actions::bls_registration(&provider, &book, avs, wallet, &key, &socket).await?;
+                        let note = format!(" with BLS key {}", registration.describe());
+                        (registration.data, note)
+                    }
+                };
                 let sets: Vec<OperatorSet> = ids.iter().map(|id| OperatorSet { avs, id: *id }).collect();
                 let warnings = guard(&provider, &book, &sets, allow_redistributing).await?;
-                let mut call =
-                    actions::register_for_operator_sets(&book, wallet, avs, &ids, hex_bytes(&data, "--data")?);
+                let mut call = actions::register_for_operator_sets(&book, wallet, avs, &ids, data);
                 flag_redistribution(&mut call, warnings);
-                (format!("register for operator sets {ids:?} of {avs}"), vec![call], out)
+                (format!("register for operator sets {ids:?} of {avs}{key_note}"), vec![call], out)
             }
             Action::AddSigner { signer, proof, threshold, out } => {
                 let signer = parse_address(&signer, "--signer")?;

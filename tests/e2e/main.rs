@@ -3,6 +3,7 @@
 
 mod backends;
 mod bad_input;
+mod bls;
 mod doubles;
 mod flows;
 mod harness;

@@ -7,7 +7,10 @@ use alloy::{
 };
 use opwallet_bindings::{
     OperatorWallet,
-    eigenlayer::{IAVSDirectory, IAllocationManager, IDelegationManager, OperatorSet, RegisterParams},
+    eigenlayer::{
+        IAVSDirectory, IAllocationManager, IBLSApkRegistry, IBLSRegistryCoordinator, IDelegationManager, OperatorSet,
+        RegisterParams,
+    },
 };
 
 use crate::{
@@ -159,6 +162,72 @@ pub async fn avs_registration_digest<P: Provider>(
         .call()
         .await
         .map_err(Error::rpc)
+}
+
+/// A BLS key's registration with a BLS AVS, ready to be the operator-set registration `data`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlsRegistration {
+    pub coordinator: Address,
+    pub pubkey: String,
+    pub operator_id: B256,
+    pub data: Bytes,
+}
+
+impl BlsRegistration {
+    pub fn describe(&self) -> String {
+        format!("{} (operator id {})", self.pubkey, self.operator_id)
+    }
+}
+
+/// Builds a BLS AVS registration for `operator`: finds the AVS's registry coordinator (its registrar), has `key`
+/// sign the coordinator's own message for the operator (read from the chain, never recomputed), and refuses a key
+/// the coordinator would ignore or reject (the operator already registered another key; the key belongs to
+/// another operator).
+pub async fn bls_registration<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    avs: Address,
+    operator: Address,
+    key: &crate::bls::BlsKey,
+    socket: &str,
+) -> Result<BlsRegistration, Error> {
+    let coordinator = IAllocationManager::new(book.allocation_manager, provider)
+        .getAVSRegistrar(avs)
+        .call()
+        .await
+        .map_err(Error::rpc)?;
+    let not_bls = || {
+        Error::Chain(format!(
+            "the registrar of {avs} ({coordinator}) is not an EigenLayer middleware registry coordinator (it has no \
+             pubkeyRegistrationMessageHash), so it takes no BLS key: drop --bls-keystore and pass the AVS's own --data"
+        ))
+    };
+    let rc = IBLSRegistryCoordinator::new(coordinator, provider);
+    let message = rc.pubkeyRegistrationMessageHash(operator).call().await.map_err(|_| not_bls())?;
+    let registry = rc.blsApkRegistry().call().await.map_err(|_| not_bls())?;
+    let apk = IBLSApkRegistry::new(registry, provider);
+    let operator_id = key.operator_id();
+    let registered = apk.getOperatorId(operator).call().await.map_err(Error::rpc)?;
+    if registered != B256::ZERO && registered != operator_id {
+        return Err(Error::Chain(format!(
+            "{operator} already registered another BLS key (operator id {registered}) with {avs}'s registry \
+             {registry}: the registry keeps the first key, so use that key's keystore"
+        )));
+    }
+    let owner = apk.getOperatorFromPubkeyHash(operator_id).call().await.map_err(Error::rpc)?;
+    if owner != Address::ZERO && owner != operator {
+        return Err(Error::Chain(format!(
+            "this BLS key (operator id {operator_id}) is already registered to {owner} with {avs}'s registry: \
+             each operator needs its own key (opwallet keys new --bls)"
+        )));
+    }
+    let params = key.registration_params(&message)?;
+    Ok(BlsRegistration {
+        coordinator,
+        pubkey: crate::bls::pubkey_string(&key.public_g1()),
+        operator_id,
+        data: crate::bls::registration_data(socket, params).into(),
+    })
 }
 
 /// What the redistribution guard found for the operator sets a proposal touches.

@@ -1,0 +1,125 @@
+//! BLS AVS keys end to end: `keys new --bls` makes a key from OS randomness, `propose register-operator-sets
+//! --bls-keystore` has it sign the AVS coordinator's message for the wallet, and the executed proposal registers
+//! the key in eigenlayer-middleware's own BLSApkRegistry (real bytecode) through real EigenLayer.
+
+use alloy::primitives::B256;
+use opwallet_devnet::{
+    BLS_APK_REGISTRY, BLS_AVS, OPERATOR_SET_AVS,
+    contracts::{BLSAVS, IBLSApkRegistry},
+};
+
+use crate::harness::{ALICE, BOB, Env};
+
+#[tokio::test]
+async fn a_bls_key_made_here_registers_with_a_bls_avs_through_the_wallet() {
+    let env = Env::with_wallet().await;
+    let register = env.propose("register.json", &["register-operator", "--metadata-uri", "bls"]);
+    env.sign(&register, ALICE);
+    env.sign(&register, BOB);
+    env.execute(&register);
+
+    let keys = env.path("operator_keys");
+    let password = env.path("bls-password");
+    std::fs::write(&password, "a strong bls password\n").expect("write");
+    let (keys_dir, password_file) = (keys.to_str().expect("utf-8"), password.to_str().expect("utf-8"));
+    let made =
+        env.ok(&["keys", "new", "--bls", "--name", "avs", "--dir", keys_dir, "--password-file", password_file], None);
+    let pubkey = made.trim().to_owned();
+    assert!(pubkey.starts_with("E([") && pubkey.ends_with("])"), "{pubkey}");
+    let keystore = keys.join("avs.bls.key.json");
+    let keystore = keystore.to_str().expect("utf-8");
+    let from_file = format!("file:{password_file}");
+
+    let bls_avs = env.fork.addresses.extra(BLS_AVS).expect("BLS AVS").to_string();
+    let out = env.path("bls.json");
+    let propose = |avs: &str, password: &str| {
+        env.run(
+            &[
+                "propose",
+                "register-operator-sets",
+                "--avs",
+                avs,
+                "--ids",
+                "0",
+                "--bls-keystore",
+                keystore,
+                "--bls-password",
+                password,
+                "--socket",
+                "node.operator.example:9000",
+                "-o",
+                out.to_str().expect("utf-8"),
+            ],
+            None,
+        )
+    };
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).trim_end().to_owned();
+
+    // Errors that name the fix, and no proposal file written.
+    let wrong = env.path("wrong");
+    std::fs::write(&wrong, "not it\n").expect("write");
+    let o = propose(&bls_avs, &format!("file:{}", wrong.display()));
+    assert_eq!(stderr(&o), format!("error: signer: wrong password for BLS keystore {keystore}"));
+    let o = propose(&bls_avs, "env:OPWALLET_TEST_UNSET_BLS");
+    assert_eq!(
+        stderr(&o),
+        "error: signer: environment variable OPWALLET_TEST_UNSET_BLS (the keystore password) is not set"
+    );
+    let o = propose(&bls_avs, "password123");
+    assert_eq!(
+        stderr(&o),
+        "error: --bls-password `password123`: expected env:VAR, file:PATH, vault:MOUNT/PATH#FIELD or aws:SECRET_ID[#FIELD]"
+    );
+    let plain = env.fork.addresses.extra(OPERATOR_SET_AVS).expect("AVS").to_string();
+    let o = propose(&plain, &from_file);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: the registrar of {plain} ({plain}) is not an EigenLayer middleware registry coordinator (it has no \
+             pubkeyRegistrationMessageHash), so it takes no BLS key: drop --bls-keystore and pass the AVS's own --data"
+        )
+    );
+    assert!(!out.exists(), "a failed proposal wrote a file");
+
+    // The real thing: proposed, signed by two signers, executed.
+    let o = propose(&bls_avs, &from_file);
+    assert!(o.status.success(), "{}", stderr(&o));
+    env.sign(&out, ALICE);
+    env.sign(&out, BOB);
+    env.execute(&out);
+
+    let registry =
+        IBLSApkRegistry::new(env.fork.addresses.extra(BLS_APK_REGISTRY).expect("registry"), env.fork.provider());
+    let stored = registry.getRegisteredPubkey(env.wallet()).call().await.expect("the wallet's key is registered");
+    assert_eq!(format!("E([{},{}])", stored._0.X, stored._0.Y), pubkey);
+    assert_ne!(stored._1, B256::ZERO);
+    let avs = BLSAVS::new(bls_avs.parse().expect("address"), env.fork.provider());
+    assert_eq!(avs.socket(env.wallet()).call().await.expect("view"), "node.operator.example:9000");
+    assert_eq!(avs.operatorId(env.wallet()).call().await.expect("view"), stored._1);
+
+    // A second key for the same wallet would be ignored by the coordinator: refused, saying which key counts.
+    env.ok(&["keys", "new", "--bls", "--name", "other", "--dir", keys_dir, "--password-file", password_file], None);
+    let other = keys.join("other.bls.key.json");
+    let o = env.run(
+        &[
+            "propose",
+            "register-operator-sets",
+            "--avs",
+            &bls_avs,
+            "--ids",
+            "0",
+            "--bls-keystore",
+            other.to_str().expect("utf-8"),
+            "--bls-password",
+            &from_file,
+            "-o",
+            env.path("again.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert!(
+        stderr(&o).contains(&format!("already registered another BLS key (operator id {})", stored._1)),
+        "{}",
+        stderr(&o)
+    );
+}
