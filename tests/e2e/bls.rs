@@ -122,4 +122,42 @@ async fn a_bls_key_made_here_registers_with_a_bls_avs_through_the_wallet() {
         "{}",
         stderr(&o)
     );
+
+    // Another operator (a second wallet) presenting the first wallet's key: refused, naming the owner.
+    let second =
+        env.ok(&["deploy", "--signers", &crate::harness::addr(ALICE).to_string(), "--threshold", "1"], Some(0));
+    let second = second.trim();
+    let p = env.path("second.json");
+    let p_str = p.to_str().expect("utf-8");
+    env.ok(&["--wallet", second, "propose", "register-operator", "--metadata-uri", "two", "-o", p_str], None);
+    env.ok(&["--wallet", second, "sign", p_str, "--yes"], Some(ALICE));
+    env.ok(&["--wallet", second, "execute", p_str], Some(0));
+    let o = env.run(
+        &[
+            "--wallet",
+            second,
+            "propose",
+            "register-operator-sets",
+            "--avs",
+            &bls_avs,
+            "--ids",
+            "0",
+            "--bls-keystore",
+            keystore,
+            "--bls-password",
+            &from_file,
+            "-o",
+            env.path("stolen.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: this BLS key (operator id {}) is already registered to {} with {bls_avs}'s registry: each \
+             operator needs its own key (opwallet keys new --bls)",
+            stored._1,
+            env.wallet()
+        )
+    );
 }
