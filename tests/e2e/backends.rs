@@ -307,25 +307,18 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
         ("AWS_REGION", "us-east-1"),
     ];
 
-    // An operations key whose keystore password lives only in Secrets Manager (as a JSON secret).
-    let password_file = env.path("pw");
-    std::fs::write(&password_file, "correct horse battery staple\n").expect("write");
+    // `keys new` with a password that exists only in a file, deleted straight after.
     let dir = env.path("keys");
-    let created = env.ok(
-        &[
-            "keys",
-            "new",
-            "--dir",
-            dir.to_str().expect("utf-8"),
-            "--name",
-            "ops",
-            "--password-file",
-            password_file.to_str().expect("utf-8"),
-        ],
-        None,
-    );
-    let ops: Address = created.trim().parse().expect("address");
-    std::fs::remove_file(&password_file).expect("remove");
+    let new_key = |name: &str, password: &str| -> Address {
+        let password_file = env.path("pw");
+        std::fs::write(&password_file, format!("{password}\n")).expect("write");
+        let (d, f) = (dir.to_str().expect("utf-8"), password_file.to_str().expect("utf-8"));
+        let created = env.ok(&["keys", "new", "--dir", d, "--name", name, "--password-file", f], None);
+        std::fs::remove_file(&password_file).expect("remove");
+        created.trim().parse().expect("address")
+    };
+    // An operations key whose keystore password lives only in Secrets Manager (as a JSON secret).
+    let ops = new_key("ops", "correct horse battery staple");
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(&localstack.endpoint)
         .region(aws_config::Region::new("us-east-1"))
@@ -342,22 +335,7 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
 
     // A cold key kept entirely in Secrets Manager: its keystore JSON is one secret (the whole string), its
     // password another, and the local file is gone before it signs.
-    std::fs::write(&password_file, "cold password\n").expect("write");
-    let cold_created = env.ok(
-        &[
-            "keys",
-            "new",
-            "--dir",
-            dir.to_str().expect("utf-8"),
-            "--name",
-            "cold",
-            "--password-file",
-            password_file.to_str().expect("utf-8"),
-        ],
-        None,
-    );
-    let cold: Address = cold_created.trim().parse().expect("address");
-    std::fs::remove_file(&password_file).expect("remove");
+    let cold = new_key("cold", "cold password");
     let secrets = aws_sdk_secretsmanager::Client::new(&config);
     let cold_keystore = std::fs::read_to_string(dir.join("cold")).expect("keystore");
     std::fs::remove_file(dir.join("cold")).expect("remove");
@@ -380,24 +358,19 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
         None,
     );
     let keystore = dir.join("ops");
-    let sign = |reference: &str| {
+    // `sign` with the AWS environment and the given key options.
+    let sign_with = |key: &[&str]| {
         std::process::Command::new(crate::harness::BIN)
-            .args([
-                "--wallet",
-                wallet,
-                "sign",
-                file,
-                "--yes",
-                "--keystore",
-                keystore.to_str().expect("utf-8"),
-                "--password-aws-secret",
-                reference,
-            ])
+            .args(["--wallet", wallet, "sign", file, "--yes"])
+            .args(key)
             .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
             .env("OPWALLET_ADDRESSES", &env.book)
             .envs(aws_env)
             .output()
             .expect("runs")
+    };
+    let sign = |reference: &str| {
+        sign_with(&["--keystore", keystore.to_str().expect("utf-8"), "--password-aws-secret", reference])
     };
     let missing = sign("opwallet/nope#password");
     assert!(
@@ -413,23 +386,7 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
     let ok = sign("opwallet/ops#password");
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let cold_signs = |password: &str| {
-        std::process::Command::new(crate::harness::BIN)
-            .args([
-                "--wallet",
-                wallet,
-                "sign",
-                file,
-                "--yes",
-                "--keystore-aws-secret",
-                "opwallet/cold-keystore",
-                "--password-aws-secret",
-                password,
-            ])
-            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
-            .env("OPWALLET_ADDRESSES", &env.book)
-            .envs(aws_env)
-            .output()
-            .expect("runs")
+        sign_with(&["--keystore-aws-secret", "opwallet/cold-keystore", "--password-aws-secret", password])
     };
     let wrong = cold_signs("opwallet/ops#password");
     assert_eq!(

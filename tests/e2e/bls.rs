@@ -32,27 +32,27 @@ async fn a_bls_key_made_here_registers_with_a_bls_avs_through_the_wallet() {
 
     let bls_avs = env.fork.addresses.extra(BLS_AVS).expect("BLS AVS").to_string();
     let out = env.path("bls.json");
-    let propose = |avs: &str, password: &str| {
-        env.run(
-            &[
-                "propose",
-                "register-operator-sets",
-                "--avs",
-                avs,
-                "--ids",
-                "0",
-                "--bls-keystore",
-                keystore,
-                "--bls-password",
-                password,
-                "--socket",
-                "node.operator.example:9000",
-                "-o",
-                out.to_str().expect("utf-8"),
-            ],
-            None,
-        )
+    let propose_with = |wallet: Option<&str>, avs: &str, keystore: &str, password: &str, out: &str| {
+        let mut args = wallet.map(|w| vec!["--wallet", w]).unwrap_or_default();
+        args.extend_from_slice(&[
+            "propose",
+            "register-operator-sets",
+            "--avs",
+            avs,
+            "--ids",
+            "0",
+            "--bls-keystore",
+            keystore,
+            "--bls-password",
+            password,
+            "--socket",
+            "node.operator.example:9000",
+            "-o",
+            out,
+        ]);
+        env.run(&args, None)
     };
+    let propose = |avs: &str, password: &str| propose_with(None, avs, keystore, password, out.to_str().expect("utf-8"));
     let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).trim_end().to_owned();
 
     // Errors that name the fix, and no proposal file written.
@@ -100,23 +100,8 @@ async fn a_bls_key_made_here_registers_with_a_bls_avs_through_the_wallet() {
     // A second key for the same wallet would be ignored by the coordinator: refused, saying which key counts.
     env.ok(&["keys", "new", "--bls", "--name", "other", "--dir", keys_dir, "--password-file", password_file], None);
     let other = keys.join("other.bls.key.json");
-    let o = env.run(
-        &[
-            "propose",
-            "register-operator-sets",
-            "--avs",
-            &bls_avs,
-            "--ids",
-            "0",
-            "--bls-keystore",
-            other.to_str().expect("utf-8"),
-            "--bls-password",
-            &from_file,
-            "-o",
-            env.path("again.json").to_str().expect("utf-8"),
-        ],
-        None,
-    );
+    let again = env.path("again.json");
+    let o = propose_with(None, &bls_avs, other.to_str().expect("utf-8"), &from_file, again.to_str().expect("utf-8"));
     assert!(
         stderr(&o).contains(&format!("already registered another BLS key (operator id {})", stored._1)),
         "{}",
@@ -132,25 +117,8 @@ async fn a_bls_key_made_here_registers_with_a_bls_avs_through_the_wallet() {
     env.ok(&["--wallet", second, "propose", "register-operator", "--metadata-uri", "two", "-o", p_str], None);
     env.ok(&["--wallet", second, "sign", p_str, "--yes"], Some(ALICE));
     env.ok(&["--wallet", second, "execute", p_str], Some(0));
-    let o = env.run(
-        &[
-            "--wallet",
-            second,
-            "propose",
-            "register-operator-sets",
-            "--avs",
-            &bls_avs,
-            "--ids",
-            "0",
-            "--bls-keystore",
-            keystore,
-            "--bls-password",
-            &from_file,
-            "-o",
-            env.path("stolen.json").to_str().expect("utf-8"),
-        ],
-        None,
-    );
+    let stolen = env.path("stolen.json");
+    let o = propose_with(Some(second), &bls_avs, keystore, &from_file, stolen.to_str().expect("utf-8"));
     assert_eq!(
         stderr(&o),
         format!(
