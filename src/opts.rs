@@ -138,6 +138,12 @@ pub(crate) struct KeyArgs {
     /// Environment variable holding a bearer token for the Web3Signer.
     #[arg(long, value_name = "VAR")]
     pub web3signer_token_env: Option<String>,
+    /// PEM file of a CA certificate to trust for the Web3Signer's TLS (a private PKI).
+    #[arg(long, value_name = "PEM", requires = "web3signer_url")]
+    pub web3signer_ca_cert: Option<PathBuf>,
+    /// PEM file with the client certificate (chain) and private key to present to the Web3Signer (mutual TLS).
+    #[arg(long, value_name = "PEM", requires = "web3signer_url")]
+    pub web3signer_client_cert: Option<PathBuf>,
     /// An AWS KMS secp256k1 key: id, alias or ARN (AWS credentials, region and AWS_ENDPOINT_URL as usual).
     #[arg(long, value_name = "KEY")]
     pub aws_kms_key: Option<String>,
@@ -238,6 +244,10 @@ impl KeyArgs {
                 url: url.clone(),
                 address,
                 token_env: self.web3signer_token_env.clone(),
+                tls: opwallet_core::remote::Tls {
+                    ca_cert: self.web3signer_ca_cert.clone(),
+                    client_identity: self.web3signer_client_cert.clone(),
+                },
             });
         }
         match sources.len() {

@@ -76,6 +76,74 @@ async fn web3signer_signs_proposals_and_proofs_with_typed_data() {
     assert!(String::from_utf8_lossy(&down.stderr).contains("web3signer at http://127.0.0.1:9/ unreachable"));
 }
 
+/// Web3Signer behind TLS with client authentication (its `--tls-allow-ca-clients`), on a private PKI: the CA
+/// must be trusted and a client certificate presented, or the connection fails before anything is signed.
+#[tokio::test]
+async fn web3signer_over_mutual_tls_with_a_private_ca() {
+    let env = Env::with_wallet().await;
+    let pki = doubles::TestPki::new();
+    let url = doubles::web3signer_tls(vec![dev_signer(ALICE)], &pki);
+    let (ca, client) = (env.path("ca.pem"), env.path("client.pem"));
+    std::fs::write(&ca, &pki.ca_pem).expect("write");
+    std::fs::write(&client, &pki.client_pem).expect("write");
+    let (ca, client) = (ca.to_str().expect("utf-8"), client.to_str().expect("utf-8"));
+    let p = env.propose("tls.json", &["register-operator", "--metadata-uri", "tls"]);
+    let file = p.to_str().expect("utf-8");
+    let alice = addr(ALICE).to_string();
+    let sign = |tls: &[&str]| {
+        let mut args = vec!["sign", file, "--yes", "--web3signer-url", &url, "--web3signer-address", &alice];
+        args.extend_from_slice(tls);
+        env.run(&args, None)
+    };
+    let before = std::fs::read(&p).expect("read");
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+    // The server's certificate is from a CA nobody trusts yet.
+    let o = sign(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("web3signer at {url}/ unreachable")), "{}", stderr(&o));
+    assert!(stderr(&o).contains("invalid peer certificate: UnknownIssuer"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--web3signer-ca-cert trusts a private CA"), "{}", stderr(&o));
+    // Trusted, but no client certificate: the server ends the handshake.
+    let o = sign(&["--web3signer-ca-cert", ca]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("web3signer at {url}/ unreachable")), "{}", stderr(&o));
+    assert!(stderr(&o).contains("received fatal alert: CertificateRequired"), "{}", stderr(&o));
+    // A file that is not a certificate and key, named.
+    let o = sign(&["--web3signer-ca-cert", ca, "--web3signer-client-cert", ca]);
+    assert!(
+        stderr(&o).contains(
+            &format!("{client} does not hold a PEM client certificate and its private key").replace(client, ca)
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // TLS options on a plain-http URL would be silently ignored: refused instead.
+    let o = env.run(
+        &[
+            "sign",
+            file,
+            "--yes",
+            "--web3signer-url",
+            "http://127.0.0.1:9",
+            "--web3signer-address",
+            &alice,
+            "--web3signer-ca-cert",
+            ca,
+        ],
+        None,
+    );
+    assert!(stderr(&o).contains("is not https, so its TLS options would be ignored"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&p).expect("read"), before, "a failed signature changed the proposal");
+
+    let o = sign(&["--web3signer-ca-cert", ca, "--web3signer-client-cert", client]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    env.sign(&p, BOB);
+    env.execute(&p);
+    let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
+    assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
+}
+
 #[tokio::test]
 async fn keys_new_with_a_vault_password_then_signs_through_vault() {
     let env = Env::new().await;

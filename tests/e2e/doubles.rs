@@ -30,49 +30,125 @@ pub(crate) fn serve(handler: Handler) -> String {
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
+            let Ok(stream) = stream else { continue };
             let handler = handler.clone();
+            std::thread::spawn(move || answer(stream, &handler));
+        }
+    });
+    url
+}
+
+/// As [`serve`], over TLS with `config` (which may demand a client certificate); returns the https base URL. A
+/// failed handshake closes the connection, as a TLS server does.
+pub(crate) fn serve_tls(handler: Handler, config: Arc<rustls::ServerConfig>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("https://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let (handler, config) = (handler.clone(), config.clone());
             std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
-                    return;
-                }
-                let mut parts = line.split_whitespace();
-                let (method, path) =
-                    (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
-                let mut headers = HashMap::new();
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).is_err() || h == "\r\n" || h.is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = h.split_once(':') {
-                        headers.insert(k.trim().to_lowercase(), v.trim().to_owned());
-                    }
-                }
-                let len = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
-                let mut body = vec![0u8; len];
-                let _ = reader.read_exact(&mut body);
-                let request = Request { method, path, headers, body: String::from_utf8_lossy(&body).into_owned() };
-                let (status, reply) = handler(&request);
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
-                    reply.len()
-                );
+                let Ok(connection) = rustls::ServerConnection::new(config) else { return };
+                answer(rustls::StreamOwned::new(connection, stream), &handler);
             });
         }
     });
     url
 }
 
+/// Reads one HTTP/1.1 request from `stream`, answers it with `handler`, and closes.
+fn answer<S: Read + Write>(stream: S, handler: &Handler) {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).is_err() || h == "\r\n" || h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_lowercase(), v.trim().to_owned());
+        }
+    }
+    let len = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
+    let mut body = vec![0u8; len];
+    let _ = reader.read_exact(&mut body);
+    let request = Request { method, path, headers, body: String::from_utf8_lossy(&body).into_owned() };
+    let (status, reply) = handler(&request);
+    let stream = reader.get_mut();
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+        reply.len()
+    );
+    let _ = stream.flush();
+}
+
+/// A private PKI for a TLS double: a CA, a server certificate for 127.0.0.1 and a client certificate, as PEM.
+pub(crate) struct TestPki {
+    pub(crate) ca_pem: String,
+    pub(crate) client_pem: String,
+    pub(crate) server: Arc<rustls::ServerConfig>,
+}
+
+impl TestPki {
+    /// The server demands a client certificate issued by this CA (Web3Signer's `--tls-allow-ca-clients`).
+    pub(crate) fn new() -> Self {
+        use rcgen::{BasicConstraints, CertificateParams, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair};
+        let ca_key = KeyPair::generate().expect("key");
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("params");
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.distinguished_name.push(rcgen::DnType::CommonName, "opwallet test CA");
+        let ca_cert = ca_params.self_signed(&ca_key).expect("CA");
+        let issuer = Issuer::new(ca_params, ca_key);
+
+        let server_key = KeyPair::generate().expect("key");
+        let mut server_params = CertificateParams::new(vec!["127.0.0.1".to_owned()]).expect("params");
+        server_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let server_cert = server_params.signed_by(&server_key, &issuer).expect("server cert");
+
+        let client_key = KeyPair::generate().expect("key");
+        let mut client_params = CertificateParams::new(Vec::<String>::new()).expect("params");
+        client_params.distinguished_name.push(rcgen::DnType::CommonName, "opwallet signer");
+        client_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let client_cert = client_params.signed_by(&client_key, &issuer).expect("client cert");
+
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca_cert.der().clone()).expect("root");
+        let verifier = rustls::server::WebPkiClientVerifier::builder(Arc::new(roots)).build().expect("verifier");
+        let server_key_der = rustls::pki_types::PrivateKeyDer::try_from(server_key.serialize_der()).expect("key der");
+        let server = rustls::ServerConfig::builder()
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(vec![server_cert.der().clone(), ca_cert.der().clone()], server_key_der)
+            .expect("server config");
+        Self {
+            ca_pem: ca_cert.pem(),
+            client_pem: format!("{}{}", client_cert.pem(), client_key.serialize_pem()),
+            server: Arc::new(server),
+        }
+    }
+}
+
 /// Web3Signer's eth1 API (Consensys web3signer `openapi-specs/eth1/web3signer.yaml` and its JSON-RPC handlers):
 /// `GET /upcheck` → `OK`; JSON-RPC on `/`: `eth_accounts`, `eth_signTypedData(address, typedData)`, which hashes
 /// the typed data itself (EIP-712) and returns `0x` r‖s‖v. With a token, requests need `Authorization: Bearer`.
 pub(crate) fn web3signer(keys: Vec<PrivateKeySigner>, token: Option<&'static str>) -> String {
+    serve(web3signer_handler(keys, token))
+}
+
+/// The same Web3Signer double behind TLS that demands a client certificate from `pki`'s CA.
+pub(crate) fn web3signer_tls(keys: Vec<PrivateKeySigner>, pki: &TestPki) -> String {
+    serve_tls(web3signer_handler(keys, None), pki.server.clone())
+}
+
+fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>) -> Handler {
     let keys: HashMap<Address, PrivateKeySigner> = keys.into_iter().map(|k| (k.address(), k)).collect();
-    serve(Arc::new(move |r: &Request| {
+    Arc::new(move |r: &Request| {
         if let Some(t) = token
             && r.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {t}"))
         {
@@ -109,7 +185,7 @@ pub(crate) fn web3signer(keys: Vec<PrivateKeySigner>, token: Option<&'static str
             }
             _ => (200, error("Method not found")),
         }
-    }))
+    })
 }
 
 /// HashiCorp Vault KV v2 HTTP API: `GET /v1/<mount>/data/<path>` → `{"data":{"data":{…},"metadata":{…}}}`,

@@ -16,7 +16,59 @@ use crate::Error;
 const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn client() -> Result<Client, Error> {
-    Client::builder().timeout(TIMEOUT).build().map_err(|e| Error::Signer(format!("http client: {e}")))
+    client_with(&Tls::default())
+}
+
+/// TLS beyond the public web PKI, for services on a private network: a private CA to trust, and a client
+/// certificate to present (Web3Signer's `--tls-known-clients-file` / `--tls-allow-ca-clients`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tls {
+    /// PEM file of a CA certificate trusted in addition to the public roots.
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// PEM file holding the client certificate (chain) and its private key.
+    pub client_identity: Option<std::path::PathBuf>,
+}
+
+fn client_with(tls: &Tls) -> Result<Client, Error> {
+    use alloy::transports::http::reqwest::{Certificate, Identity};
+    let mut builder = Client::builder().timeout(TIMEOUT);
+    if let Some(path) = &tls.ca_cert {
+        let pem = std::fs::read(path)
+            .map_err(|e| Error::Signer(format!("cannot read CA certificate {}: {e}", path.display())))?;
+        let ca = Certificate::from_pem(&pem)
+            .map_err(|e| Error::Signer(format!("{} is not a PEM certificate: {}", path.display(), chain(&e))))?;
+        builder = builder.add_root_certificate(ca);
+    }
+    if let Some(path) = &tls.client_identity {
+        let pem = Zeroizing::new(
+            std::fs::read(path)
+                .map_err(|e| Error::Signer(format!("cannot read client certificate {}: {e}", path.display())))?,
+        );
+        let identity = Identity::from_pem(&pem).map_err(|e| {
+            Error::Signer(format!(
+                "{} does not hold a PEM client certificate and its private key: {}",
+                path.display(),
+                chain(&e)
+            ))
+        })?;
+        builder = builder.identity(identity);
+    }
+    builder.build().map_err(|e| Error::Signer(format!("http client: {}", chain(&e))))
+}
+
+/// An error with its causes: a request error says which request, its sources say why (refused, TLS, …).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    text
 }
 
 /// A key held by a Web3Signer instance, selected by address.
@@ -30,9 +82,19 @@ pub struct Web3Signer {
 
 impl Web3Signer {
     /// Connects to `url`, checks `/upcheck`, and checks that it holds a key for `address`.
-    pub async fn connect(url: &str, address: Address, bearer: Option<Zeroizing<String>>) -> Result<Self, Error> {
+    pub async fn connect(
+        url: &str,
+        address: Address,
+        bearer: Option<Zeroizing<String>>,
+        tls: &Tls,
+    ) -> Result<Self, Error> {
         let url: Url = url.parse().map_err(|_| Error::Signer(format!("web3signer URL `{url}` is not a URL")))?;
-        let signer = Self { client: client()?, url, address, bearer };
+        if url.scheme() != "https" && (tls.ca_cert.is_some() || tls.client_identity.is_some()) {
+            return Err(Error::Signer(format!(
+                "web3signer URL {url} is not https, so its TLS options would be ignored: use https://"
+            )));
+        }
+        let signer = Self { client: client_with(tls)?, url, address, bearer };
         let up = signer
             .request(signer.client.get(signer.url.join("upcheck").map_err(|e| Error::Signer(e.to_string()))?))
             .await?;
@@ -64,8 +126,14 @@ impl Web3Signer {
         if let Some(token) = &self.bearer {
             builder = builder.bearer_auth(token.as_str());
         }
-        let response =
-            builder.send().await.map_err(|e| Error::Signer(format!("web3signer at {} unreachable: {e}", self.url)))?;
+        let response = builder.send().await.map_err(|e| {
+            let hint = if self.url.scheme() == "https" {
+                " (TLS: --web3signer-ca-cert trusts a private CA, --web3signer-client-cert presents a client certificate)"
+            } else {
+                ""
+            };
+            Error::Signer(format!("web3signer at {} unreachable: {}{hint}", self.url, chain(&e)))
+        })?;
         let status = response.status();
         let body = response.text().await.map_err(|e| Error::Signer(format!("web3signer: {e}")))?;
         match status.as_u16() {

@@ -73,8 +73,9 @@ pub enum KeySource {
     Mnemonic { file: PathBuf, index: u32 },
     /// A Ledger's Ethereum app at a BIP-32 path (already checked by [`check_hd_path`]).
     Ledger { hd_path: String },
-    /// A key held by a Web3Signer, selected by address; optional bearer token from an environment variable.
-    Web3Signer { url: String, address: Address, token_env: Option<String> },
+    /// A key held by a Web3Signer, selected by address; optional bearer token from an environment variable, and TLS
+    /// options for a private PKI (CA, client certificate).
+    Web3Signer { url: String, address: Address, token_env: Option<String>, tls: crate::remote::Tls },
     /// An AWS KMS secp256k1 key (id, alias or ARN); credentials, region and `AWS_ENDPOINT_URL` the AWS way.
     AwsKms { key_id: String },
     /// A Fireblocks vault account's key: API key from an environment variable, the API secret (RSA PEM) from a file
@@ -269,14 +270,14 @@ impl KeySource {
     /// Loads a signer of any kind.
     pub async fn signer(&self) -> Result<Signer, Error> {
         match self {
-            Self::Web3Signer { url, address, token_env } => {
+            Self::Web3Signer { url, address, token_env, tls } => {
                 let token = match token_env {
                     Some(var) => Some(Zeroizing::new(std::env::var(var).map_err(|_| {
                         Error::Signer(format!("environment variable {var} (the web3signer token) is not set"))
                     })?)),
                     None => None,
                 };
-                Ok(Signer::Web3Signer(Web3Signer::connect(url, *address, token).await?))
+                Ok(Signer::Web3Signer(Web3Signer::connect(url, *address, token, tls).await?))
             }
             Self::Fireblocks { url, vault_account, address, api_key_env, secret } => {
                 let api_key = std::env::var(api_key_env).map_err(|_| {
