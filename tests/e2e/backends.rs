@@ -330,7 +330,7 @@ async fn aws_kms_key_signs_through_localstack() {
         .expect("create key");
     let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
     let kms_address = alloy::signers::Signer::address(
-        &alloy::signers::aws::AwsSigner::new(kms, key_id.clone(), None).await.expect("signer"),
+        &alloy::signers::aws::AwsSigner::new(kms.clone(), key_id.clone(), None).await.expect("signer"),
     );
 
     let signers = format!("{kms_address},{}", addr(ALICE));
@@ -355,6 +355,47 @@ async fn aws_kms_key_signs_through_localstack() {
         "{}",
         String::from_utf8_lossy(&unknown.stderr)
     );
+    // A key on the wrong curve, a disabled key, and a good key that is not a signer of this wallet: each
+    // refused before anything is signed, naming the key.
+    let p256 = kms
+        .create_key()
+        .key_spec(aws_sdk_kms::types::KeySpec::EccNistP256)
+        .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
+        .send()
+        .await
+        .expect("create key");
+    let p256 = p256.key_metadata().expect("metadata").key_id().to_owned();
+    let wrong_curve = sign(&p256);
+    assert_eq!(
+        String::from_utf8_lossy(&wrong_curve.stderr).trim_end(),
+        format!(
+            "error: signer: AWS KMS key `{p256}` has key spec ECC_NIST_P256: Ethereum signatures need \
+             ECC_SECG_P256K1 (secp256k1)"
+        )
+    );
+    let other = kms
+        .create_key()
+        .key_spec(aws_sdk_kms::types::KeySpec::EccSecgP256K1)
+        .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
+        .send()
+        .await
+        .expect("create key");
+    let other = other.key_metadata().expect("metadata").key_id().to_owned();
+    let other_address = alloy::signers::Signer::address(
+        &alloy::signers::aws::AwsSigner::new(kms.clone(), other.clone(), None).await.expect("signer"),
+    );
+    let not_a_signer = sign(&other);
+    assert_eq!(
+        String::from_utf8_lossy(&not_a_signer.stderr).trim_end(),
+        format!("error: {other_address} is not a signer of {wallet}: nothing was signed")
+    );
+    kms.disable_key().key_id(&other).send().await.expect("disable");
+    let disabled = sign(&other);
+    assert_eq!(
+        String::from_utf8_lossy(&disabled.stderr).trim_end(),
+        format!("error: signer: AWS KMS key `{other}` is Disabled, not Enabled: enable it in KMS")
+    );
+
     let signed = sign(&key_id);
     assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
     env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));

@@ -294,6 +294,7 @@ impl KeySource {
             Self::AwsKms { key_id } => {
                 let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
                 let kms = aws_sdk_kms::Client::new(&config);
+                check_kms_key(&kms, key_id).await?;
                 let signer = alloy::signers::aws::AwsSigner::new(kms, key_id.clone(), None).await.map_err(|e| {
                     Error::Signer(format!(
                         "AWS KMS key `{key_id}`: {} (check the key id, its key spec ECC_SECG_P256K1, credentials and region)",
@@ -390,6 +391,37 @@ pub fn new_keystore(dir: &Path, name: Option<&str>, password: &str) -> Result<(A
             .map_err(|e| Error::Signer(format!("cannot restrict {}: {e}", path.display())))?;
     }
     Ok((signer.address(), path))
+}
+
+/// Refuses a KMS key Ethereum cannot use before anything else is asked of it: the wrong curve, not a signing key,
+/// or disabled. Errors name the key and what it is.
+async fn check_kms_key(kms: &aws_sdk_kms::Client, key_id: &str) -> Result<(), Error> {
+    use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType};
+    let described = kms.describe_key().key_id(key_id).send().await.map_err(|e| {
+        Error::Signer(format!(
+            "AWS KMS key `{key_id}`: {} (check the key id, credentials and region)",
+            aws_sdk_kms::error::DisplayErrorContext(&e)
+        ))
+    })?;
+    let Some(meta) = described.key_metadata() else {
+        return Err(Error::Signer(format!("AWS KMS key `{key_id}`: KMS described no key")));
+    };
+    if meta.key_spec() != Some(&KeySpec::EccSecgP256K1) {
+        let spec = meta.key_spec().map(|s| s.as_str().to_owned()).unwrap_or_else(|| "unknown".into());
+        return Err(Error::Signer(format!(
+            "AWS KMS key `{key_id}` has key spec {spec}: Ethereum signatures need ECC_SECG_P256K1 (secp256k1)"
+        )));
+    }
+    if meta.key_usage() != Some(&KeyUsageType::SignVerify) {
+        return Err(Error::Signer(format!(
+            "AWS KMS key `{key_id}` is not a signing key (key usage must be SIGN_VERIFY)"
+        )));
+    }
+    if meta.key_state() != Some(&KeyState::Enabled) {
+        let state = meta.key_state().map(|s| s.as_str().to_owned()).unwrap_or_else(|| "unknown".into());
+        return Err(Error::Signer(format!("AWS KMS key `{key_id}` is {state}, not Enabled: enable it in KMS")));
+    }
+    Ok(())
 }
 
 /// Reads an AWS Secrets Manager secret (`<id>` or `<id>#<field>` of a JSON secret), zeroised in memory.
