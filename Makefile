@@ -50,7 +50,7 @@ devnet-bench: deps ## Time devnet and fork start-up (medians)
 snapshot: deps ## Regenerate .gas-snapshot from the gas tests
 	forge snapshot --match-path 'contracts/test/gas/*'
 
-demo: deps ## The main job: deploy, register as an operator, operator sets, ERC-1271, rotation, on a local devnet
+demo: deps ## The main job: deploy, register as an operator, operator sets, a BLS AVS key, ERC-1271, rotation, on a local devnet
 	cargo build --quiet --workspace --bins
 	tools/demo
 
