@@ -39,6 +39,10 @@ pub(crate) struct NewArgs {
     /// Generate a random password and store it in HashiCorp Vault KV v2 (<mount>/<path>#<field>); nobody sees it.
     #[arg(long, value_name = "REF")]
     store_password_vault: Option<String>,
+    /// Generate a random password and store it as a new AWS Secrets Manager secret of this name; nobody sees it.
+    /// Read it back with --password-aws-secret NAME.
+    #[arg(long, value_name = "NAME")]
+    store_password_aws_secret: Option<String>,
 }
 
 impl Keys {
@@ -53,12 +57,17 @@ impl Keys {
         if file.exists() {
             bail!("{} already exists: choose another --name", file.display());
         }
-        let password: Zeroizing<String> = match (&a.password_env, &a.password_file, &a.store_password_vault) {
-            (Some(var), None, None) => Zeroizing::new(
+        let password: Zeroizing<String> = match (
+            &a.password_env,
+            &a.password_file,
+            &a.store_password_vault,
+            &a.store_password_aws_secret,
+        ) {
+            (Some(var), None, None, None) => Zeroizing::new(
                 std::env::var(var)
                     .map_err(|_| eyre::eyre!("environment variable {var} (the new password) is not set"))?,
             ),
-            (None, Some(file), None) => Zeroizing::new(
+            (None, Some(file), None, None) => Zeroizing::new(
                 std::fs::read_to_string(file)
                     .wrap_err_with(|| format!("reading --password-file {}", file.display()))?
                     .lines()
@@ -67,13 +76,21 @@ impl Keys {
                     .trim()
                     .to_owned(),
             ),
-            (None, None, Some(reference)) => {
+            (None, None, Some(reference), None) => {
                 let password = signer::random_password();
                 remote::vault_store(reference, &password).await?;
                 eprintln!("password stored in vault at {reference}");
                 password
             }
-            _ => bail!("choose exactly one of --password-env, --password-file, --store-password-vault"),
+            (None, None, None, Some(name)) => {
+                let password = signer::random_password();
+                signer::aws_store_secret(name, &password).await?;
+                eprintln!("password stored in AWS Secrets Manager as {name}");
+                password
+            }
+            _ => bail!(
+                "choose exactly one of --password-env, --password-file, --store-password-vault, --store-password-aws-secret"
+            ),
         };
         if password.len() < 8 {
             bail!("the password is shorter than 8 characters: choose a longer one");

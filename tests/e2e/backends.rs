@@ -396,7 +396,9 @@ async fn aws_kms_key_signs_through_localstack() {
         format!("error: signer: AWS KMS key `{other}` is Disabled, not Enabled: enable it in KMS")
     );
 
-    let signed = sign(&key_id);
+    // The good key, by alias as operators name keys.
+    kms.create_alias().alias_name("alias/opwallet-operator").target_key_id(&key_id).send().await.expect("alias");
+    let signed = sign("alias/opwallet-operator");
     assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
     env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));
     env.ok(&["--wallet", wallet, "execute", file], Some(DEPLOYER));
@@ -444,18 +446,28 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
 
     // A cold key kept entirely in Secrets Manager: its keystore JSON is one secret (the whole string), its
     // password another, and the local file is gone before it signs.
-    let cold = new_key("cold", "cold password");
+    // Its password is generated straight into Secrets Manager by `keys new`: nobody ever sees it.
+    let cold_dir = dir.to_str().expect("utf-8");
+    let create = |secret: &str| {
+        std::process::Command::new(crate::harness::BIN)
+            .args(["keys", "new", "--dir", cold_dir, "--name", "cold", "--store-password-aws-secret", secret])
+            .envs(aws_env)
+            .output()
+            .expect("runs")
+    };
+    let taken = create("opwallet/ops");
+    assert_eq!(
+        String::from_utf8_lossy(&taken.stderr).trim_end(),
+        "error: signer: AWS Secrets Manager secret `opwallet/ops` already exists: choose another name (opwallet never \
+         overwrites a password)"
+    );
+    let created = create("opwallet/cold");
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let cold: Address = String::from_utf8_lossy(&created.stdout).trim().parse().expect("stdout is only the address");
     let secrets = aws_sdk_secretsmanager::Client::new(&config);
     let cold_keystore = std::fs::read_to_string(dir.join("cold")).expect("keystore");
     std::fs::remove_file(dir.join("cold")).expect("remove");
     secrets.create_secret().name("opwallet/cold-keystore").secret_string(cold_keystore).send().await.expect("create");
-    secrets
-        .create_secret()
-        .name("opwallet/cold")
-        .secret_string(r#"{"password":"cold password"}"#)
-        .send()
-        .await
-        .expect("create");
 
     let wallet =
         env.ok(&["deploy", "--signers", &format!("{ops},{cold},{}", addr(ALICE)), "--threshold", "3"], Some(DEPLOYER));
@@ -502,7 +514,7 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
         String::from_utf8_lossy(&wrong.stderr).trim_end(),
         "error: signer: wrong password for keystore in AWS Secrets Manager secret opwallet/cold-keystore"
     );
-    let cold_ok = cold_signs("opwallet/cold#password");
+    let cold_ok = cold_signs("opwallet/cold");
     assert!(cold_ok.status.success(), "{}", String::from_utf8_lossy(&cold_ok.stderr));
     env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));
     env.ok(&["--wallet", wallet, "execute", file], Some(DEPLOYER));

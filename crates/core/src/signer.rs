@@ -424,6 +424,26 @@ async fn check_kms_key(kms: &aws_sdk_kms::Client, key_id: &str) -> Result<(), Er
     Ok(())
 }
 
+/// Creates the AWS Secrets Manager secret `name` holding `value` (a generated password). Never overwrites: an
+/// existing secret may be the only copy of another key's password.
+pub async fn aws_store_secret(name: &str, value: &str) -> Result<(), Error> {
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+    let client = aws_sdk_secretsmanager::Client::new(&config);
+    match client.create_secret().name(name).secret_string(value).send().await {
+        Ok(_) => Ok(()),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_exists_exception()) => {
+            Err(Error::Signer(format!(
+                "AWS Secrets Manager secret `{name}` already exists: choose another name (opwallet never overwrites a \
+             password)"
+            )))
+        }
+        Err(e) => Err(Error::Signer(format!(
+            "cannot create AWS Secrets Manager secret `{name}`: {} (check credentials, region and permissions)",
+            aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
+        ))),
+    }
+}
+
 /// Reads an AWS Secrets Manager secret (`<id>` or `<id>#<field>` of a JSON secret), zeroised in memory.
 async fn aws_secret(reference: &str) -> Result<Zeroizing<String>, Error> {
     let (id, field) = match reference.split_once('#') {
