@@ -135,18 +135,19 @@ impl TestPki {
 }
 
 /// Web3Signer's eth1 API (Consensys web3signer `openapi-specs/eth1/web3signer.yaml` and its JSON-RPC handlers):
-/// `GET /upcheck` → `OK`; JSON-RPC on `/`: `eth_accounts`, `eth_signTypedData(address, typedData)`, which hashes
+/// `GET /upcheck` → `OK`; `GET /api/v1/eth1/publicKeys` → the held keys' public keys; JSON-RPC on `/`: `eth_accounts`, `eth_signTypedData(address, typedData)`, which hashes
 /// the typed data itself (EIP-712) and returns `0x` r‖s‖v. With a token, requests need `Authorization: Bearer`.
 pub(crate) fn web3signer(keys: Vec<PrivateKeySigner>, token: Option<&'static str>) -> String {
-    serve(web3signer_handler(keys, token))
+    serve(web3signer_handler(keys, token, true))
 }
 
-/// The same Web3Signer double behind TLS that demands a client certificate from `pki`'s CA.
+/// The same Web3Signer double behind TLS that demands a client certificate from `pki`'s CA, exposing only the
+/// JSON-RPC endpoint and `/upcheck` (as a proxy in front of Web3Signer may): keys are found by `eth_accounts`.
 pub(crate) fn web3signer_tls(keys: Vec<PrivateKeySigner>, pki: &TestPki) -> String {
-    serve_tls(web3signer_handler(keys, None), pki.server.clone())
+    serve_tls(web3signer_handler(keys, None, false), pki.server.clone())
 }
 
-fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>) -> Handler {
+fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>, rest: bool) -> Handler {
     let keys: HashMap<Address, PrivateKeySigner> = keys.into_iter().map(|k| (k.address(), k)).collect();
     Arc::new(move |r: &Request| {
         if let Some(t) = token
@@ -156,6 +157,20 @@ fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>) 
         }
         if r.method == "GET" && r.path == "/upcheck" {
             return (200, "OK".into());
+        }
+        if r.method == "GET" && r.path == "/api/v1/eth1/publicKeys" {
+            if !rest {
+                return (404, r#"{"message":"Not Found"}"#.into());
+            }
+            // Uncompressed secp256k1 keys, 0x + 64 bytes (x ‖ y), as Web3Signer lists them.
+            let listed: Vec<String> = keys
+                .values()
+                .map(|k| {
+                    let point = k.credential().verifying_key().to_encoded_point(false);
+                    alloy::primitives::hex::encode_prefixed(&point.as_bytes()[1..])
+                })
+                .collect();
+            return (200, serde_json::json!(listed).to_string());
         }
         let call: serde_json::Value = match serde_json::from_str(&r.body) {
             Ok(v) => v,

@@ -1,6 +1,7 @@
 //! Signers whose keys never leave another system. Web3Signer has no alloy signer, so this is written against its
 //! published eth1 API (Consensys web3signer, `openapi-specs/eth1/web3signer.yaml` and its JSON-RPC handlers):
-//! `GET /upcheck`, JSON-RPC on `/` with `eth_accounts` and `eth_signTypedData(address, typedData)`.
+//! `GET /upcheck`, `GET /api/v1/eth1/publicKeys`, and JSON-RPC on `/` with `eth_accounts` (where the REST list is
+//! not exposed) and `eth_signTypedData(address, typedData)`.
 //! HashiCorp Vault KV v2 (`GET /v1/<mount>/data/<path>`, `X-Vault-Token`) supplies keystore passwords.
 
 use alloy::{
@@ -71,6 +72,19 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// The address of a secp256k1 public key as Web3Signer lists it: hex, uncompressed (with or without the 0x04
+/// prefix) or compressed.
+fn eth1_address(key: &str) -> Result<Address, Error> {
+    use alloy::signers::k256::ecdsa::VerifyingKey;
+    let bad = || Error::Signer(format!("web3signer listed `{key}`, which is not a secp256k1 public key"));
+    let mut bytes = alloy::primitives::hex::decode(key).map_err(|_| bad())?;
+    if bytes.len() == 64 {
+        bytes.insert(0, 0x04);
+    }
+    let key = VerifyingKey::from_sec1_bytes(&bytes).map_err(|_| bad())?;
+    Ok(Address::from_public_key(&key))
+}
+
 /// A key held by a Web3Signer instance, selected by address.
 #[derive(Debug, Clone)]
 pub struct Web3Signer {
@@ -105,8 +119,7 @@ impl Web3Signer {
                 up.trim()
             )));
         }
-        let accounts: Vec<Address> = serde_json::from_value(signer.rpc("eth_accounts", serde_json::json!([])).await?)
-            .map_err(|e| Error::Signer(format!("web3signer eth_accounts: {e}")))?;
+        let accounts = signer.held_addresses().await?;
         if !accounts.contains(&address) {
             let held: Vec<String> = accounts.iter().map(|a| a.to_string()).collect();
             return Err(Error::Signer(format!(
@@ -122,7 +135,24 @@ impl Web3Signer {
         self.address
     }
 
-    async fn request(&self, mut builder: alloy::transports::http::reqwest::RequestBuilder) -> Result<String, Error> {
+    /// The addresses of the keys the signer holds: from the REST list of secp256k1 public keys
+    /// (`GET /api/v1/eth1/publicKeys`), or, where only the JSON-RPC endpoint is exposed (404), `eth_accounts`.
+    async fn held_addresses(&self) -> Result<Vec<Address>, Error> {
+        let list = self.url.join("api/v1/eth1/publicKeys").map_err(|e| Error::Signer(e.to_string()))?;
+        let (status, body) = self.send(self.client.get(list)).await?;
+        if status.as_u16() == 404 {
+            return serde_json::from_value(self.rpc("eth_accounts", serde_json::json!([])).await?)
+                .map_err(|e| Error::Signer(format!("web3signer eth_accounts: {e}")));
+        }
+        let keys: Vec<String> = serde_json::from_str(&self.check(status, body)?)
+            .map_err(|e| Error::Signer(format!("web3signer publicKeys: not a list of keys: {e}")))?;
+        keys.iter().map(|k| eth1_address(k)).collect()
+    }
+
+    async fn send(
+        &self,
+        mut builder: alloy::transports::http::reqwest::RequestBuilder,
+    ) -> Result<(alloy::transports::http::reqwest::StatusCode, String), Error> {
         if let Some(token) = &self.bearer {
             builder = builder.bearer_auth(token.as_str());
         }
@@ -136,6 +166,15 @@ impl Web3Signer {
         })?;
         let status = response.status();
         let body = response.text().await.map_err(|e| Error::Signer(format!("web3signer: {e}")))?;
+        Ok((status, body))
+    }
+
+    async fn request(&self, builder: alloy::transports::http::reqwest::RequestBuilder) -> Result<String, Error> {
+        let (status, body) = self.send(builder).await?;
+        self.check(status, body)
+    }
+
+    fn check(&self, status: alloy::transports::http::reqwest::StatusCode, body: String) -> Result<String, Error> {
         match status.as_u16() {
             200..=299 => Ok(body),
             401 | 403 => Err(Error::Signer(format!(
