@@ -6,7 +6,6 @@ use alloy::{
     network::EthereumWallet,
     primitives::Address,
     providers::{Provider, ProviderBuilder},
-    signers::local::PrivateKeySigner,
 };
 use clap::Args;
 use eyre::{Result, WrapErr, bail, eyre};
@@ -49,10 +48,10 @@ impl Global {
         Ok(ProviderBuilder::new().connect_http(url))
     }
 
-    pub(crate) async fn provider_with(&self, signer: PrivateKeySigner) -> Result<impl Provider + Clone + use<>> {
+    pub(crate) async fn provider_with(&self, sender: EthereumWallet) -> Result<impl Provider + Clone + use<>> {
         let url = self.rpc_url()?;
         let url = url.parse().wrap_err_with(|| format!("--rpc-url `{url}` is not a URL"))?;
-        Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url))
+        Ok(ProviderBuilder::new().wallet(sender).connect_http(url))
     }
 
     pub(crate) fn wallet(&self) -> Result<Address> {
@@ -257,9 +256,11 @@ impl KeyArgs {
         }
     }
 
-    /// A local key, for sending transactions.
-    pub(crate) async fn load(&self) -> Result<PrivateKeySigner> {
-        Ok(self.source()?.load().await?)
+    /// A transaction sender (local key, AWS KMS or Ledger) and its address.
+    pub(crate) async fn sender(&self) -> Result<(Address, EthereumWallet)> {
+        let signer = self.signer().await?;
+        let address = signer.address();
+        Ok((address, signer.into_sender()?))
     }
 
     /// Any signer (local or remote), for signing proposals.

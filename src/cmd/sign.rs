@@ -271,8 +271,7 @@ pub(crate) struct ExecuteArgs {
 impl ExecuteArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let proposal = Proposal::load(&self.file)?;
-        let sender = self.sender.load().await?;
-        let from = sender.address();
+        let (from, sender) = self.sender.sender().await?;
         let provider = g.provider_with(sender).await?;
         let state = WalletState::read(&provider, proposal.wallet).await?;
         let problems = submit::problems(&proposal, &state, now());

@@ -91,8 +91,7 @@ pub(crate) struct DeployArgs {
 impl DeployArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let (factory, signers, threshold, salt) = self.config.parse(g)?;
-        let sender = self.sender.load().await?;
-        let from = sender.address();
+        let (from, sender) = self.sender.sender().await?;
         let provider = g.provider_with(sender).await?;
         let f = OperatorWalletFactory::new(factory, &provider);
         let predicted = f.predictAddress(signers.clone(), threshold, salt).call().await?;
@@ -104,7 +103,8 @@ impl DeployArgs {
         }
         let call = f.createWallet(signers, threshold, salt).from(from);
         call.call().await.map_err(|e| eyre!("simulation failed, nothing was sent: {e}"))?;
-        let receipt = call.send().await?.get_receipt().await?;
+        let receipt =
+            call.send().await.map_err(|e| opwallet_core::submit::sending_failed(from, &e))?.get_receipt().await?;
         if !receipt.status() {
             bail!("deployment transaction {} reverted", receipt.transaction_hash);
         }

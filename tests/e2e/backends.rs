@@ -55,6 +55,13 @@ async fn web3signer_signs_proposals_and_proofs_with_typed_data() {
 
     let ok = run(&[&["sign", file, "--yes"][..], &remote].concat(), "s3cret");
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    // A Web3Signer key signs proposals; it is not offered as a transaction sender.
+    let send = run(&[&["execute", file][..], &remote].concat(), "s3cret");
+    assert_eq!(
+        String::from_utf8_lossy(&send.stderr).trim_end(),
+        "error: signer: a Web3Signer or Fireblocks key signs proposals only: send transactions with a local key, a \
+         Ledger (--ledger) or an AWS KMS key (--aws-kms-key)"
+    );
     env.sign(&p, BOB);
     env.execute(&p);
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
@@ -401,7 +408,32 @@ async fn aws_kms_key_signs_through_localstack() {
     let signed = sign("alias/opwallet-operator");
     assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
     env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));
-    env.ok(&["--wallet", wallet, "execute", file], Some(DEPLOYER));
+
+    // The KMS key also pays for the execution: no hot key with gas money on the operator's machine.
+    let execute = |key: &str| {
+        std::process::Command::new(crate::harness::BIN)
+            .args(["--wallet", wallet, "execute", file, "--aws-kms-key", key])
+            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &env.book)
+            .envs(aws_env)
+            .output()
+            .expect("runs")
+    };
+    let unfunded = execute("alias/opwallet-operator");
+    assert_eq!(
+        String::from_utf8_lossy(&unfunded.stderr).trim_end(),
+        format!(
+            "error: the sender {kms_address} cannot pay for gas (insufficient funds): fund it, or send with another \
+             key; nothing was sent"
+        )
+    );
+    use alloy::providers::{Provider, ext::AnvilApi};
+    let provider = env.fork.provider();
+    provider.anvil_set_balance(kms_address, alloy::primitives::U256::from(10u128.pow(18))).await.expect("fund");
+    let nonce_before = provider.get_transaction_count(kms_address).await.expect("nonce");
+    let executed = execute("alias/opwallet-operator");
+    assert!(executed.status.success(), "{}", String::from_utf8_lossy(&executed.stderr));
+    assert_eq!(provider.get_transaction_count(kms_address).await.expect("nonce"), nonce_before + 1, "KMS sent it");
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
     assert!(dm.isOperator(wallet.parse().expect("address")).call().await.expect("view"));
 }

@@ -266,6 +266,23 @@ pub fn device_error(e: &alloy::signers::ledger::LedgerError) -> Error {
     Error::Signer(format!("Ledger: {why}"))
 }
 
+impl Signer {
+    /// The signer as a transaction sender (it pays gas; it gets no rights over the wallet): a local key, an AWS KMS
+    /// key or a Ledger. Web3Signer and Fireblocks keys sign proposals only.
+    pub fn into_sender(self) -> Result<alloy::network::EthereumWallet, Error> {
+        match self {
+            Self::Local(k) => Ok(k.into()),
+            Self::AwsKms(k) => Ok(k.into()),
+            Self::Ledger(l) => Ok(l.into()),
+            Self::Web3Signer(_) | Self::Fireblocks(_) => Err(Error::Signer(
+                "a Web3Signer or Fireblocks key signs proposals only: send transactions with a local key, a Ledger \
+                 (--ledger) or an AWS KMS key (--aws-kms-key)"
+                    .into(),
+            )),
+        }
+    }
+}
+
 impl KeySource {
     /// Loads a signer of any kind.
     pub async fn signer(&self) -> Result<Signer, Error> {
@@ -316,12 +333,11 @@ impl KeySource {
     }
 
     /// Loads a local key (needed to send transactions). Errors say which source failed and why, never the secret.
-    pub async fn load(&self) -> Result<PrivateKeySigner, Error> {
+    async fn load(&self) -> Result<PrivateKeySigner, Error> {
         match self {
-            Self::Web3Signer { .. } | Self::Fireblocks { .. } | Self::AwsKms { .. } | Self::Ledger { .. } => Err(Error::Signer(
-                "a Ledger or remote signer signs proposals only; send transactions with a local key (--keystore, --account, …)"
-                    .into(),
-            )),
+            Self::Web3Signer { .. } | Self::Fireblocks { .. } | Self::AwsKms { .. } | Self::Ledger { .. } => {
+                Err(Error::Signer("not a local key".into()))
+            }
             Self::PrivateKeyEnv(var) => {
                 let value =
                     std::env::var(var).map_err(|_| Error::Signer(format!("environment variable {var} is not set")))?;

@@ -113,17 +113,24 @@ pub async fn execute<P: Provider>(
     let w = OperatorWallet::new(proposal.wallet, provider);
     let tx = w.execute(calls, U256::from(*deadline), signatures).from(from);
     tx.call().await.map_err(|e| Error::Chain(format!("simulation failed, nothing was sent: {}", explain(&e))))?;
-    let receipt = tx
-        .send()
-        .await
-        .map_err(|e| Error::Chain(format!("sending failed: {}", explain(&e))))?
-        .get_receipt()
-        .await
-        .map_err(Error::rpc)?;
+    let receipt = tx.send().await.map_err(|e| sending_failed(from, &e))?.get_receipt().await.map_err(Error::rpc)?;
     if !receipt.status() {
         return Err(Error::Chain(format!("transaction {} reverted on chain", receipt.transaction_hash)));
     }
     Ok(receipt)
+}
+
+/// Why a transaction could not be sent, with the commonest cause (an unfunded sender) said plainly.
+pub fn sending_failed(from: Address, e: &alloy::contract::Error) -> Error {
+    let why = explain(e);
+    if why.to_lowercase().contains("insufficient funds") {
+        Error::Chain(format!(
+            "the sender {from} cannot pay for gas (insufficient funds): fund it, or send with another key; nothing \
+             was sent"
+        ))
+    } else {
+        Error::Chain(format!("sending failed: {why}"))
+    }
 }
 
 /// A contract error as a sentence: the wallet's custom errors are decoded, including the inner error of a failed
