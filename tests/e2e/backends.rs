@@ -400,7 +400,7 @@ async fn aws_kms_key_signs_through_localstack() {
     let disabled = sign(&other);
     assert_eq!(
         String::from_utf8_lossy(&disabled.stderr).trim_end(),
-        format!("error: signer: AWS KMS key `{other}` is Disabled, not Enabled: enable it in KMS")
+        format!("error: signer: AWS KMS key `{other}` is disabled: enable it in KMS")
     );
 
     // The good key, by alias as operators name keys.

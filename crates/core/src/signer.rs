@@ -410,32 +410,52 @@ pub fn new_keystore(dir: &Path, name: Option<&str>, password: &str) -> Result<(A
 }
 
 /// Refuses a KMS key Ethereum cannot use before anything else is asked of it: the wrong curve, not a signing key,
-/// or disabled. Errors name the key and what it is.
+/// disabled or missing. Needs only `kms:GetPublicKey`, which signing needs anyway (with `kms:Sign`); the key's state
+/// is also read where the policy grants `kms:DescribeKey`.
 async fn check_kms_key(kms: &aws_sdk_kms::Client, key_id: &str) -> Result<(), Error> {
     use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType};
-    let described = kms.describe_key().key_id(key_id).send().await.map_err(|e| {
-        Error::Signer(format!(
-            "AWS KMS key `{key_id}`: {} (check the key id, credentials and region)",
-            aws_sdk_kms::error::DisplayErrorContext(&e)
-        ))
-    })?;
-    let Some(meta) = described.key_metadata() else {
-        return Err(Error::Signer(format!("AWS KMS key `{key_id}`: KMS described no key")));
-    };
-    if meta.key_spec() != Some(&KeySpec::EccSecgP256K1) {
-        let spec = meta.key_spec().map(|s| s.as_str().to_owned()).unwrap_or_else(|| "unknown".into());
+    let key = kms.get_public_key().key_id(key_id).send().await.map_err(|e| {
+        let why = match e.as_service_error() {
+            Some(s) if s.is_disabled_exception() => {
+                return format!("AWS KMS key `{key_id}` is disabled: enable it in KMS");
+            }
+            Some(s) if s.is_not_found_exception() => "not found".to_owned(),
+            Some(s) if s.is_kms_invalid_state_exception() => {
+                "not usable in its current state (pending deletion?)".to_owned()
+            }
+            _ => aws_sdk_kms::error::DisplayErrorContext(&e).to_string(),
+        };
+        format!("AWS KMS key `{key_id}`: {why} (check the key id, credentials, region and kms:GetPublicKey permission)")
+    });
+    let key = key.map_err(Error::Signer)?;
+    if key.key_spec() != Some(&KeySpec::EccSecgP256K1) {
+        let spec = key.key_spec().map(|s| s.as_str().to_owned()).unwrap_or_else(|| "unknown".into());
         return Err(Error::Signer(format!(
             "AWS KMS key `{key_id}` has key spec {spec}: Ethereum signatures need ECC_SECG_P256K1 (secp256k1)"
         )));
     }
-    if meta.key_usage() != Some(&KeyUsageType::SignVerify) {
+    if key.key_usage() != Some(&KeyUsageType::SignVerify) {
         return Err(Error::Signer(format!(
             "AWS KMS key `{key_id}` is not a signing key (key usage must be SIGN_VERIFY)"
         )));
     }
-    if meta.key_state() != Some(&KeyState::Enabled) {
-        let state = meta.key_state().map(|s| s.as_str().to_owned()).unwrap_or_else(|| "unknown".into());
-        return Err(Error::Signer(format!("AWS KMS key `{key_id}` is {state}, not Enabled: enable it in KMS")));
+    // The key's state, where the policy allows DescribeKey (KMS itself refuses GetPublicKey on a disabled key;
+    // emulators may not). Without the permission, Sign reports a disabled key in its own words.
+    if let Ok(described) = kms.describe_key().key_id(key_id).send().await
+        && let Some(state) = described.key_metadata().and_then(|m| m.key_state())
+    {
+        match state {
+            KeyState::Enabled => {}
+            KeyState::Disabled => {
+                return Err(Error::Signer(format!("AWS KMS key `{key_id}` is disabled: enable it in KMS")));
+            }
+            other => {
+                return Err(Error::Signer(format!(
+                    "AWS KMS key `{key_id}` is in state {}, not Enabled",
+                    other.as_str()
+                )));
+            }
+        }
     }
     Ok(())
 }
