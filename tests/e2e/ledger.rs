@@ -196,7 +196,8 @@ async fn ledger_without_a_device_fails_clearly_and_changes_nothing() {
     let err = env.fails(&["sign", file, "--yes", "--ledger"], None);
     // Which of the two depends on whether the machine has USB at all; both name what to do.
     let no_usb = "error: signer: Ledger: USB is not usable on this machine";
-    let no_device = "error: signer: Ledger: no Ledger found: connect it, unlock it and open its Ethereum app";
+    let no_device = "error: signer: Ledger: no Ledger found: connect it, unlock it and open its Ethereum app (on \
+                     Linux, Ledger's udev rules must give you access)";
     assert!(err.starts_with(no_usb) || err.trim_end() == no_device, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 

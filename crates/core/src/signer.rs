@@ -211,6 +211,10 @@ fn ledger_error(e: alloy::signers::Error) -> Error {
     }
 }
 
+/// What to do when no Ledger answers.
+const NO_LEDGER: &str = "no Ledger found: connect it, unlock it and open its Ethereum app (on Linux, Ledger's udev \
+    rules must give you access)";
+
 /// Ledger's USB vendor id.
 const LEDGER_VENDOR_ID: u16 = 0x2c97;
 
@@ -225,11 +229,7 @@ fn find_ledger() -> Result<(), Error> {
     })?;
     let found = api.device_list().any(|d| d.vendor_id() == LEDGER_VENDOR_ID);
     drop(api);
-    if found {
-        Ok(())
-    } else {
-        Err(Error::Signer("Ledger: no Ledger found: connect it, unlock it and open its Ethereum app".into()))
-    }
+    if found { Ok(()) } else { Err(Error::Signer(format!("Ledger: {NO_LEDGER}"))) }
 }
 
 /// What to do about a Ledger error. The status words are the Ethereum app's (its `doc/ethapp.adoc`).
@@ -241,9 +241,7 @@ pub fn device_error(e: &alloy::signers::ledger::LedgerError) -> Error {
         },
     };
     let why = match e {
-        L::LedgerError(T::NativeTransportError(N::DeviceNotFound)) => {
-            "no Ledger found: connect it, unlock it and open its Ethereum app".to_owned()
-        }
+        L::LedgerError(T::NativeTransportError(N::DeviceNotFound)) => NO_LEDGER.to_owned(),
         L::LedgerError(T::NativeTransportError(N::CantOpen(_))) => {
             "the Ledger is in use by another program (Ledger Live, a browser wallet): close it and retry".to_owned()
         }
