@@ -15,6 +15,18 @@ pub(crate) enum Keys {
     /// keystore; prints only its address (or, with --bls, its BLS public key). One key per signer and per AVS key:
     /// keys must not share a seed.
     New(NewArgs),
+    /// Decrypt a BLS keystore and print what an AVS asks for: the G1 and G2 public keys and the operator id.
+    BlsPubkey(BlsPubkeyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BlsPubkeyArgs {
+    /// The BLS keystore (NAME.bls.key.json).
+    #[arg(long, value_name = "FILE")]
+    bls_keystore: PathBuf,
+    /// Its password: env:VAR, file:PATH, vault:MOUNT/PATH#FIELD or aws:SECRET_ID[#FIELD].
+    #[arg(long, value_name = "SOURCE", default_value = "env:BLS_PASSWORD")]
+    bls_password: String,
 }
 
 #[derive(Debug, Args)]
@@ -47,7 +59,10 @@ pub(crate) struct NewArgs {
 
 impl Keys {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
-        let Keys::New(a) = self;
+        let a = match self {
+            Keys::New(a) => a,
+            Keys::BlsPubkey(b) => return b.run(g).await,
+        };
         let dir = match &a.dir {
             Some(d) => d.clone(),
             None => PathBuf::from(std::env::var_os("HOME").ok_or_else(|| eyre::eyre!("HOME is not set: pass --dir"))?)
@@ -109,5 +124,32 @@ impl Keys {
         let (address, path) = signer::new_keystore(&dir, Some(&a.name), &password)?;
         eprintln!("keystore {}", path.display());
         emit(g.json, json!({ "address": address, "keystore": path }), || address.to_string())
+    }
+}
+
+impl BlsPubkeyArgs {
+    async fn run(self, g: &Global) -> Result<()> {
+        let password = super::propose::parse_secret_source(&self.bls_password, "--bls-password")?;
+        let key = opwallet_core::bls::read_keystore(&self.bls_keystore, &password).await?;
+        let (g1, g2) = (key.public_g1(), key.public_g2());
+        let pubkey = opwallet_core::bls::pubkey_string(&g1);
+        emit(
+            g.json,
+            json!({
+                "pubkeyG1": { "X": g1.X, "Y": g1.Y },
+                "pubkeyG2": { "X": g2.X, "Y": g2.Y },
+                "operatorId": key.operator_id(),
+            }),
+            || {
+                format!(
+                    "g1          {pubkey}\ng2          X [{}, {}]  Y [{}, {}]  (imaginary, real: the EVM's order)\noperator id {}",
+                    g2.X[0],
+                    g2.X[1],
+                    g2.Y[0],
+                    g2.Y[1],
+                    key.operator_id()
+                )
+            },
+        )
     }
 }

@@ -277,7 +277,7 @@ fn parse_selector(value: &str) -> Result<alloy::primitives::FixedBytes<4>> {
 }
 
 /// `env:VAR`, `file:PATH`, `vault:MOUNT/PATH#FIELD` or `aws:SECRET_ID[#FIELD]`.
-fn parse_secret_source(value: &str, flag: &str) -> Result<opwallet_core::signer::Password> {
+pub(crate) fn parse_secret_source(value: &str, flag: &str) -> Result<opwallet_core::signer::Password> {
     use opwallet_core::signer::Password;
     let source = match value.split_once(':') {
         Some(("env", var)) if !var.is_empty() => Password::Env(var.to_owned()),

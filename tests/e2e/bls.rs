@@ -93,6 +93,18 @@ async fn a_bls_key_made_here_registers_with_a_bls_avs_through_the_wallet() {
     let stored = registry.getRegisteredPubkey(env.wallet()).call().await.expect("the wallet's key is registered");
     assert_eq!(format!("E([{},{}])", stored._0.X, stored._0.Y), pubkey);
     assert_ne!(stored._1, B256::ZERO);
+    // `keys bls-pubkey` prints what the registry now holds (G2 as the EVM orders it).
+    let shown: serde_json::Value = serde_json::from_str(
+        &env.ok(&["--json", "keys", "bls-pubkey", "--bls-keystore", keystore, "--bls-password", &from_file], None),
+    )
+    .expect("json");
+    let g2 = registry.getOperatorPubkeyG2(env.wallet()).call().await.expect("view");
+    let number = |v: &serde_json::Value| v.as_str().expect("hex").parse::<alloy::primitives::U256>().expect("U256");
+    assert_eq!([number(&shown["pubkeyG2"]["X"][0]), number(&shown["pubkeyG2"]["X"][1])], g2.X);
+    assert_eq!([number(&shown["pubkeyG2"]["Y"][0]), number(&shown["pubkeyG2"]["Y"][1])], g2.Y);
+    assert_eq!([number(&shown["pubkeyG1"]["X"]), number(&shown["pubkeyG1"]["Y"])], [stored._0.X, stored._0.Y]);
+    assert_eq!(shown["operatorId"].as_str().expect("id").parse::<B256>().expect("B256"), stored._1);
+
     let avs = BLSAVS::new(bls_avs.parse().expect("address"), env.fork.provider());
     assert_eq!(avs.socket(env.wallet()).call().await.expect("view"), "node.operator.example:9000");
     assert_eq!(avs.operatorId(env.wallet()).call().await.expect("view"), stored._1);
