@@ -25,15 +25,7 @@ async fn web3signer_signs_proposals_and_proofs_with_typed_data() {
     let p = env.propose("p.json", &["register-operator", "--metadata-uri", "w3s"]);
     let file = p.to_str().expect("utf-8");
 
-    let run = |args: &[&str], token: &str| {
-        let mut cmd = std::process::Command::new(crate::harness::BIN);
-        cmd.args(args)
-            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
-            .env("OPWALLET_ADDRESSES", &env.book)
-            .env("OPWALLET_WALLET", env.wallet().to_string())
-            .env("W3S_TOKEN", token);
-        cmd.output().expect("runs")
-    };
+    let run = |args: &[&str], token: &str| env.run_with(args, None, &[("W3S_TOKEN", token)]);
     // Wrong token: the service's refusal, named.
     let refused = run(&[&["sign", file, "--yes"][..], &remote].concat(), "wrong");
     assert_eq!(refused.status.code(), Some(1));
@@ -119,9 +111,7 @@ async fn web3signer_over_mutual_tls_with_a_private_ca() {
     // A file that is not a certificate and key, named.
     let o = sign(&["--web3signer-ca-cert", ca, "--web3signer-client-cert", ca]);
     assert!(
-        stderr(&o).contains(
-            &format!("{client} does not hold a PEM client certificate and its private key").replace(client, ca)
-        ),
+        stderr(&o).contains(&format!("{ca} does not hold a PEM client certificate and its private key")),
         "{}",
         stderr(&o)
     );
@@ -158,14 +148,7 @@ async fn keys_new_with_a_vault_password_then_signs_through_vault() {
     let dir = env.path("keys");
     let reference = "secret/opwallet/carol#password";
     let with_vault = |args: &[&str], token: &str| {
-        std::process::Command::new(crate::harness::BIN)
-            .args(args)
-            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
-            .env("OPWALLET_ADDRESSES", &env.book)
-            .env("VAULT_ADDR", &vault)
-            .env("VAULT_TOKEN", token)
-            .output()
-            .expect("runs")
+        env.run_with(args, None, &[("VAULT_ADDR", vault.as_str()), ("VAULT_TOKEN", token)])
     };
     let created = with_vault(
         &["keys", "new", "--dir", dir.to_str().expect("utf-8"), "--name", "carol", "--store-password-vault", reference],
@@ -271,25 +254,26 @@ async fn fireblocks_signs_typed_messages_with_a_jwt_authenticated_api() {
         doubles::fireblocks("api-key-1", std::fs::read_to_string(&public).expect("pub"), ("7", dev_signer(ALICE)));
     let p = env.propose("p.json", &["register-operator", "--metadata-uri", "fireblocks"]);
     let file = p.to_str().expect("utf-8");
+    let alice = addr(ALICE).to_string();
+    let secret = secret.to_str().expect("utf-8");
     let run = |account: &str, api_key: &str| {
-        std::process::Command::new(crate::harness::BIN)
-            .args([
+        env.run_with(
+            &[
                 "sign",
                 file,
                 "--yes",
                 "--fireblocks-vault-account",
                 account,
                 "--fireblocks-address",
-                &addr(ALICE).to_string(),
-            ])
-            .args(["--fireblocks-secret-file", secret.to_str().expect("utf-8"), "--fireblocks-url", &url])
-            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
-            .env("OPWALLET_ADDRESSES", &env.book)
-            .env("OPWALLET_WALLET", env.wallet().to_string())
-            .env("FIREBLOCKS_API_KEY", api_key)
-            .env("OPWALLET_FIREBLOCKS_POLL_MS", "20")
-            .output()
-            .expect("runs")
+                &alice,
+                "--fireblocks-secret-file",
+                secret,
+                "--fireblocks-url",
+                &url,
+            ],
+            None,
+            &[("FIREBLOCKS_API_KEY", api_key), ("OPWALLET_FIREBLOCKS_POLL_MS", "20")],
+        )
     };
     let bad_key = run("7", "not-the-key");
     assert!(String::from_utf8_lossy(&bad_key.stderr).contains("Fireblocks refused the request (401 Unauthorized)"));
@@ -310,23 +294,13 @@ async fn fireblocks_signs_typed_messages_with_a_jwt_authenticated_api() {
 
 #[tokio::test]
 async fn aws_kms_key_signs_through_localstack() {
-    use alloy::signers::aws::{aws_config, aws_sdk_kms};
+    use alloy::signers::aws::aws_sdk_kms;
     let env = Env::new().await;
     let localstack = doubles::LocalStack::start();
-    let aws_env = [
-        ("AWS_ENDPOINT_URL", localstack.endpoint.as_str()),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-        ("AWS_REGION", "us-east-1"),
-    ];
+    let aws_env = localstack.env();
 
     // A secp256k1 signing key in KMS, created the AWS way.
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(&localstack.endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_kms::config::Credentials::new("test", "test", None, None, "test"))
-        .load()
-        .await;
+    let config = localstack.sdk_config().await;
     let kms = aws_sdk_kms::Client::new(&config);
     let key = kms
         .create_key()
@@ -346,15 +320,8 @@ async fn aws_kms_key_signs_through_localstack() {
     let p = env.path("kms.json");
     let file = p.to_str().expect("utf-8");
     env.ok(&["--wallet", wallet, "propose", "register-operator", "--metadata-uri", "kms", "-o", file], None);
-    let sign = |key: &str| {
-        std::process::Command::new(crate::harness::BIN)
-            .args(["--wallet", wallet, "sign", file, "--yes", "--aws-kms-key", key])
-            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
-            .env("OPWALLET_ADDRESSES", &env.book)
-            .envs(aws_env)
-            .output()
-            .expect("runs")
-    };
+    let sign =
+        |key: &str| env.run_with(&["--wallet", wallet, "sign", file, "--yes", "--aws-kms-key", key], None, &aws_env);
     let unknown = sign("00000000-0000-0000-0000-000000000000");
     assert_eq!(unknown.status.code(), Some(1));
     assert!(
@@ -410,15 +377,8 @@ async fn aws_kms_key_signs_through_localstack() {
     env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));
 
     // The KMS key also pays for the execution: no hot key with gas money on the operator's machine.
-    let execute = |key: &str| {
-        std::process::Command::new(crate::harness::BIN)
-            .args(["--wallet", wallet, "execute", file, "--aws-kms-key", key])
-            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
-            .env("OPWALLET_ADDRESSES", &env.book)
-            .envs(aws_env)
-            .output()
-            .expect("runs")
-    };
+    let execute =
+        |key: &str| env.run_with(&["--wallet", wallet, "execute", file, "--aws-kms-key", key], None, &aws_env);
     let unfunded = execute("alias/opwallet-operator");
     assert_eq!(
         String::from_utf8_lossy(&unfunded.stderr).trim_end(),
@@ -440,15 +400,9 @@ async fn aws_kms_key_signs_through_localstack() {
 
 #[tokio::test]
 async fn keystores_and_passwords_from_aws_secrets_manager() {
-    use alloy::signers::aws::aws_config;
     let env = Env::new().await;
     let localstack = doubles::LocalStack::start();
-    let aws_env = [
-        ("AWS_ENDPOINT_URL", localstack.endpoint.as_str()),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-        ("AWS_REGION", "us-east-1"),
-    ];
+    let aws_env = localstack.env();
 
     // `keys new` with a password that exists only in a file, deleted straight after.
     let dir = env.path("keys");
@@ -462,12 +416,7 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
     };
     // An operations key whose keystore password lives only in Secrets Manager (as a JSON secret).
     let ops = new_key("ops", "correct horse battery staple");
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(&localstack.endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new("test", "test", None, None, "test"))
-        .load()
-        .await;
+    let config = localstack.sdk_config().await;
     aws_sdk_secretsmanager::Client::new(&config)
         .create_secret()
         .name("opwallet/ops")
@@ -481,11 +430,11 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
     // Its password is generated straight into Secrets Manager by `keys new`: nobody ever sees it.
     let cold_dir = dir.to_str().expect("utf-8");
     let create = |secret: &str| {
-        std::process::Command::new(crate::harness::BIN)
-            .args(["keys", "new", "--dir", cold_dir, "--name", "cold", "--store-password-aws-secret", secret])
-            .envs(aws_env)
-            .output()
-            .expect("runs")
+        env.run_with(
+            &["keys", "new", "--dir", cold_dir, "--name", "cold", "--store-password-aws-secret", secret],
+            None,
+            &aws_env,
+        )
     };
     let taken = create("opwallet/ops");
     assert_eq!(
@@ -512,16 +461,8 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
     );
     let keystore = dir.join("ops");
     // `sign` with the AWS environment and the given key options.
-    let sign_with = |key: &[&str]| {
-        std::process::Command::new(crate::harness::BIN)
-            .args(["--wallet", wallet, "sign", file, "--yes"])
-            .args(key)
-            .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
-            .env("OPWALLET_ADDRESSES", &env.book)
-            .envs(aws_env)
-            .output()
-            .expect("runs")
-    };
+    let sign_with =
+        |key: &[&str]| env.run_with(&[&["--wallet", wallet, "sign", file, "--yes"][..], key].concat(), None, &aws_env);
     let sign = |reference: &str| {
         sign_with(&["--keystore", keystore.to_str().expect("utf-8"), "--password-aws-secret", reference])
     };

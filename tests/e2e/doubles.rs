@@ -329,6 +329,27 @@ pub(crate) struct LocalStack {
 }
 
 impl LocalStack {
+    /// The environment a CLI run needs to reach this LocalStack the AWS way.
+    pub(crate) fn env(&self) -> [(&'static str, &str); 4] {
+        [
+            ("AWS_ENDPOINT_URL", self.endpoint.as_str()),
+            ("AWS_ACCESS_KEY_ID", "test"),
+            ("AWS_SECRET_ACCESS_KEY", "test"),
+            ("AWS_REGION", "us-east-1"),
+        ]
+    }
+
+    /// An AWS SDK configuration for the test's own set-up calls (creating keys and secrets).
+    pub(crate) async fn sdk_config(&self) -> alloy::signers::aws::aws_config::SdkConfig {
+        use alloy::signers::aws::{aws_config, aws_sdk_kms::config::Credentials};
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+            .load()
+            .await
+    }
+
     pub(crate) fn start() -> Self {
         use std::os::unix::process::CommandExt;
         let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv-localstack/bin/python");

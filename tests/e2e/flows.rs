@@ -687,14 +687,8 @@ async fn a_proposal_for_another_chain_is_refused_before_signing_or_sending() {
     let other = Fork::of_url_with_args(env.fork.rpc_url().as_str(), env.fork.addresses.clone(), &["--chain-id", "1"])
         .await
         .expect("fork");
-    let run = |args: &[&str], key: Option<u32>| {
-        let mut cmd = std::process::Command::new(crate::harness::BIN);
-        cmd.args(args).env("ETH_RPC_URL", other.rpc_url().as_str()).env("OPWALLET_ADDRESSES", &env.book);
-        if let Some(i) = key {
-            cmd.arg("--mnemonic-file").arg(&env.mnemonic).arg("--mnemonic-index").arg(i.to_string());
-        }
-        cmd.output().expect("runs")
-    };
+    let other_rpc = other.rpc_url().to_string();
+    let run = |args: &[&str], key: Option<u32>| env.run_with(args, key, &[("ETH_RPC_URL", other_rpc.as_str())]);
     let sign = run(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(CAROL));
     assert_eq!(sign.status.code(), Some(1));
     assert_eq!(

@@ -68,6 +68,12 @@ impl Env {
 
     /// Runs `opwallet args…` with the fork's RPC and address book, and `key` as the signer if given.
     pub(crate) fn run(&self, args: &[&str], key: Option<u32>) -> Output {
+        self.run_with(args, key, &[])
+    }
+
+    /// As [`Env::run`], with extra environment variables (a service's address, credentials; they win over the
+    /// defaults, so another RPC can be given too).
+    pub(crate) fn run_with(&self, args: &[&str], key: Option<u32>, vars: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(BIN);
         cmd.args(args)
             .env("ETH_RPC_URL", self.fork.rpc_url().as_str())
@@ -80,6 +86,7 @@ impl Env {
         if let Some(i) = key {
             cmd.arg("--mnemonic-file").arg(&self.mnemonic).arg("--mnemonic-index").arg(i.to_string());
         }
+        cmd.envs(vars.iter().copied());
         cmd.output().expect("opwallet runs")
     }
 

@@ -20,7 +20,10 @@ use ark_ff::{BigInteger, PrimeField, UniformRand};
 use opwallet_bindings::eigenlayer::{BN254, BlsRegistrationData, PubkeyRegistrationParams};
 use zeroize::Zeroizing;
 
-use crate::{Error, signer::Password};
+use crate::{
+    Error,
+    signer::{Password, private_copy, private_dir, write_private},
+};
 
 /// A BN254 secret key. The scalar is wiped when the key is dropped.
 pub struct BlsKey {
@@ -168,10 +171,8 @@ pub async fn read_keystore(path: &Path, password: &Password) -> Result<BlsKey, E
         .or_else(|| document.get("Crypto"))
         .ok_or_else(|| Error::Signer(format!("{} is not a BLS keystore (no `crypto` section)", path.display())))?;
     let secret = password.read().await?;
-    let scratch = private_dir()?;
-    let v3 = scratch.path().join("key.json");
     let wrapped = serde_json::json!({ "crypto": crypto, "id": "00000000-0000-0000-0000-000000000000", "version": 3 });
-    write_private(&v3, wrapped.to_string().as_bytes())?;
+    let (_scratch, v3) = private_copy(wrapped.to_string().as_bytes())?;
     let bytes = Zeroizing::new(eth_keystore::decrypt_key(&v3, secret.as_bytes()).map_err(|e| {
         let why = e.to_string();
         if why.to_lowercase().contains("mac") {
@@ -190,23 +191,6 @@ pub async fn read_keystore(path: &Path, password: &Password) -> Result<BlsKey, E
         )));
     }
     Ok(key)
-}
-
-fn private_dir() -> Result<tempfile::TempDir, Error> {
-    tempfile::Builder::new()
-        .prefix("opwallet-bls-")
-        .tempdir()
-        .map_err(|e| Error::Signer(format!("cannot make a private temporary directory: {e}")))
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))?;
-    file.write_all(bytes).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))
 }
 
 #[cfg(test)]

@@ -546,24 +546,38 @@ async fn decrypt_stored(keystore: &Password, password: &Password) -> Result<Priv
     if !(parsed.get("crypto").is_some() || parsed.get("Crypto").is_some()) {
         return Err(Error::Signer(format!("the secret {name} is not a keystore (expected Web3 v3 keystore JSON)")));
     }
-    let dir = tempfile::Builder::new()
-        .prefix("opwallet-keystore-")
-        .tempdir()
-        .map_err(|e| Error::Signer(format!("cannot make a private temporary directory: {e}")))?;
-    let path = dir.path().join("keystore.json");
-    {
-        use std::io::Write;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file =
-            options.open(&path).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))?;
-        file.write_all(json.as_bytes()).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))?;
-    }
+    let (dir, path) = private_copy(json.as_bytes())?;
     let key = decrypt(&path, &name, password).await;
     dir.close().map_err(|e| Error::Signer(format!("cannot remove the temporary keystore copy: {e}")))?;
     key
+}
+
+/// A private temporary directory (mode 0700), removed when dropped.
+pub(crate) fn private_dir() -> Result<tempfile::TempDir, Error> {
+    tempfile::Builder::new()
+        .prefix("opwallet-")
+        .tempdir()
+        .map_err(|e| Error::Signer(format!("cannot make a private temporary directory: {e}")))
+}
+
+/// Writes a new file readable only by its owner; never overwrites.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))?;
+    file.write_all(bytes).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))
+}
+
+/// A keystore's JSON (ciphertext) in a private temporary file, for libraries that decrypt keystores from files only.
+/// The file goes with the returned directory.
+pub(crate) fn private_copy(json: &[u8]) -> Result<(tempfile::TempDir, PathBuf), Error> {
+    let dir = private_dir()?;
+    let path = dir.path().join("keystore.json");
+    write_private(&path, json)?;
+    Ok((dir, path))
 }
 
 #[cfg(test)]
