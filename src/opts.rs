@@ -78,6 +78,18 @@ pub(crate) fn parse_address(value: &str, flag: &str) -> Result<Address> {
         .map_err(|_| eyre!("{flag} `{value}` is not an address (expected 0x followed by 40 hex digits)"))
 }
 
+/// `env:VAR`, `file:PATH`, `vault:MOUNT/PATH#FIELD` or `aws:SECRET_ID[#FIELD]`.
+pub(crate) fn parse_secret_source(value: &str, flag: &str) -> Result<Password> {
+    let source = match value.split_once(':') {
+        Some(("env", var)) if !var.is_empty() => Password::Env(var.to_owned()),
+        Some(("file", path)) if !path.is_empty() => Password::File(PathBuf::from(path)),
+        Some(("vault", reference)) if !reference.is_empty() => Password::Vault(reference.to_owned()),
+        Some(("aws", id)) if !id.is_empty() => Password::AwsSecret(id.to_owned()),
+        _ => bail!("{flag} `{value}`: expected env:VAR, file:PATH, vault:MOUNT/PATH#FIELD or aws:SECRET_ID[#FIELD]"),
+    };
+    Ok(source)
+}
+
 /// Every signer option, for errors.
 const SOURCES: &str = "--private-key-env, --private-key-file, --keystore, --keystore-vault, --keystore-aws-secret, \
     --account, --mnemonic-file, --ledger, --aws-kms-key, --web3signer-url, --fireblocks-vault-account";

@@ -129,7 +129,7 @@ impl Keys {
 
 impl BlsPubkeyArgs {
     async fn run(self, g: &Global) -> Result<()> {
-        let password = super::propose::parse_secret_source(&self.bls_password, "--bls-password")?;
+        let password = crate::opts::parse_secret_source(&self.bls_password, "--bls-password")?;
         let key = opwallet_core::bls::read_keystore(&self.bls_keystore, &password).await?;
         let (g1, g2) = (key.public_g1(), key.public_g2());
         let pubkey = opwallet_core::bls::pubkey_string(&g1);

@@ -276,19 +276,6 @@ fn parse_selector(value: &str) -> Result<alloy::primitives::FixedBytes<4>> {
     value.parse().map_err(|_| eyre!("--selector `{value}` is neither 0x + 8 hex digits nor a function signature"))
 }
 
-/// `env:VAR`, `file:PATH`, `vault:MOUNT/PATH#FIELD` or `aws:SECRET_ID[#FIELD]`.
-pub(crate) fn parse_secret_source(value: &str, flag: &str) -> Result<opwallet_core::signer::Password> {
-    use opwallet_core::signer::Password;
-    let source = match value.split_once(':') {
-        Some(("env", var)) if !var.is_empty() => Password::Env(var.to_owned()),
-        Some(("file", path)) if !path.is_empty() => Password::File(PathBuf::from(path)),
-        Some(("vault", reference)) if !reference.is_empty() => Password::Vault(reference.to_owned()),
-        Some(("aws", id)) if !id.is_empty() => Password::AwsSecret(id.to_owned()),
-        _ => bail!("{flag} `{value}`: expected env:VAR, file:PATH, vault:MOUNT/PATH#FIELD or aws:SECRET_ID[#FIELD]"),
-    };
-    Ok(source)
-}
-
 fn hex_bytes(value: &str, flag: &str) -> Result<Bytes> {
     value.parse().map_err(|_| eyre!("{flag} `{value}` is not hex bytes (expected 0x…)"))
 }
@@ -338,7 +325,7 @@ impl Action {
                 let (data, key_note) = match &bls_keystore {
                     None => (hex_bytes(&data, "--data")?, String::new()),
                     Some(path) => {
-                        let password = parse_secret_source(&bls_password, "--bls-password")?;
+                        let password = crate::opts::parse_secret_source(&bls_password, "--bls-password")?;
                         let key = opwallet_core::bls::read_keystore(path, &password).await?;
                         let registration =
                             actions::bls_registration(&provider, &book, avs, wallet, &key, &socket).await?;
