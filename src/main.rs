@@ -9,7 +9,9 @@ use clap::Parser;
 async fn main() {
     let cli = cmd::Cli::parse();
     if let Err(e) = cli.run().await {
-        eprintln!("error: {e:#}");
+        // Errors quote files, chain answers and library messages: escaped so nothing in them can drive the
+        // terminal, and with credentials in URLs taken out.
+        eprintln!("error: {}", opwallet_core::text::escape_lines(&opts::redact(&format!("{e:#}"))));
         std::process::exit(1);
     }
 }

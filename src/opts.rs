@@ -35,28 +35,92 @@ pub(crate) struct Global {
     /// Say on stderr which RPC, address book and wallet are used.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Seconds to wait for any one RPC request (connecting included) before giving up.
+    #[arg(
+        long,
+        env = "OPWALLET_RPC_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS",
+        global = true,
+        help_heading = "Chain"
+    )]
+    pub rpc_timeout: u64,
+}
+
+/// URLs that may carry credentials (an RPC API key in the path, a user:password), registered as they are used so
+/// that `main` can take them out of any error message.
+static SECRET_URLS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Remembers `url` as one to redact from messages.
+pub(crate) fn register_secret_url(url: &str) {
+    if let Ok(mut urls) = SECRET_URLS.lock() {
+        urls.push(url.to_owned());
+    }
+}
+
+/// `text` with every registered URL's secret parts taken out.
+pub(crate) fn redact(text: &str) -> String {
+    let urls = SECRET_URLS.lock().map(|u| u.clone()).unwrap_or_default();
+    opwallet_core::text::redact(text, &urls)
 }
 
 impl Global {
     pub(crate) fn rpc_url(&self) -> Result<String> {
-        self.rpc_url.clone().ok_or_else(|| eyre!("no RPC: pass --rpc-url or set ETH_RPC_URL"))
+        let url = self.rpc_url.clone().ok_or_else(|| eyre!("no RPC: pass --rpc-url or set ETH_RPC_URL"))?;
+        register_secret_url(&url);
+        Ok(url)
+    }
+
+    /// How long any one RPC request may take.
+    pub(crate) fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.rpc_timeout.max(1))
+    }
+
+    /// An HTTP JSON-RPC client whose every request is bounded by --rpc-timeout (a node that accepts the connection
+    /// and never answers must not hang a signer's terminal).
+    fn rpc_client(&self) -> Result<alloy::rpc::client::RpcClient> {
+        use alloy::transports::http::{Http, reqwest};
+        let url = self.rpc_url()?;
+        let parsed: reqwest::Url = url.parse().map_err(|e| {
+            eyre!("--rpc-url is not a URL: {e} (the value is not repeated here: RPC URLs often hold an API key)")
+        })?;
+        let client = reqwest::Client::builder()
+            .connect_timeout(self.timeout().min(std::time::Duration::from_secs(10)))
+            .timeout(self.timeout())
+            .build()
+            .wrap_err("building the HTTP client")?;
+        let local = parsed
+            .host_str()
+            .is_some_and(|h| h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()));
+        Ok(alloy::rpc::client::RpcClient::new(Http::with_client(client, parsed), local))
     }
 
     pub(crate) async fn provider(&self) -> Result<impl Provider + Clone + use<>> {
-        let url = self.rpc_url()?;
-        let url = url.parse().wrap_err_with(|| format!("--rpc-url `{url}` is not a URL"))?;
-        Ok(ProviderBuilder::new().connect_http(url))
+        Ok(ProviderBuilder::new().connect_client(self.rpc_client()?))
     }
 
     pub(crate) async fn provider_with(&self, sender: EthereumWallet) -> Result<impl Provider + Clone + use<>> {
-        let url = self.rpc_url()?;
-        let url = url.parse().wrap_err_with(|| format!("--rpc-url `{url}` is not a URL"))?;
-        Ok(ProviderBuilder::new().wallet(sender).connect_http(url))
+        Ok(ProviderBuilder::new().wallet(sender).connect_client(self.rpc_client()?))
     }
 
     pub(crate) fn wallet(&self) -> Result<Address> {
         let w = self.wallet.as_deref().ok_or_else(|| eyre!("no wallet: pass --wallet or set OPWALLET_WALLET"))?;
         parse_address(w, "--wallet")
+    }
+
+    /// Refuses a proposal file for another wallet than the one named by --wallet / OPWALLET_WALLET, when one is
+    /// named: a signer who means wallet W must not be handed a file for W2.
+    pub(crate) fn check_wallet(&self, file_wallet: Address) -> Result<()> {
+        if self.wallet.is_some() {
+            let meant = self.wallet()?;
+            if meant != file_wallet {
+                bail!(
+                    "the proposal is for wallet {file_wallet}, but --wallet / OPWALLET_WALLET names {meant}: refusing \
+                     (unset OPWALLET_WALLET only if you meant {file_wallet})"
+                );
+            }
+        }
+        Ok(())
     }
 
     /// The address book: --addresses (optionally narrowed by --network), else the named public network.
@@ -68,6 +132,22 @@ impl Global {
                 bail!("no EigenLayer addresses: pass --network (mainnet, sepolia, hoodi) or --addresses FILE")
             }
         }
+    }
+
+    /// The address book for the chain with `chain_id`: the one given (which must be for that chain), else the
+    /// public network with that chain id, else none.
+    pub(crate) fn book_for(&self, chain_id: u64) -> Result<Option<AddressBook>> {
+        let book = match (&self.addresses, &self.network) {
+            (None, None) => return Ok(AddressBook::for_chain_id(chain_id)),
+            _ => self.book()?,
+        };
+        if book.chain_id != chain_id {
+            bail!(
+                "the address book is for chain {} but the RPC is chain {chain_id}: pass the book for this chain",
+                book.chain_id
+            );
+        }
+        Ok(Some(book))
     }
 }
 
@@ -240,6 +320,7 @@ impl KeyArgs {
                     "give the Fireblocks API secret with exactly one of --fireblocks-secret-file, --fireblocks-secret-vault, --fireblocks-secret-aws"
                 ),
             };
+            register_secret_url(&self.fireblocks_url);
             sources.push(KeySource::Fireblocks {
                 url: self.fireblocks_url.clone(),
                 vault_account: account.clone(),
@@ -249,6 +330,7 @@ impl KeyArgs {
             });
         }
         if let Some(url) = &self.web3signer_url {
+            register_secret_url(url);
             let address =
                 parse_address(self.web3signer_address.as_deref().unwrap_or_default(), "--web3signer-address")?;
             sources.push(KeySource::Web3Signer {
@@ -279,4 +361,52 @@ impl KeyArgs {
     pub(crate) async fn signer(&self) -> Result<opwallet_core::signer::Signer> {
         Ok(self.source()?.signer().await?)
     }
+}
+
+/// What the sender is willing to pay, for commands that send a transaction.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Fees")]
+pub(crate) struct FeeArgs {
+    /// Most the sender pays per gas (e.g. `30gwei`, or wei). Default: the node's estimate, refused above 500 gwei.
+    #[arg(long, value_name = "FEE")]
+    pub max_fee_per_gas: Option<String>,
+    /// Most the sender tips per gas (e.g. `2gwei`, or wei). Default: the node's estimate, capped by the max fee.
+    #[arg(long, value_name = "FEE")]
+    pub max_priority_fee_per_gas: Option<String>,
+}
+
+impl FeeArgs {
+    pub(crate) fn limits(&self) -> Result<opwallet_core::submit::FeeLimits> {
+        Ok(opwallet_core::submit::FeeLimits {
+            max_fee_per_gas: self.max_fee_per_gas.as_deref().map(|v| parse_fee(v, "--max-fee-per-gas")).transpose()?,
+            max_priority_fee_per_gas: self
+                .max_priority_fee_per_gas
+                .as_deref()
+                .map(|v| parse_fee(v, "--max-priority-fee-per-gas"))
+                .transpose()?,
+        })
+    }
+}
+
+/// `30gwei`, `1.5gwei` or a number of wei.
+fn parse_fee(value: &str, flag: &str) -> Result<u128> {
+    let bad = || eyre!("{flag} `{value}` is not a fee: give wei (e.g. 1000000000) or gwei (e.g. 1.5gwei)");
+    let v = value.trim();
+    let wei = match v.strip_suffix("gwei") {
+        Some(g) => alloy::primitives::utils::parse_units(g.trim(), "gwei").map_err(|_| bad())?.get_absolute(),
+        None => v.strip_suffix("wei").unwrap_or(v).trim().parse::<alloy::primitives::U256>().map_err(|_| bad())?,
+    };
+    u128::try_from(wei).map_err(|_| bad())
+}
+
+/// The fee plan as a line for stderr: what the transaction can cost at most.
+pub(crate) fn describe_fees(plan: &opwallet_core::submit::FeePlan) -> String {
+    use opwallet_core::submit::gwei;
+    format!(
+        "sending: gas limit {}, max fee {} gwei (tip {} gwei): at most {} ETH",
+        plan.gas_limit,
+        gwei(plan.max_fee_per_gas),
+        gwei(plan.max_priority_fee_per_gas),
+        alloy::primitives::utils::format_ether(plan.max_cost())
+    )
 }

@@ -8,6 +8,7 @@ pragma solidity 0.8.30;
 import {TransparentUpgradeableProxy} from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
 import {ProxyAdmin} from "@openzeppelin/contracts/proxy/transparent/ProxyAdmin.sol";
 import {UpgradeableBeacon} from "@openzeppelin/contracts/proxy/beacon/UpgradeableBeacon.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 /// @dev The first implementation behind EigenLayer's proxies, as in EigenLayer's own deployment: proxies must
 /// exist before the implementations, whose immutables point at the proxies. OZ >= 5.5 proxies refuse empty init
@@ -201,18 +202,20 @@ interface IBLSApkRegistryDevnet {
 /// @notice A BLS AVS for tests, standing in for eigenlayer-middleware's SlashingRegistryCoordinator where operators
 /// meet it: it is the AVS and its registrar, decodes the registration `data` as the coordinator does
 /// (`abi.encode(RegistrationType, socket, PubkeyRegistrationParams)`), and has the middleware's real
-/// BLSApkRegistry check and store the key. One difference, stated: `pubkeyRegistrationMessageHash` maps the
-/// operator to G1 by scalar multiplication of the generator, not by the middleware's hash-to-curve. Any G1 point
-/// serves the registry's check equally; opwallet reads the point from this view, as it does from a real
-/// coordinator, and never computes it. Not a secure hash to the curve: a devnet fixture only.
-contract BLSAVS {
+/// BLSApkRegistry check and store the key. The message a key signs is computed as the middleware computes it:
+/// `BN254.hashToG1` (try and increment) of the EIP-712 digest of `BN254PubkeyRegistration(operator)` under the
+/// domain ("AVSRegistryCoordinator", "v0.0.1", chain id, this contract). opwallet computes the same point itself
+/// and refuses a coordinator (or RPC node) that asks for another.
+contract BLSAVS is EIP712 {
     error OnlyAllocationManager();
     error OnlyDeployer();
     error AlreadySetUp();
     error UnsupportedRegistrationType(uint8 registrationType);
 
     uint32 public constant BLS_SET = 0;
-    uint256 private constant FR_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// @dev BN254's base field modulus (middleware `BN254.FP_MODULUS`).
+    uint256 private constant FP_MODULUS =
+        21888242871839275222246405745257275088696311157297823662689037894645226208583;
     bytes32 public constant PUBKEY_REGISTRATION_TYPEHASH = keccak256("BN254PubkeyRegistration(address operator)");
 
     IAllocationManagerAVS public immutable allocationManager;
@@ -223,7 +226,7 @@ contract BLSAVS {
 
     event OperatorRegistered(address indexed operator, bytes32 operatorId, string socket);
 
-    constructor(IAllocationManagerAVS allocationManager_) {
+    constructor(IAllocationManagerAVS allocationManager_) EIP712("AVSRegistryCoordinator", "v0.0.1") {
         allocationManager = allocationManager_;
         deployer = msg.sender;
     }
@@ -245,19 +248,41 @@ contract BLSAVS {
         return avs == address(this);
     }
 
-    /// @notice The G1 point an operator's BLS key must sign to register (see the contract's note).
+    /// @notice The coordinator's EIP-712 domain separator (middleware `domainSeparator()`).
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @notice The EIP-712 digest of `BN254PubkeyRegistration(operator)` (middleware
+    /// `calculatePubkeyRegistrationMessageHash`).
+    function calculatePubkeyRegistrationMessageHash(address operator) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(PUBKEY_REGISTRATION_TYPEHASH, operator)));
+    }
+
+    /// @notice The G1 point an operator's BLS key must sign to register (middleware `pubkeyRegistrationMessageHash`).
     function pubkeyRegistrationMessageHash(address operator)
         public
         view
         returns (IBLSApkRegistryDevnet.G1Point memory)
     {
-        uint256 scalar = uint256(
-            keccak256(abi.encode(PUBKEY_REGISTRATION_TYPEHASH, operator, address(this), block.chainid))
-        ) % FR_MODULUS;
-        (bool ok, bytes memory out) = address(0x07).staticcall(abi.encode(uint256(1), uint256(2), scalar));
-        require(ok && out.length == 64);
-        (uint256 x, uint256 y) = abi.decode(out, (uint256, uint256));
-        return IBLSApkRegistryDevnet.G1Point(x, y);
+        return _hashToG1(calculatePubkeyRegistrationMessageHash(operator));
+    }
+
+    /// @dev Middleware `BN254.hashToG1`: from x = h mod p, the first x with x^3 + 3 a square; y = (x^3 + 3)^((p+1)/4)
+    /// through the modexp precompile, with no sign normalisation.
+    function _hashToG1(bytes32 h) private view returns (IBLSApkRegistryDevnet.G1Point memory) {
+        uint256 x = uint256(h) % FP_MODULUS;
+        while (true) {
+            uint256 beta = addmod(mulmod(mulmod(x, x, FP_MODULUS), x, FP_MODULUS), 3, FP_MODULUS);
+            (bool ok, bytes memory out) = address(0x05).staticcall(
+                abi.encode(uint256(32), uint256(32), uint256(32), beta, (FP_MODULUS + 1) / 4, FP_MODULUS)
+            );
+            require(ok && out.length == 32);
+            uint256 y = abi.decode(out, (uint256));
+            if (mulmod(y, y, FP_MODULUS) == beta) return IBLSApkRegistryDevnet.G1Point(x, y);
+            x = addmod(x, 1, FP_MODULUS);
+        }
+        revert(); // unreachable: the loop returns
     }
 
     function registerOperator(address operator, address avs, uint32[] calldata, bytes calldata data) external {

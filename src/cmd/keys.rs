@@ -69,7 +69,7 @@ impl Keys {
                 .join(if a.bls { ".eigenlayer/operator_keys" } else { ".foundry/keystores" }),
         };
         let file = if a.bls { dir.join(format!("{}.bls.key.json", a.name)) } else { dir.join(&a.name) };
-        if file.exists() {
+        if std::fs::symlink_metadata(&file).is_ok() {
             bail!("{} already exists: choose another --name", file.display());
         }
         let password: Zeroizing<String> = match (
@@ -121,7 +121,7 @@ impl Keys {
                 || pubkey.clone(),
             );
         }
-        let (address, path) = signer::new_keystore(&dir, Some(&a.name), &password)?;
+        let (address, path) = signer::new_keystore(&dir, &a.name, &password)?;
         eprintln!("keystore {}", path.display());
         emit(g.json, json!({ "address": address, "keystore": path }), || address.to_string())
     }

@@ -2,6 +2,7 @@
 
 mod keys;
 mod propose;
+mod screen;
 mod sign;
 mod wallet;
 
@@ -53,7 +54,7 @@ impl Cli {
         if g.verbose > 0 {
             eprintln!(
                 "rpc {}\naddress book {}\nwallet {}",
-                g.rpc_url.as_deref().unwrap_or("(none)"),
+                g.rpc_url.as_deref().map(opwallet_core::text::redact_url).unwrap_or_else(|| "(none)".into()),
                 match (&g.addresses, &g.network) {
                     (Some(path), n) =>
                         format!("{}{}", path.display(), n.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()),
@@ -79,12 +80,13 @@ impl Cli {
     }
 }
 
-/// Prints `value` as JSON, or `text` otherwise.
+/// Prints `value` as JSON, or `text` otherwise; either way nothing in it can drive the terminal (strings from
+/// files or the chain are escaped).
 pub(crate) fn emit(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        println!("{}", opwallet_core::text::escape_json(&serde_json::to_string_pretty(&value)?));
     } else {
-        println!("{}", text());
+        println!("{}", opwallet_core::text::escape_lines(&text()));
     }
     Ok(())
 }

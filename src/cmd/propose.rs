@@ -5,7 +5,8 @@ use clap::{Args, Subcommand};
 use eyre::{Result, WrapErr, bail, eyre};
 use opwallet_bindings::eigenlayer::OperatorSet;
 use opwallet_core::{
-    actions::{self, Redistribution},
+    actions,
+    guard::{self, Redistribution},
     proposal::{Proposal, ProposedCall},
     wallet::WalletState,
 };
@@ -23,6 +24,10 @@ pub(crate) struct Out {
     /// Seconds from now until the proposal expires (multisig collection takes time).
     #[arg(long, default_value_t = 7 * 24 * 3600)]
     valid_for: u64,
+    /// A note for the signers, shown on their screens labelled as the proposer's words (never as what the calls
+    /// do, which is read from the calldata).
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -301,13 +306,21 @@ impl Action {
             Ok(())
         };
         let is_signer = |a: Address| state.signers.contains(&a);
+        // The address book, which must be for the chain the RPC is on (built in for public networks).
+        let book = || -> Result<opwallet_core::AddressBook> {
+            g.book_for(state.chain_id)?.ok_or_else(|| {
+                eyre!(
+                    "no EigenLayer addresses for chain {}: pass --addresses FILE (or --network for a public network)",
+                    state.chain_id
+                )
+            })
+        };
 
-        let (description, calls, out): (String, Vec<ProposedCall>, Out) = match self {
+        let (calls, out): (Vec<ProposedCall>, Out) = match self {
             Action::RegisterOperator { metadata_uri, delegation_approver, allocation_delay, out } => {
-                let book = g.book()?;
+                let book = book()?;
                 let approver = parse_address(&delegation_approver, "--delegation-approver")?;
-                let call = actions::register_as_operator(&book, approver, allocation_delay, &metadata_uri);
-                ("register the wallet as an EigenLayer operator".into(), vec![call], out)
+                (vec![actions::register_as_operator(&book, approver, allocation_delay, &metadata_uri)], out)
             }
             Action::RegisterOperatorSets {
                 avs,
@@ -319,25 +332,23 @@ impl Action {
                 allow_redistributing,
                 out,
             } => {
-                let book = g.book()?;
+                let book = book()?;
                 let avs = parse_address(&avs, "--avs")?;
                 // The BLS key and its registration first: a wrong password, file or AVS fails before anything else.
-                let (data, key_note) = match &bls_keystore {
-                    None => (hex_bytes(&data, "--data")?, String::new()),
+                let data = match &bls_keystore {
+                    None => hex_bytes(&data, "--data")?,
                     Some(path) => {
                         let password = crate::opts::parse_secret_source(&bls_password, "--bls-password")?;
                         let key = opwallet_core::bls::read_keystore(path, &password).await?;
                         let registration =
                             actions::bls_registration(&provider, &book, avs, wallet, &key, &socket).await?;
-                        let note = format!(" with BLS key {}", registration.describe());
-                        (registration.data, note)
+                        eprintln!("BLS key {}", registration.describe());
+                        registration.data
                     }
                 };
                 let sets: Vec<OperatorSet> = ids.iter().map(|id| OperatorSet { avs, id: *id }).collect();
-                let warnings = guard(&provider, &book, &sets, allow_redistributing).await?;
-                let mut call = actions::register_for_operator_sets(&book, wallet, avs, &ids, data);
-                flag_redistribution(&mut call, warnings);
-                (format!("register for operator sets {ids:?} of {avs}{key_note}"), vec![call], out)
+                guard(&provider, &book, &sets, allow_redistributing).await?;
+                (vec![actions::register_for_operator_sets(&book, wallet, avs, &ids, data)], out)
             }
             Action::AddSigner { signer, proof, threshold, out } => {
                 let signer = parse_address(&signer, "--signer")?;
@@ -345,12 +356,10 @@ impl Action {
                     bail!("{signer} is already a signer");
                 }
                 reachable(threshold, n + 1)?;
+                let proof = hex_bytes(&proof, "--proof")?;
+                check_proof(&provider, wallet, signer, &proof).await?;
                 eprintln!("{ROTATION_WARNING}");
-                (
-                    format!("add signer {signer}"),
-                    vec![actions::add_signer(wallet, signer, threshold, hex_bytes(&proof, "--proof")?)],
-                    out,
-                )
+                (vec![actions::add_signer(wallet, signer, threshold, proof)], out)
             }
             Action::RemoveSigner { signer, threshold, out } => {
                 let signer = parse_address(&signer, "--signer")?;
@@ -359,7 +368,7 @@ impl Action {
                 }
                 reachable(threshold, n - 1)?;
                 eprintln!("{ROTATION_WARNING}");
-                (format!("remove signer {signer}"), vec![actions::remove_signer(wallet, signer, threshold)], out)
+                (vec![actions::remove_signer(wallet, signer, threshold)], out)
             }
             Action::ReplaceSigner { old, new, proof, out } => {
                 let (old, new) = (parse_address(&old, "--old")?, parse_address(&new, "--new")?);
@@ -372,11 +381,7 @@ impl Action {
                 let proof = hex_bytes(&proof, "--proof")?;
                 check_proof(&provider, wallet, new, &proof).await?;
                 eprintln!("{ROTATION_WARNING}");
-                (
-                    format!("replace signer {old} with {new}"),
-                    vec![actions::replace_signer(wallet, old, new, proof)],
-                    out,
-                )
+                (vec![actions::replace_signer(wallet, old, new, proof)], out)
             }
             Action::Rotate { remove, add, proofs, threshold, out } => {
                 let remove = remove.iter().map(|a| parse_address(a, "--remove")).collect::<Result<Vec<_>>>()?;
@@ -407,55 +412,39 @@ impl Action {
                     parsed.push(proof);
                 }
                 eprintln!("{ROTATION_WARNING}");
-                let description = format!("rotate: remove {remove:?}, add {add:?}, threshold {threshold}");
-                (description, vec![actions::rotate_signers(wallet, remove, add, parsed, threshold)], out)
+                (vec![actions::rotate_signers(wallet, remove, add, parsed, threshold)], out)
             }
             Action::SetThreshold { threshold, out } => {
                 reachable(threshold, n)?;
                 eprintln!("{ROTATION_WARNING}");
-                (format!("set threshold to {threshold}"), vec![actions::set_threshold(wallet, threshold)], out)
+                (vec![actions::set_threshold(wallet, threshold)], out)
             }
             Action::BumpEpoch { out } => {
                 eprintln!("{ROTATION_WARNING}");
-                (
-                    "bump the epoch (invalidate all outstanding signatures)".into(),
-                    vec![actions::bump_epoch(wallet)],
-                    out,
-                )
+                (vec![actions::bump_epoch(wallet)], out)
             }
-            Action::Cancel { out } => (format!("cancel nonce {}", state.nonce), vec![], out),
+            Action::Cancel { out } => (vec![], out),
             Action::Call { to, value, data, out } => {
                 let to = parse_address(&to, "--to")?;
                 let value: U256 = value.parse().map_err(|_| eyre!("--value `{value}` is not an amount in wei"))?;
-                (format!("call {to}"), vec![actions::raw(to, value, hex_bytes(&data, "--data")?)], out)
+                (vec![actions::raw(to, value, hex_bytes(&data, "--data")?)], out)
             }
             Action::UpdateMetadataUri { metadata_uri, out } => {
-                let call = actions::update_metadata_uri(&g.book()?, wallet, &metadata_uri);
-                ("update the operator metadata URI".into(), vec![call], out)
+                (vec![actions::update_metadata_uri(&book()?, wallet, &metadata_uri)], out)
             }
             Action::SetDelegationApprover { approver, out } => {
                 let approver = parse_address(&approver, "--approver")?;
-                (
-                    format!("set the delegation approver to {approver}"),
-                    vec![actions::set_delegation_approver(&g.book()?, wallet, approver)],
-                    out,
-                )
+                (vec![actions::set_delegation_approver(&book()?, wallet, approver)], out)
             }
-            Action::SetAllocationDelay { delay, out } => (
-                format!("set the allocation delay to {delay} blocks"),
-                vec![actions::set_allocation_delay(&g.book()?, wallet, delay)],
-                out,
-            ),
+            Action::SetAllocationDelay { delay, out } => {
+                (vec![actions::set_allocation_delay(&book()?, wallet, delay)], out)
+            }
             Action::DeregisterOperatorSets { avs, ids, out } => {
                 let avs = parse_address(&avs, "--avs")?;
-                (
-                    format!("deregister from operator sets {ids:?} of {avs}"),
-                    vec![actions::deregister_from_operator_sets(&g.book()?, wallet, avs, &ids)],
-                    out,
-                )
+                (vec![actions::deregister_from_operator_sets(&book()?, wallet, avs, &ids)], out)
             }
             Action::ModifyAllocations { avs, id, strategies, magnitudes, allow_redistributing, out } => {
-                let book = g.book()?;
+                let book = book()?;
                 let avs = parse_address(&avs, "--avs")?;
                 let strategies =
                     strategies.iter().map(|s| parse_address(s, "--strategies")).collect::<Result<Vec<_>>>()?;
@@ -467,10 +456,8 @@ impl Action {
                     );
                 }
                 let set = OperatorSet { avs, id };
-                let warnings = guard(&provider, &book, std::slice::from_ref(&set), allow_redistributing).await?;
-                let mut call = actions::modify_allocations(&book, wallet, set, strategies, magnitudes);
-                flag_redistribution(&mut call, warnings);
-                (format!("modify allocations to {avs}:{id}"), vec![call], out)
+                guard(&provider, &book, std::slice::from_ref(&set), allow_redistributing).await?;
+                (vec![actions::modify_allocations(&book, wallet, set, strategies, magnitudes)], out)
             }
             Action::AddPendingAdmin { admin, out } => {
                 let admin = parse_address(&admin, "--admin")?;
@@ -479,58 +466,39 @@ impl Action {
                         "note: once an admin is accepted the wallet loses implicit admin of itself; add the wallet itself as admin first"
                     );
                 }
-                (
-                    format!("add pending admin {admin}"),
-                    vec![actions::permissions::add_pending_admin(&g.book()?, wallet, admin)],
-                    out,
-                )
+                (vec![actions::permissions::add_pending_admin(&book()?, wallet, admin)], out)
             }
             Action::AcceptAdmin { account, out } => {
                 let account = account.as_deref().map(|a| parse_address(a, "--account")).transpose()?.unwrap_or(wallet);
-                (
-                    format!("accept admin of {account}"),
-                    vec![actions::permissions::accept_admin(&g.book()?, account)],
-                    out,
-                )
+                (vec![actions::permissions::accept_admin(&book()?, account)], out)
             }
             Action::RemoveAdmin { admin, out } => {
                 let admin = parse_address(&admin, "--admin")?;
-                (
-                    format!("remove admin {admin}"),
-                    vec![actions::permissions::remove_admin(&g.book()?, wallet, admin)],
-                    out,
-                )
+                (vec![actions::permissions::remove_admin(&book()?, wallet, admin)], out)
             }
             Action::SetAppointee { appointee, target, selector, out } => {
                 let (appointee, target) =
                     (parse_address(&appointee, "--appointee")?, parse_address(&target, "--target")?);
                 let selector = parse_selector(&selector)?;
-                (
-                    format!("appoint {appointee} for {selector} on {target}"),
-                    vec![actions::permissions::set_appointee(&g.book()?, wallet, appointee, target, selector)],
-                    out,
-                )
+                (vec![actions::permissions::set_appointee(&book()?, wallet, appointee, target, selector)], out)
             }
             Action::RemoveAppointee { appointee, target, selector, out } => {
                 let (appointee, target) =
                     (parse_address(&appointee, "--appointee")?, parse_address(&target, "--target")?);
                 let selector = parse_selector(&selector)?;
-                (
-                    format!("remove appointee {appointee} for {selector} on {target}"),
-                    vec![actions::permissions::remove_appointee(&g.book()?, wallet, appointee, target, selector)],
-                    out,
-                )
+                (vec![actions::permissions::remove_appointee(&book()?, wallet, appointee, target, selector)], out)
             }
             Action::DelegationApproval { staker, operator, salt, expiry, out } => {
-                let book = g.book()?;
+                let book = book()?;
                 let (staker, operator) = (parse_address(&staker, "--staker")?, parse_address(&operator, "--operator")?);
                 let salt: B256 = salt.parse().map_err(|_| eyre!("--salt `{salt}` is not 32 bytes of hex"))?;
                 if expiry <= now() {
                     bail!("--expiry {expiry} is in the past: EigenLayer would refuse the signature");
                 }
-                let hash = actions::delegation_approval_digest(
+                let (hash, preimage) = actions::delegation_approval(
                     &provider,
                     &book,
+                    state.chain_id,
                     staker,
                     operator,
                     wallet,
@@ -538,60 +506,46 @@ impl Action {
                     U256::from(expiry),
                 )
                 .await?;
-                let context = json!({ "kind": "delegationApproval", "delegationManager": book.delegation_manager, "staker": staker, "operator": operator, "approver": wallet, "salt": salt, "expiry": expiry });
-                let proposal = Proposal::message(
-                    format!("ERC-1271 delegation approval: {staker} may delegate to {operator}"),
-                    state.chain_id,
-                    wallet,
-                    state.epoch,
-                    hash,
-                    context,
-                );
-                return write(g, &proposal, &out.path);
+                let proposal = Proposal::message(state.chain_id, wallet, state.epoch, hash, preimage)?;
+                return write(g, proposal, out);
             }
             Action::SignHash { hash, out } => {
                 let hash: B256 = hash.parse().map_err(|_| eyre!("--hash `{hash}` is not 32 bytes of hex"))?;
+                eprintln!(
+                    "warning: opwallet cannot tell what {hash} is the digest of; signers will be told so and must pass \
+                     --unverified-hash to sign it"
+                );
                 let proposal = Proposal::message(
-                    format!("ERC-1271 signature over {hash}"),
                     state.chain_id,
                     wallet,
                     state.epoch,
                     hash,
-                    json!({ "kind": "hash" }),
-                );
-                return write(g, &proposal, &out.path);
+                    opwallet_core::proposal::Preimage::Unverified,
+                )?;
+                return write(g, proposal, out);
             }
             Action::AvsRegistration { avs, salt, expiry, out } => {
-                let book = g.book()?;
+                let book = book()?;
                 let avs = parse_address(&avs, "--avs")?;
                 let salt: B256 = salt.parse().map_err(|_| eyre!("--salt `{salt}` is not 32 bytes of hex"))?;
                 if expiry <= now() {
                     bail!("--expiry {expiry} is in the past: EigenLayer would refuse the signature");
                 }
-                let hash =
-                    actions::avs_registration_digest(&provider, &book, wallet, avs, salt, U256::from(expiry)).await?;
-                let context = json!({ "kind": "avsRegistration", "avsDirectory": book.avs_directory, "avs": avs, "salt": salt, "expiry": expiry });
-                let proposal = Proposal::message(
-                    format!("ERC-1271 signature registering the wallet with AVS {avs} (AVSDirectory)"),
-                    state.chain_id,
-                    wallet,
-                    state.epoch,
-                    hash,
-                    context,
-                );
-                return write(g, &proposal, &out.path);
+                let (hash, preimage) =
+                    actions::avs_registration(&provider, &book, state.chain_id, wallet, avs, salt, U256::from(expiry))
+                        .await?;
+                let proposal = Proposal::message(state.chain_id, wallet, state.epoch, hash, preimage)?;
+                return write(g, proposal, out);
             }
         };
-        let proposal = Proposal::execute(
-            description,
-            state.chain_id,
-            wallet,
-            state.epoch,
-            state.nonce,
-            now() + out.valid_for,
-            calls,
-        );
-        write(g, &proposal, &out.path)
+        let deadline = now().checked_add(out.valid_for).ok_or_else(|| {
+            eyre!(
+                "--valid-for {} reaches beyond the end of time as a unix timestamp: choose fewer seconds",
+                out.valid_for
+            )
+        })?;
+        let proposal = Proposal::execute(state.chain_id, wallet, state.epoch, state.nonce, deadline, calls);
+        write(g, proposal, out)
     }
 }
 
@@ -613,20 +567,22 @@ async fn check_proof<P: alloy::providers::Provider>(
     )
 }
 
+/// The redistribution guard at propose time: refuses redistributing sets unless allowed, and says what it found.
 async fn guard<P: alloy::providers::Provider>(
     provider: &P,
     book: &opwallet_core::AddressBook,
     sets: &[OperatorSet],
     allow: bool,
-) -> Result<Vec<String>> {
-    match actions::redistribution(provider, book, sets).await? {
-        Redistribution::UnsupportedRelease => {
-            eprintln!("redistribution check: this EigenLayer release has no redistributable operator sets");
+) -> Result<()> {
+    match guard::redistribution(provider, book, sets).await? {
+        Redistribution::UnsupportedRelease(r) => {
+            eprintln!("redistribution check: EigenLayer {r} has no redistributable operator sets");
         }
-        Redistribution::None => eprintln!("redistribution check: none of these sets redistributes slashed stake"),
+        Redistribution::None | Redistribution::NotApplicable => {
+            eprintln!("redistribution check: none of these sets redistributes slashed stake")
+        }
         Redistribution::Redistributing(bad) => {
-            let list: Vec<String> =
-                bad.iter().map(|(s, r)| format!("{}:{} (slashed stake goes to {r})", s.avs, s.id)).collect();
+            let list: Vec<String> = bad.iter().map(ToString::to_string).collect();
             if !allow {
                 bail!(
                     "operator set(s) {} redistribute slashed stake: a compromised key could use this to steal stake. \
@@ -634,24 +590,20 @@ async fn guard<P: alloy::providers::Provider>(
                     list.join(", ")
                 );
             }
-            eprintln!("WARNING: redistributing operator set(s) {}", list.join(", "));
-            return Ok(list);
+            eprintln!(
+                "WARNING: redistributing operator set(s) {} (every signer will be shown this and must pass \
+                 --allow-redistributing too)",
+                list.join(", ")
+            );
         }
     }
-    Ok(Vec::new())
+    Ok(())
 }
 
-/// Puts the redistribution recipient on every signer's signing screen.
-fn flag_redistribution(call: &mut ProposedCall, warnings: Vec<String>) {
-    if let Some(decoded) = call.decoded.as_mut() {
-        for w in warnings {
-            decoded.args.push(("WARNING redistributes".to_owned(), w));
-        }
-    }
-}
-
-fn write(g: &Global, proposal: &Proposal, path: &std::path::Path) -> Result<()> {
-    if path.exists() {
+fn write(g: &Global, proposal: Proposal, out: Out) -> Result<()> {
+    let proposal = proposal.with_note(out.note)?;
+    let path = &out.path;
+    if std::fs::symlink_metadata(path).is_ok() {
         bail!("{} already exists: it may hold collected signatures; choose another -o", path.display());
     }
     proposal.save(path).wrap_err("writing the proposal")?;

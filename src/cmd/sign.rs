@@ -1,72 +1,71 @@
 use std::{io::IsTerminal, path::PathBuf};
 
 use alloy::{
-    primitives::{B256, Bytes},
-    providers::Provider,
+    primitives::{Address, B256, Bytes},
     sol_types::SolEvent,
 };
 use clap::Args;
 use eyre::{Result, WrapErr, bail, eyre};
-use opwallet_bindings::{OperatorWallet, eigenlayer};
+use opwallet_bindings::{ERC1271_MAGIC, OperatorWallet, eigenlayer};
 use opwallet_core::{
+    AddressBook,
+    decode::Decoder,
     eip712,
+    guard::Redistribution,
     packing::{SignatureKind, SignerSignature, erc1271_wallet_message},
-    proposal::{Body, Proposal},
+    proposal::{Body, Preimage, Proposal, Verdict, check_ecdsa},
+    review::{self, Review},
     submit,
-    wallet::{self, WalletState},
+    wallet::WalletState,
 };
 use serde_json::json;
 
-use super::emit;
-use crate::opts::{Global, KeyArgs};
-
-const MAGIC: [u8; 4] = [0x16, 0x26, 0xba, 0x7e];
-
-alloy::sol! {
-    /// Any ERC-1271 contract (a Safe, another OperatorWallet).
-    #[sol(rpc)]
-    interface IERC1271 {
-        function isValidSignature(bytes32 hash, bytes signature) external view returns (bytes4);
-    }
-}
+use super::{emit, screen::Screen};
+use crate::opts::{FeeArgs, Global, KeyArgs};
 
 fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
 }
 
-/// What a hardware screen would show, so it can be compared with one.
-fn screen(p: &Proposal) -> String {
-    let mut s = format!(
-        "── signing ──────────────────────────────────────────\n{}\nchain      {}\nwallet     {}\nepoch      {}\n",
-        p.description, p.chain_id, p.wallet, p.epoch
-    );
-    match &p.body {
-        Body::Execute { nonce, deadline, calls } => {
-            s.push_str(&format!("nonce      {nonce}\ndeadline   {deadline}\ncalls      {}\n", calls.len()));
-            for (i, c) in calls.iter().enumerate() {
-                match &c.decoded {
-                    Some(d) => {
-                        s.push_str(&format!(
-                            "  [{i}] {}.{} at {} value {}\n",
-                            d.contract, d.function, c.target, c.value
-                        ));
-                        for (k, v) in &d.args {
-                            s.push_str(&format!("        {k} = {v}\n"));
-                        }
-                    }
-                    None => s.push_str(&format!("  [{i}] call {} value {} data {}\n", c.target, c.value, c.data)),
-                }
-            }
+/// Loads a proposal file for the wallet the user means.
+fn load(g: &Global, file: &std::path::Path) -> Result<Proposal> {
+    let proposal = Proposal::load(file)?;
+    g.check_wallet(proposal.wallet)?;
+    Ok(proposal)
+}
+
+/// The refusals a signer gets unless they pass the flag named: a message whose EigenLayer contract is not the one
+/// the address book names for its kind, or that has no preimage at all.
+fn message_refusal(proposal: &Proposal, book: Option<&AddressBook>) -> Option<String> {
+    let Body::Message { preimage, .. } = &proposal.body else { return None };
+    let (contract, expected, name) = match preimage {
+        Preimage::Unverified => {
+            return Some(
+                "this message proposal is a raw hash, whose meaning opwallet cannot verify: pass --unverified-hash \
+                 only if you know what the hash is the digest of"
+                    .into(),
+            );
         }
-        Body::Message { hash, context } => {
-            s.push_str(&format!("message    OperatorWalletMessage(hash = {hash})\ncontext    {context}\n"));
+        Preimage::AvsRegistration { domain, .. } => {
+            (domain.verifying_contract, book.map(|b| b.avs_directory), "AVSDirectory")
         }
+        Preimage::DelegationApproval { domain, .. } => {
+            (domain.verifying_contract, book.map(|b| b.delegation_manager), "DelegationManager")
+        }
+    };
+    match expected {
+        Some(e) if e == contract => None,
+        Some(e) => Some(format!(
+            "the message is for the EigenLayer contract {contract}, but the address book's {name} on chain {} is {e}: \
+             refusing to sign a digest for another contract",
+            proposal.chain_id
+        )),
+        None => Some(format!(
+            "no address book is known for chain {}, so opwallet cannot tell whether {contract} is EigenLayer's {name}: \
+             pass --addresses FILE or --network",
+            proposal.chain_id
+        )),
     }
-    s.push_str(&format!(
-        "domain hash  {}\nmessage hash {}\ndigest       {}\n─────────────────────────────────────────────────────",
-        p.hashes.domain_hash, p.hashes.struct_hash, p.hashes.digest
-    ));
-    s
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +89,10 @@ pub(crate) struct SignArgs {
     /// Sign although the batch registers for, or allocates to, an operator set that redistributes slashed stake.
     #[arg(long)]
     allow_redistributing: bool,
+    /// Sign a message proposal whose hash opwallet cannot interpret (`propose sign-hash`), or whose EigenLayer
+    /// contract the address book does not confirm.
+    #[arg(long)]
+    unverified_hash: bool,
     /// Sign even if the wallet's code or digest view does not match what opwallet knows. Dangerous.
     #[arg(long)]
     i_understand_the_wallet_code_is_unknown: bool,
@@ -103,50 +106,47 @@ impl SignArgs {
         if !self.yes && !std::io::stdin().is_terminal() {
             bail!("refusing to sign without confirmation: run in a terminal, or pass --yes");
         }
-        let mut proposal = Proposal::load(&self.file)?;
+        let mut proposal = load(g, &self.file)?;
+        let book = g.book_for(proposal.chain_id)?;
+        if let Some(why) = message_refusal(&proposal, book.as_ref()) {
+            if !self.unverified_hash {
+                bail!("{why}");
+            }
+            eprintln!("WARNING: signing although {why}");
+        }
         let signer = self.key.signer().await?;
         let me = signer.address();
+        let decoder = Decoder::new(proposal.wallet, book.as_ref());
 
-        if self.offline {
-            eprintln!("offline: the wallet's code, digest view and signer set were NOT checked against the chain");
+        let (review, verdicts) = if self.offline {
+            eprintln!(
+                "offline: the wallet's code, digest view, signer set, the redistribution guard and other signatures \
+                 were NOT checked against the chain"
+            );
+            (None, proposal.offline_verdicts())
         } else {
             let provider = g.provider().await.wrap_err("on-chain checks need an RPC (or pass --offline)")?;
-            let state = WalletState::read(&provider, proposal.wallet).await?;
-            if state.chain_id != proposal.chain_id {
-                bail!("the proposal is for chain {} but the RPC is chain {}", proposal.chain_id, state.chain_id);
-            }
-            if state.epoch != proposal.epoch {
-                bail!(
-                    "the wallet's signers changed since this proposal was made (epoch {} → {}): it can never be executed; make a new one",
-                    proposal.epoch,
-                    state.epoch
-                );
-            }
-            if !state.signers.contains(&me) {
-                bail!("{me} is not a signer of {}: nothing was signed", proposal.wallet);
-            }
-            let code = wallet::check_code(&provider, proposal.wallet).await;
-            let on_chain = submit::wallet_digest(&provider, &proposal).await?;
-            let mismatch = match (&code, on_chain == proposal.hashes.digest) {
-                (Ok(c), true) if c.known => None,
-                (Ok(c), true) => {
-                    Some(format!("its implementation {} runs code opwallet does not know", c.implementation))
-                }
-                (Ok(_), false) => {
-                    Some(format!("its digest view returns {on_chain}, not the file's {}", proposal.hashes.digest))
-                }
-                (Err(e), _) => Some(e.to_string()),
-            };
-            redistribution_guard(g, &provider, &proposal, self.allow_redistributing).await?;
-            if let Some(why) = mismatch {
-                if !self.i_understand_the_wallet_code_is_unknown {
-                    bail!("refusing to sign for {}: {why}", proposal.wallet);
-                }
-                eprintln!("!!!!!!!! WARNING: signing although {why} !!!!!!!!");
-            }
-        }
-
-        eprintln!("{}\nsigner       {me}", screen(&proposal));
+            let review = Review::read(&provider, &proposal, book.as_ref(), now()).await?;
+            self.refusals(&proposal, &review, me)?;
+            let verdicts = review.verdicts.clone();
+            (Some(review), verdicts)
+        };
+        let (calls, title) = match &review {
+            Some(r) => (r.calls.clone(), r.title.clone()),
+            None => review::describe(&decoder, &proposal),
+        };
+        let warnings = review.as_ref().map(|r| r.warnings.clone()).unwrap_or_default();
+        let screen = Screen {
+            heading: "signing",
+            proposal: &proposal,
+            decoder: &decoder,
+            calls: &calls,
+            title: &title,
+            redistribution: review.as_ref().map(|r| &r.redistribution),
+            verdicts: &verdicts,
+            warnings: &warnings,
+        };
+        eprintln!("{}\nsigner       {me}", screen.render());
         if !self.yes {
             eprint!("sign? [y/N] ");
             let mut answer = String::new();
@@ -156,23 +156,55 @@ impl SignArgs {
             }
         }
         let signature = signer.sign_typed(&proposal.typed_data, proposal.hashes.digest).await?;
-        let entry = SignerSignature {
-            signer: me,
-            kind: SignatureKind::Ecdsa { signature: Bytes::from(signature.as_bytes().to_vec()) },
-        };
-        let added = proposal.add_signature(entry)?;
+        let bytes = Bytes::from(signature.as_bytes().to_vec());
+        match check_ecdsa(proposal.hashes.digest, &bytes) {
+            Ok(who) if who == me => {}
+            Ok(who) => bail!("the signer returned a signature by {who}, not by {me}: nothing was added"),
+            Err(why) => bail!("the signer returned a signature the wallet would refuse ({why}): nothing was added"),
+        }
+        let entry = SignerSignature { signer: me, kind: SignatureKind::Ecdsa { signature: bytes } };
+        let invalid =
+            |s: &SignerSignature| verdicts.iter().any(|(who, v)| *who == s.signer && matches!(v, Verdict::Invalid(_)));
+        let added = proposal.add_signature(entry, invalid)?;
         if added {
             proposal.save(&self.file)?;
         } else {
             eprintln!("{me} had already signed: the file is unchanged");
         }
-        emit(g.json, json!({ "signer": me, "added": added, "signatures": proposal.signatures.len() }), || {
-            format!("{me} signed ({} signature(s))", proposal.signatures.len())
-        })
+        emit(
+            g.json,
+            json!({ "signer": me, "added": added, "signatures": proposal.signatures.len(), "warnings": warnings }),
+            || format!("{me} signed ({} signature(s))", proposal.signatures.len()),
+        )
     }
-}
 
-impl SignArgs {
+    /// What stops a signer, each with what to do.
+    fn refusals(&self, proposal: &Proposal, review: &Review, me: Address) -> Result<()> {
+        let state = &review.state;
+        if state.chain_id != proposal.chain_id {
+            bail!("the proposal is for chain {} but the RPC is chain {}", proposal.chain_id, state.chain_id);
+        }
+        if state.epoch != proposal.epoch {
+            bail!(
+                "the wallet's signers changed since this proposal was made (epoch {} → {}): it can never be executed; \
+                 make a new one",
+                proposal.epoch,
+                state.epoch
+            );
+        }
+        if !state.signers.contains(&me) {
+            bail!("{me} is not a signer of {}: nothing was signed", proposal.wallet);
+        }
+        redistribution_refusal(&review.redistribution, self.allow_redistributing, "signed")?;
+        if let Some(why) = review.code_mismatch(proposal) {
+            if !self.i_understand_the_wallet_code_is_unknown {
+                bail!("refusing to sign for {}: {why}", proposal.wallet);
+            }
+            eprintln!("!!!!!!!! WARNING: signing although {why} !!!!!!!!");
+        }
+        Ok(())
+    }
+
     /// Checks a contract signer's ERC-1271 signature with the contract itself, then adds it.
     async fn add_contract_signature(&self, g: &Global, contract: &str) -> Result<()> {
         let contract = crate::opts::parse_address(contract, "--contract-signer")?;
@@ -185,29 +217,27 @@ impl SignArgs {
         };
         let signature: Bytes =
             text.trim().parse().map_err(|_| eyre!("--contract-signature is not hex bytes (expected 0x…)"))?;
-        let mut proposal = Proposal::load(&self.file)?;
+        let mut proposal = load(g, &self.file)?;
         let provider = g.provider().await?;
         let state = WalletState::read(&provider, proposal.wallet).await?;
         if !state.signers.contains(&contract) {
             bail!("{contract} is not a signer of {}: nothing was added", proposal.wallet);
         }
-        if provider.get_code_at(contract).await?.is_empty() {
-            bail!("{contract} has no code: an EOA signer signs with its key, not --contract-signer");
-        }
-        let checker = IERC1271::new(contract, &provider);
-        let returned = checker
-            .isValidSignature(proposal.hashes.digest, signature.clone())
-            .call()
-            .await
-            .map_err(|e| eyre!("{contract}.isValidSignature reverted: {e}"))?;
-        if returned.0 != MAGIC {
-            bail!(
-                "{contract} does not accept this signature for digest {} (isValidSignature returned {returned}): nothing was added",
+        match review::contract_verdict(&provider, contract, proposal.hashes.digest, &signature).await? {
+            Verdict::Valid => {}
+            Verdict::Invalid(why) => bail!(
+                "{contract} does not accept this signature for digest {} ({why}): nothing was added",
                 proposal.hashes.digest
-            );
+            ),
+            Verdict::Unchecked => bail!("{contract}'s signature could not be checked: nothing was added"),
         }
-        let added = proposal
-            .add_signature(SignerSignature { signer: contract, kind: SignatureKind::Contract { signature } })?;
+        let verdicts = review::verdicts(&provider, &proposal).await?;
+        let invalid =
+            |s: &SignerSignature| verdicts.iter().any(|(who, v)| *who == s.signer && matches!(v, Verdict::Invalid(_)));
+        let added = proposal.add_signature(
+            SignerSignature { signer: contract, kind: SignatureKind::Contract { signature } },
+            invalid,
+        )?;
         if added {
             proposal.save(&self.file)?;
         } else {
@@ -219,6 +249,22 @@ impl SignArgs {
     }
 }
 
+/// Refuses a batch touching redistributing operator sets unless `allow`; warns when allowed.
+fn redistribution_refusal(found: &Redistribution, allow: bool, verb: &str) -> Result<()> {
+    if let Redistribution::Redistributing(sets) = found {
+        let list: Vec<String> = sets.iter().map(ToString::to_string).collect();
+        if !allow {
+            bail!(
+                "this batch touches operator set(s) {} that redistribute slashed stake: a compromised key could use \
+                 this to steal stake; nothing was {verb}. Pass --allow-redistributing only if that is intended",
+                list.join(", ")
+            );
+        }
+        eprintln!("WARNING: this batch touches redistributing operator set(s) {}", list.join(", "));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct StatusArgs {
     file: PathBuf,
@@ -226,30 +272,42 @@ pub(crate) struct StatusArgs {
 
 impl StatusArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
-        let proposal = Proposal::load(&self.file)?;
+        let proposal = load(g, &self.file)?;
         let provider = g.provider().await?;
-        let state = WalletState::read(&provider, proposal.wallet).await?;
-        let problems = submit::problems(&proposal, &state, now());
-        let signed: Vec<_> = proposal.signers();
-        let missing: Vec<_> = state.signers.iter().filter(|a| !signed.contains(a)).collect();
+        let book = g.book_for(proposal.chain_id)?;
+        let r = Review::read(&provider, &proposal, book.as_ref(), now()).await?;
+        let valid = r.valid_signers();
+        let invalid: Vec<_> = r
+            .verdicts
+            .iter()
+            .filter_map(|(a, v)| match v {
+                Verdict::Invalid(why) => Some(json!({ "signer": a, "why": why })),
+                _ => None,
+            })
+            .collect();
+        let missing: Vec<_> = r.state.signers.iter().filter(|a| !valid.contains(a)).collect();
         emit(
             g.json,
-            json!({ "digest": proposal.hashes.digest, "threshold": state.threshold, "signed": signed, "notSigned": missing, "ready": problems.is_empty(), "problems": problems }),
+            json!({
+                "title": r.title, "digest": proposal.hashes.digest, "threshold": r.state.threshold, "signed": valid,
+                "invalid": invalid, "notSigned": missing, "ready": r.problems.is_empty(), "problems": r.problems,
+                "warnings": r.warnings,
+            }),
             || {
                 let mut s = format!(
                     "{}\ndigest     {}\nthreshold  {} of {}\n",
-                    proposal.description,
+                    r.title,
                     proposal.hashes.digest,
-                    state.threshold,
-                    state.signers.len()
+                    r.state.threshold,
+                    r.state.signers.len()
                 );
-                for a in &state.signers {
-                    s.push_str(&format!("  {} {a}\n", if signed.contains(a) { "signed " } else { "pending" }));
+                for a in &r.state.signers {
+                    s.push_str(&format!("  {} {a}\n", if valid.contains(a) { "signed " } else { "pending" }));
                 }
-                if problems.is_empty() {
+                if r.problems.is_empty() {
                     s.push_str("ready");
                 } else {
-                    s.push_str(&format!("not ready:\n  - {}", problems.join("\n  - ")));
+                    s.push_str(&format!("not ready:\n  - {}", r.problems.join("\n  - ")));
                 }
                 s
             },
@@ -263,24 +321,50 @@ pub(crate) struct ExecuteArgs {
     /// Who submits (pays gas; gets no rights).
     #[command(flatten)]
     sender: KeyArgs,
+    #[command(flatten)]
+    fees: FeeArgs,
     /// Execute although the batch touches an operator set that redistributes slashed stake.
     #[arg(long)]
     allow_redistributing: bool,
+    /// Execute even if the wallet's code or digest view does not match what opwallet knows. Dangerous.
+    #[arg(long)]
+    i_understand_the_wallet_code_is_unknown: bool,
 }
 
 impl ExecuteArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
-        let proposal = Proposal::load(&self.file)?;
+        let proposal = load(g, &self.file)?;
+        let limits = self.fees.limits()?;
         let (from, sender) = self.sender.sender().await?;
         let provider = g.provider_with(sender).await?;
-        let state = WalletState::read(&provider, proposal.wallet).await?;
-        let problems = submit::problems(&proposal, &state, now());
-        if !problems.is_empty() {
-            bail!("not executed, nothing was sent:\n  - {}", problems.join("\n  - "));
+        let book = g.book_for(proposal.chain_id)?;
+        let r = Review::read(&provider, &proposal, book.as_ref(), now()).await?;
+        if !r.problems.is_empty() {
+            bail!("not executed, nothing was sent:\n  - {}", r.problems.join("\n  - "));
         }
-        redistribution_guard(g, &provider, &proposal, self.allow_redistributing).await?;
-        let packed = submit::packed(&proposal, &state)?;
-        let receipt = submit::execute(&provider, &proposal, packed, from).await?;
+        redistribution_refusal(&r.redistribution, self.allow_redistributing, "sent")?;
+        if let Some(why) = r.code_mismatch(&proposal) {
+            if !self.i_understand_the_wallet_code_is_unknown {
+                bail!("refusing to execute for {}: {why}", proposal.wallet);
+            }
+            eprintln!("!!!!!!!! WARNING: executing although {why} !!!!!!!!");
+        }
+        let decoder = Decoder::new(proposal.wallet, book.as_ref());
+        let screen = Screen {
+            heading: "executing",
+            proposal: &proposal,
+            decoder: &decoder,
+            calls: &r.calls,
+            title: &r.title,
+            redistribution: Some(&r.redistribution),
+            verdicts: &r.verdicts,
+            warnings: &r.warnings,
+        };
+        eprintln!("{}", screen.render());
+        let tx = submit::prepare_execute(&provider, &proposal, r.packed(&proposal)?, from).await?;
+        let plan = submit::plan_fees(&provider, &tx, limits).await?;
+        eprintln!("{}", crate::opts::describe_fees(&plan));
+        let receipt = submit::send(&provider, tx, plan, from, g.timeout() * 10).await?;
         let events: Vec<String> = receipt.inner.logs().iter().filter_map(|l| describe_log(l.inner.clone())).collect();
         emit(
             g.json,
@@ -294,31 +378,6 @@ impl ExecuteArgs {
             },
         )
     }
-}
-
-/// Re-asks EigenLayer about every operator set the batch touches (the proposer's check may be stale or absent).
-async fn redistribution_guard<P: Provider>(g: &Global, provider: &P, proposal: &Proposal, allow: bool) -> Result<()> {
-    let Body::Execute { calls, .. } = &proposal.body else { return Ok(()) };
-    let Ok(book) = g.book() else { return Ok(()) };
-    let sets = opwallet_core::actions::sets_touched(&book, calls);
-    if sets.is_empty() {
-        return Ok(());
-    }
-    if let opwallet_core::actions::Redistribution::Redistributing(bad) =
-        opwallet_core::actions::redistribution(provider, &book, &sets).await?
-    {
-        let list: Vec<String> =
-            bad.iter().map(|(s, r)| format!("{}:{} (slashed stake goes to {r})", s.avs, s.id)).collect();
-        if !allow {
-            bail!(
-                "this batch touches operator set(s) {} that redistribute slashed stake: nothing was signed or sent. \
-                 Pass --allow-redistributing only if that is intended",
-                list.join(", ")
-            );
-        }
-        eprintln!("WARNING: this batch touches redistributing operator set(s) {}", list.join(", "));
-    }
-    Ok(())
 }
 
 /// A one-line description of the events users care about.
@@ -340,7 +399,11 @@ fn describe_log(log: alloy::primitives::Log) -> Option<String> {
         return Some(format!("EpochChanged({})", e.epoch));
     }
     if let Ok(e) = eigenlayer::IDelegationManager::OperatorMetadataURIUpdated::decode_log(&log) {
-        return Some(format!("OperatorMetadataURIUpdated({}, {})", e.operator, e.metadataURI));
+        return Some(format!(
+            "OperatorMetadataURIUpdated({}, {})",
+            e.operator,
+            opwallet_core::decode::quote(&e.metadataURI)
+        ));
     }
     if let Ok(e) = eigenlayer::IDelegationManager::OperatorRegistered::decode_log(&log) {
         return Some(format!("OperatorRegistered({})", e.operator));
@@ -356,20 +419,20 @@ pub(crate) struct SignatureArgs {
 
 impl SignatureArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
-        let proposal = Proposal::load(&self.file)?;
+        let proposal = load(g, &self.file)?;
         let Body::Message { hash, .. } = &proposal.body else {
             bail!("{} is an execution proposal: use `opwallet execute`", self.file.display());
         };
         let provider = g.provider().await?;
-        let state = WalletState::read(&provider, proposal.wallet).await?;
-        let problems = submit::problems(&proposal, &state, now());
-        if !problems.is_empty() {
-            bail!("no signature produced:\n  - {}", problems.join("\n  - "));
+        let book = g.book_for(proposal.chain_id)?;
+        let r = Review::read(&provider, &proposal, book.as_ref(), now()).await?;
+        if !r.problems.is_empty() {
+            bail!("no signature produced:\n  - {}", r.problems.join("\n  - "));
         }
-        let signature = erc1271_wallet_message(&submit::packed(&proposal, &state)?);
+        let signature = erc1271_wallet_message(&r.packed(&proposal)?);
         let answer =
             OperatorWallet::new(proposal.wallet, &provider).isValidSignature(*hash, signature.clone()).call().await?;
-        if answer.0 != MAGIC {
+        if answer.0 != ERC1271_MAGIC {
             bail!("the wallet does not accept the assembled signature (isValidSignature returned {answer})");
         }
         emit(g.json, json!({ "hash": hash, "signature": signature }), || signature.to_string())
@@ -392,7 +455,7 @@ impl CheckArgs {
         let signature: Bytes = self.signature.parse().map_err(|_| eyre!("--signature is not hex bytes"))?;
         let provider = g.provider().await?;
         let answer = OperatorWallet::new(g.wallet()?, &provider).isValidSignature(hash, signature).call().await?;
-        let valid = answer.0 == MAGIC;
+        let valid = answer.0 == ERC1271_MAGIC;
         emit(g.json, json!({ "valid": valid, "returned": answer }), || {
             if valid { "valid".into() } else { format!("invalid (isValidSignature returned {answer})") }
         })?;

@@ -12,7 +12,7 @@ use opwallet_core::{AddressBook, wallet};
 use serde_json::json;
 
 use super::emit;
-use crate::opts::{Global, KeyArgs, parse_address};
+use crate::opts::{FeeArgs, Global, KeyArgs, parse_address};
 
 /// The wallet configuration a factory call takes.
 #[derive(Debug, Clone, Args)]
@@ -86,6 +86,8 @@ pub(crate) struct DeployArgs {
     /// Who pays for the deployment (any account; it gets no rights over the wallet).
     #[command(flatten)]
     sender: KeyArgs,
+    #[command(flatten)]
+    fees: FeeArgs,
 }
 
 impl DeployArgs {
@@ -103,11 +105,10 @@ impl DeployArgs {
         }
         let call = f.createWallet(signers, threshold, salt).from(from);
         call.call().await.map_err(|e| eyre!("simulation failed, nothing was sent: {e}"))?;
-        let receipt =
-            call.send().await.map_err(|e| opwallet_core::submit::sending_failed(from, &e))?.get_receipt().await?;
-        if !receipt.status() {
-            bail!("deployment transaction {} reverted", receipt.transaction_hash);
-        }
+        let tx = call.into_transaction_request();
+        let plan = opwallet_core::submit::plan_fees(&provider, &tx, self.fees.limits()?).await?;
+        eprintln!("{}", crate::opts::describe_fees(&plan));
+        let receipt = opwallet_core::submit::send(&provider, tx, plan, from, g.timeout() * 10).await?;
         let check = wallet::check_code(&provider, predicted).await?;
         if !check.known {
             bail!("the wallet at {predicted} does not run the OperatorWallet code opwallet knows");
@@ -185,10 +186,7 @@ fn list(value: &serde_json::Value, me: &str) -> String {
 async fn eigenlayer_view<P: Provider>(provider: &P, book: &AddressBook, wallet: Address) -> Result<serde_json::Value> {
     let dm = IDelegationManager::new(book.delegation_manager, provider);
     let am = IAllocationManager::new(book.allocation_manager, provider);
-    let release = match am.version().call().await {
-        Ok(v) => v,
-        Err(_) => dm.version().call().await.unwrap_or_else(|_| book.release.clone()),
-    };
+    let (_, release) = opwallet_core::guard::release(provider, book).await?;
     let pc = opwallet_bindings::eigenlayer::IPermissionController::new(book.permission_controller, provider);
     let admins = pc.getAdmins(wallet).call().await?;
     let pending = pc.getPendingAdmins(wallet).call().await?;

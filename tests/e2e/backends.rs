@@ -381,7 +381,7 @@ async fn aws_kms_key_signs_through_localstack() {
         |key: &str| env.run_with(&["--wallet", wallet, "execute", file, "--aws-kms-key", key], None, &aws_env);
     let unfunded = execute("alias/opwallet-operator");
     assert_eq!(
-        String::from_utf8_lossy(&unfunded.stderr).trim_end(),
+        String::from_utf8_lossy(&unfunded.stderr).trim_end().lines().last().unwrap_or_default(),
         format!(
             "error: the sender {kms_address} cannot pay for gas (insufficient funds): fund it, or send with another \
              key; nothing was sent"

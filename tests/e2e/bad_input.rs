@@ -162,7 +162,7 @@ async fn bad_input_gets_a_specific_error_and_changes_nothing() {
             "malformed RPC URL",
             &["info", "--rpc-url", "not a url"],
             None,
-            "error: --rpc-url `not a url` is not a URL: relative URL without a base",
+            "error: --rpc-url is not a URL: relative URL without a base (the value is not repeated here: RPC URLs often hold an API key)",
         ),
         case(
             "malformed wallet",

@@ -203,10 +203,13 @@ fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>, 
     })
 }
 
-/// HashiCorp Vault KV v2 HTTP API: `GET /v1/<mount>/data/<path>` → `{"data":{"data":{…},"metadata":{…}}}`,
-/// `POST /v1/<mount>/data/<path>` with `{"data":{…}}` writes a new version; `X-Vault-Token` required (403 without).
+/// HashiCorp Vault KV v2 HTTP API: `GET /v1/<mount>/data/<path>` → `{"data":{"data":{…},"metadata":{"version":N}}}`,
+/// `POST /v1/<mount>/data/<path>` with `{"data":{…}}` replaces every field with a new version, and with
+/// `{"options":{"cas":N}}` only if the current version is N (0: only if the secret does not exist), else 400 as
+/// Vault answers; `X-Vault-Token` required (403 without). The store maps each path to its current fields.
 pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, serde_json::Value>>>) {
     let store: Arc<Mutex<HashMap<String, serde_json::Value>>> = Arc::default();
+    let versions: Arc<Mutex<HashMap<String, u64>>> = Arc::default();
     let kv = store.clone();
     let url = serve(Arc::new(move |r: &Request| {
         if r.headers.get("x-vault-token").map(String::as_str) != Some(token) {
@@ -216,22 +219,93 @@ pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, s
         let Some((mount, rest)) = path.split_once("/data/") else { return (404, r#"{"errors":[]}"#.into()) };
         let key = format!("{mount}/{rest}");
         let mut kv = kv.lock().expect("lock");
+        let mut versions = versions.lock().expect("lock");
+        // Secrets seeded directly into the store count as version 1.
+        let current = kv.get(&key).map(|_| *versions.get(&key).unwrap_or(&1)).unwrap_or(0);
         match r.method.as_str() {
             "GET" => match kv.get(&key) {
-                Some(data) => {
-                    (200, serde_json::json!({ "data": { "data": data, "metadata": { "version": 1 } } }).to_string())
-                }
+                Some(data) => (
+                    200,
+                    serde_json::json!({ "data": { "data": data, "metadata": { "version": current } } }).to_string(),
+                ),
                 None => (404, r#"{"errors":[]}"#.into()),
             },
             "POST" | "PUT" => {
                 let body: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
-                kv.insert(key, body["data"].clone());
-                (200, r#"{"data":{"version":1}}"#.into())
+                if let Some(cas) = body["options"]["cas"].as_u64()
+                    && cas != current
+                {
+                    return (400, r#"{"errors":["check-and-set parameter did not match the current version"]}"#.into());
+                }
+                kv.insert(key.clone(), body["data"].clone());
+                versions.insert(key, current + 1);
+                (200, serde_json::json!({ "data": { "version": current + 1 } }).to_string())
             }
             _ => (405, r#"{"errors":[]}"#.into()),
         }
     }));
     (url, store)
+}
+
+/// A JSON-RPC proxy in front of `upstream` (an Anvil): each request is offered to `rewrite` first, which may answer
+/// it itself (a lying node); everything else is forwarded unchanged. Serves loopback until the test process ends.
+pub(crate) fn rpc_proxy(
+    upstream: String,
+    rewrite: impl Fn(&serde_json::Value) -> Option<serde_json::Value> + Send + Sync + 'static,
+) -> String {
+    serve(Arc::new(move |r: &Request| {
+        let request: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+        if let Some(result) = rewrite(&request) {
+            let mut answer = serde_json::json!({ "jsonrpc": "2.0", "id": request["id"] });
+            match result.get("error") {
+                Some(error) => answer["error"] = error.clone(),
+                None => answer["result"] = result,
+            }
+            return (200, answer.to_string());
+        }
+        (200, forward(&upstream, &r.body))
+    }))
+}
+
+/// POSTs `body` to `url` over plain HTTP/1.1 and returns the response body.
+pub(crate) fn forward(url: &str, body: &str) -> String {
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).expect("upstream");
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, rest) = response.split_once("\r\n\r\n").expect("an HTTP response");
+    if head.to_lowercase().contains("transfer-encoding: chunked") {
+        // Decode chunks: size line, data, CRLF … until 0.
+        let mut out = String::new();
+        let mut rest = rest;
+        while let Some((size, tail)) = rest.split_once("\r\n") {
+            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            out.push_str(&tail[..n]);
+            rest = &tail[n + 2..];
+        }
+        out
+    } else {
+        rest.to_owned()
+    }
+}
+
+/// The 4-byte selector an `eth_call` request calls, and its target.
+pub(crate) fn eth_call(request: &serde_json::Value) -> Option<(String, String)> {
+    if request["method"] != "eth_call" {
+        return None;
+    }
+    let tx = &request["params"][0];
+    let data = tx["input"].as_str().or_else(|| tx["data"].as_str())?;
+    Some((tx["to"].as_str()?.to_lowercase(), data.get(..10)?.to_lowercase()))
 }
 
 /// Fireblocks' REST API (its public API reference): every request needs `X-API-Key` and a JWT signed RS256 with

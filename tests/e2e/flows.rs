@@ -101,9 +101,7 @@ async fn operator_sets_registration_reaches_the_registrar() {
         None,
     );
     assert!(out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("this EigenLayer release has no redistributable operator sets")
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("EigenLayer 1.3.0 has no redistributable operator sets"));
     let p = env.path("s.json");
     env.sign(&p, BOB);
     env.sign(&p, CAROL);
@@ -335,7 +333,7 @@ async fn operator_details_metadata_and_operator_set_deregistration() {
     register(&env);
     let out = run_proposal(&env, "uri.json", &["update-metadata-uri", "--metadata-uri", "https://new.example/m.json"]);
     assert!(
-        out.contains(&format!("OperatorMetadataURIUpdated({}, https://new.example/m.json)", env.wallet())),
+        out.contains(&format!("OperatorMetadataURIUpdated({}, \"https://new.example/m.json\")", env.wallet())),
         "{out}"
     );
 
@@ -488,8 +486,12 @@ async fn nested_opwallet_signs_through_its_own_proposal_flow() {
 
     // The inner wallet signs the outer digest through its own proposal flow.
     let inner_p = env.propose("inner.json", &["sign-hash", "--hash", &digest]);
-    env.sign(&inner_p, ALICE);
-    env.sign(&inner_p, BOB);
+    let inner_ps = inner_p.to_str().expect("utf-8");
+    // A raw hash is refused unless the signer says they know what it is.
+    let refused = env.fails(&["sign", inner_ps, "--yes"], Some(ALICE));
+    assert!(refused.contains("a raw hash, whose meaning opwallet cannot verify"), "{refused}");
+    env.ok(&["sign", inner_ps, "--yes", "--unverified-hash"], Some(ALICE));
+    env.ok(&["sign", inner_ps, "--yes", "--unverified-hash"], Some(BOB));
     let inner_sig = env.ok(&["signature", inner_p.to_str().expect("utf-8")], None);
 
     // A wrong contract signature is refused by the inner wallet itself and changes nothing.
@@ -618,7 +620,7 @@ async fn redistribution_guard_refuses_a_redistributing_set_and_shows_the_recipie
     let refused =
         env.fails(&[&book_arg[..], &["sign", out_file.to_str().expect("utf-8"), "--yes"]].concat(), Some(ALICE));
     assert!(
-        refused.contains("this batch touches operator set(s)") && refused.contains("nothing was signed or sent"),
+        refused.contains("this batch touches operator set(s)") && refused.contains("nothing was signed"),
         "{refused}"
     );
     // Every signer who allows it sees the recipient on the signing screen.
@@ -629,7 +631,7 @@ async fn redistribution_guard_refuses_a_redistributing_set_and_shows_the_recipie
     assert!(sign.status.success(), "{}", String::from_utf8_lossy(&sign.stderr));
     let screen = String::from_utf8_lossy(&sign.stderr);
     assert!(
-        screen.contains(&format!("WARNING redistributes = {avs}:1 (slashed stake goes to {recipient})")),
+        screen.contains(&format!("REDISTRIBUTES  operator set {avs}:1 (slashed stake goes to {recipient})")),
         "{screen}"
     );
 }

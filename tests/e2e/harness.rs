@@ -72,7 +72,7 @@ impl Env {
     }
 
     /// As [`Env::run`], with extra environment variables (a service's address, credentials; they win over the
-    /// defaults, so another RPC can be given too).
+    /// defaults, so another RPC can be given too). An empty value removes the variable.
     pub(crate) fn run_with(&self, args: &[&str], key: Option<u32>, vars: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(BIN);
         cmd.args(args)
@@ -86,7 +86,13 @@ impl Env {
         if let Some(i) = key {
             cmd.arg("--mnemonic-file").arg(&self.mnemonic).arg("--mnemonic-index").arg(i.to_string());
         }
-        cmd.envs(vars.iter().copied());
+        for (k, v) in vars {
+            if v.is_empty() {
+                cmd.env_remove(k);
+            } else {
+                cmd.env(k, v);
+            }
+        }
         cmd.output().expect("opwallet runs")
     }
 

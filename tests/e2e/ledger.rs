@@ -89,10 +89,13 @@ async fn ledger_is_handed_the_wallets_own_domain_separator_and_struct_hash() {
     assert_eq!(handed[0].struct_hash, proposal.hashes.struct_hash, "and the hash opwallet's screen shows");
     assert_eq!(proposal.hashes.domain_hash, separator, "opwallet's screen shows the same domain hash");
     proposal
-        .add_signature(SignerSignature {
-            signer: addr(ALICE),
-            kind: SignatureKind::Ecdsa { signature: Bytes::from(signature.as_bytes().to_vec()) },
-        })
+        .add_signature(
+            SignerSignature {
+                signer: addr(ALICE),
+                kind: SignatureKind::Ecdsa { signature: Bytes::from(signature.as_bytes().to_vec()) },
+            },
+            |_| false,
+        )
         .expect("adds");
     proposal.save(&p).expect("saves");
     env.sign(&p, BOB);

@@ -43,7 +43,7 @@ async fn info_status_and_execute_print_exactly_this() {
     assert_eq!(
         normalize(&status),
         format!(
-            "register the wallet as an EigenLayer operator\ndigest     <digest>\nthreshold  2 of 3\n  signed  {a}\n  pending {b}\n  pending {c}\nnot ready:\n  - 1 of 2 required signatures: 1 more from {b}, {c}"
+            "register this wallet as an EigenLayer operator (permanent)\ndigest     <digest>\nthreshold  2 of 3\n  signed  {a}\n  pending {b}\n  pending {c}\nnot ready:\n  - 1 of 2 required signatures: 1 more from {b}, {c}"
         )
     );
 
@@ -52,7 +52,7 @@ async fn info_status_and_execute_print_exactly_this() {
     assert_eq!(
         normalize(&executed),
         format!(
-            "<transaction>\n  Executed(nonce 0)\n  OperatorRegistered({w})\n  OperatorMetadataURIUpdated({w}, https://op.example/m.json)"
+            "<transaction>\n  Executed(nonce 0)\n  OperatorRegistered({w})\n  OperatorMetadataURIUpdated({w}, \"https://op.example/m.json\")"
         )
     );
 }

@@ -6,7 +6,7 @@
 use alloy::sol;
 
 sol! {
-    #![sol(all_derives)]
+    #![sol(all_derives, abi)]
     struct SignatureWithExpiry {
         bytes signature;
         uint256 expiry;
@@ -71,6 +71,7 @@ sol! {
         function getRedistributionRecipient(OperatorSet operatorSet) external view returns (address);
         // Release >= 1.9.0 only.
         function SLASHER_CONFIGURATION_DELAY() external view returns (uint32);
+        function getSlasher(OperatorSet operatorSet) external view returns (address);
     }
 
     struct SignatureWithSaltAndExpiry {

@@ -17,9 +17,31 @@ sol!(
     "artifacts/OperatorWalletFactory.json"
 );
 
+/// The wallet's ABI, for decoding calls to it from their calldata.
+pub fn operator_wallet_abi() -> alloy::json_abi::JsonAbi {
+    #[derive(serde::Deserialize)]
+    struct Artifact {
+        abi: alloy::json_abi::JsonAbi,
+    }
+    let artifact: Artifact = serde_json::from_str(include_str!("../artifacts/OperatorWallet.json"))
+        .expect("the committed OperatorWallet artifact has an ABI (checked by make test)");
+    artifact.abi
+}
+
 /// The runtime code every wallet clone points at, for checking that a wallet runs the code opwallet knows.
 pub fn implementation_runtime_code() -> &'static [u8] {
     &OperatorWallet::DEPLOYED_BYTECODE
 }
+
+sol! {
+    /// ERC-1271, as any contract signer (a Safe, another OperatorWallet) answers it.
+    #[sol(rpc)]
+    interface IERC1271 {
+        function isValidSignature(bytes32 hash, bytes signature) external view returns (bytes4);
+    }
+}
+
+/// ERC-1271's "valid" answer, `bytes4(keccak256("isValidSignature(bytes32,bytes)"))`.
+pub const ERC1271_MAGIC: [u8; 4] = [0x16, 0x26, 0xba, 0x7e];
 
 pub mod eigenlayer;

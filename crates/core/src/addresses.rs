@@ -69,6 +69,26 @@ impl AddressBook {
         self.extra.get(name).copied().ok_or_else(|| book_err(format!("no `{name}` in it")))
     }
 
+    /// Every contract of the book by name: EigenLayer's core contracts, then the extras.
+    pub fn names(&self) -> Vec<(String, Address)> {
+        let mut out: Vec<(String, Address)> = [
+            ("DelegationManager", Some(self.delegation_manager)),
+            ("AllocationManager", Some(self.allocation_manager)),
+            ("PermissionController", Some(self.permission_controller)),
+            ("AVSDirectory", Some(self.avs_directory)),
+            ("StrategyManager", Some(self.strategy_manager)),
+            ("EigenPodManager", Some(self.eigen_pod_manager)),
+            ("RewardsCoordinator", self.rewards_coordinator),
+            ("ProtocolRegistry", self.protocol_registry),
+            ("KeyRegistrar", self.key_registrar),
+        ]
+        .into_iter()
+        .filter_map(|(n, a)| a.map(|a| (n.to_owned(), a)))
+        .collect();
+        out.extend(self.extra.iter().map(|(n, a)| (n.clone(), *a)));
+        out
+    }
+
     /// `{ "<network>": <book> }`, the shape of `addresses.json`.
     pub fn to_json_document(&self, network: &str) -> serde_json::Value {
         serde_json::json!({ network: self })

@@ -16,7 +16,7 @@ use alloy::{
 };
 use ark_bn254::{Fq, Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::{BigInteger, PrimeField, UniformRand};
+use ark_ff::{BigInteger, Field, PrimeField, UniformRand};
 use opwallet_bindings::eigenlayer::{BN254, BlsRegistrationData, PubkeyRegistrationParams};
 use zeroize::Zeroizing;
 
@@ -134,6 +134,49 @@ fn g1_affine(p: &BN254::G1Point) -> Result<G1Affine, Error> {
     Ok(point)
 }
 
+/// EigenLayer's `BN254.hashToG1` (middleware `src/libraries/BN254.sol`, the same in core's KeyRegistrar): try and
+/// increment from `x = h mod p` until `x³ + 3` is a square, whose root is taken as `β^((p+1)/4)` exactly as the
+/// contract's modexp does (no sign normalisation).
+pub fn hash_to_g1(h: B256) -> BN254::G1Point {
+    // (p + 1) / 4: p ≡ 3 (mod 4), so this power of a square is one of its roots, the one the contract takes.
+    let exponent: U256 = (U256::from_limbs(Fq::MODULUS.0) + U256::from(1)) >> 2;
+    let mut x = Fq::from_be_bytes_mod_order(h.as_slice());
+    loop {
+        let beta = x * x * x + Fq::from(3u64);
+        let y = beta.pow(exponent.into_limbs());
+        if y * y == beta {
+            return BN254::G1Point { X: fq(&x), Y: fq(&y) };
+        }
+        x += Fq::from(1u64);
+    }
+}
+
+alloy::sol! {
+    /// The middleware registry coordinator's `PUBKEY_REGISTRATION_TYPEHASH` struct.
+    struct BN254PubkeyRegistration {
+        address operator;
+    }
+}
+
+/// The G1 point a middleware registry coordinator at `coordinator` asks an operator's BLS key to sign
+/// (`SlashingRegistryCoordinator.pubkeyRegistrationMessageHash`): `hashToG1` of the EIP-712 digest of
+/// `BN254PubkeyRegistration(operator)` under the coordinator's domain (`"AVSRegistryCoordinator"`, `"v0.0.1"`,
+/// chain id, the coordinator). Computed here so that a key never signs a point an RPC node chose.
+pub fn coordinator_registration_point(
+    chain_id: u64,
+    coordinator: alloy::primitives::Address,
+    operator: alloy::primitives::Address,
+) -> BN254::G1Point {
+    use alloy::sol_types::SolStruct;
+    let domain = alloy::sol_types::eip712_domain! {
+        name: "AVSRegistryCoordinator",
+        version: "v0.0.1",
+        chain_id: chain_id,
+        verifying_contract: coordinator,
+    };
+    hash_to_g1(BN254PubkeyRegistration { operator }.eip712_signing_hash(&domain))
+}
+
 /// `E([x,y])`, the G1 public key as EigenLayer's BLS keystores write it (decimal coordinates).
 pub fn pubkey_string(p: &BN254::G1Point) -> String {
     format!("E([{},{}])", p.X, p.Y)
@@ -221,6 +264,33 @@ mod tests {
         assert_eq!(Bn254::pairing(sig, G2Affine::generator()), Bn254::pairing(h, pk2));
         let other = BlsKey::generate();
         assert_ne!(Bn254::pairing(sig, G2Affine::generator()), Bn254::pairing(h, g2_affine(&other.public_g2())));
+    }
+
+    #[test]
+    fn hash_to_g1_matches_the_contracts_try_and_increment() {
+        use alloy::primitives::{U256, b256, keccak256};
+        // 0 → x = 0 fails (3 is not a square), x = 1 gives the generator (1, 2).
+        let p = super::hash_to_g1(B256::ZERO);
+        assert_eq!((p.X, p.Y), (U256::from(1), U256::from(2)));
+        let p = super::hash_to_g1(keccak256(b""));
+        assert_eq!(
+            p.X,
+            U256::from_be_bytes(b256!("04410c360230a295b13d66d8d6c1a24a86fb0c0e28bafd068b78a7a8fb91af55").0)
+        );
+        assert_eq!(
+            p.Y,
+            U256::from_be_bytes(b256!("03d24e04de149099b8a34d87fffbf964f27c7ad7e56cb75eaa7874368ec572bc").0)
+        );
+        let p = super::hash_to_g1(B256::repeat_byte(0xff));
+        assert_eq!(
+            p.X,
+            U256::from_be_bytes(b256!("0e0a77c19a07df2f666ea36f7879462c0a78eb28f5c70b3dd35d438dc58f0d9c").0)
+        );
+        assert_eq!(
+            p.Y,
+            U256::from_be_bytes(b256!("14be43b98e05db3bee1459f626263fc7bccd58e77b8182329f8ac7453c92c0ca").0)
+        );
+        assert!(super::g1_affine(&p).is_ok(), "on the curve");
     }
 
     #[test]

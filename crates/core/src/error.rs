@@ -24,7 +24,26 @@ pub enum Error {
 }
 
 impl Error {
+    /// An RPC failure with its causes (a transport error's own text often omits why: refused, timed out, TLS).
     pub(crate) fn rpc(e: impl std::fmt::Display) -> Self {
         Self::Rpc(e.to_string())
+    }
+
+    /// As [`Error::rpc`], for errors that carry sources.
+    pub(crate) fn rpc_chain(e: &(dyn std::error::Error + 'static)) -> Self {
+        let mut text = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            let next = s.to_string();
+            if !text.contains(&next) {
+                text.push_str(": ");
+                text.push_str(&next);
+            }
+            source = s.source();
+        }
+        if text.contains("timed out") {
+            text.push_str(" (the RPC node did not answer in time; --rpc-timeout sets how long to wait)");
+        }
+        Self::Rpc(text)
     }
 }

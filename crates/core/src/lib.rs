@@ -9,13 +9,18 @@
 pub mod actions;
 mod addresses;
 pub mod bls;
+pub mod decode;
 pub mod eip712;
 mod error;
+pub mod guard;
 pub mod packing;
 pub mod proposal;
 pub mod remote;
+pub mod review;
 pub mod signer;
+pub mod strict_json;
 pub mod submit;
+pub mod text;
 pub mod wallet;
 
 pub use addresses::AddressBook;

@@ -56,7 +56,8 @@ pub fn pack(header: &[u8], signatures: &[SignerSignature]) -> Result<Bytes, Erro
     }
     let mut out = header.to_vec();
     for (index, s) in entries {
-        out.push(index as u8);
+        // The header lists at most 255 signers (its count is one byte), so every index fits.
+        out.push(u8::try_from(index).map_err(|_| Error::Malformed("more than 255 signers".into()))?);
         match &s.kind {
             SignatureKind::Ecdsa { signature } => {
                 if signature.len() != 65 {

@@ -1,12 +1,19 @@
-//! The proposal file: everything a signer needs to check and sign offline, and the signatures collected so far
-//! (docs/proposal-format.md). Every hash in it is recomputed on load; a file whose contents do not hash to what it
-//! claims is refused.
+//! The proposal file: what a signer checks and signs offline, and the signatures collected so far
+//! (docs/proposal-format.md).
+//!
+//! Nothing in the file that a signer reads is taken on trust. It holds only what is hashed (the calls' target,
+//! value and calldata; a message's EigenLayer preimage) and what opwallet recomputes from that (typed data, hashes);
+//! every description a signer sees is derived from those bytes ([`crate::decode`]). The one free-text field, the
+//! proposer's `note`, is shown labelled as the proposer's words. Every hash is recomputed whenever a file is read,
+//! and a file that repeats a JSON key, or has a field this version does not define, is refused.
 
 use std::path::Path;
 
 use alloy::{
     dyn_abi::TypedData,
     primitives::{Address, B256, Bytes, U256},
+    sol,
+    sol_types::{Eip712Domain, SolStruct},
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,59 +23,246 @@ use crate::{
     packing::{SignatureKind, SignerSignature},
 };
 
-/// Bumped on any incompatible change of the file format.
-pub const FORMAT_VERSION: u32 = 1;
+/// Bumped on any incompatible change of the file format. Version 2 dropped the human-readable fields of version 1
+/// (`description`, each call's `decoded`, a message's `context`), which were shown to signers but never hashed.
+pub const FORMAT_VERSION: u32 = 2;
 
-/// A call as proposed: raw fields plus a decoding for humans (never used for hashing).
+/// The longest proposer's note accepted (it is shown on every signer's screen).
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// One call of a batch, exactly as the wallet will make it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProposedCall {
     pub target: Address,
     pub value: U256,
     pub data: Bytes,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decoded: Option<DecodedCall>,
 }
 
-/// `contract.function(name = value, …)`, for the signing screen.
+impl ProposedCall {
+    /// A call sending no value.
+    pub fn new(target: Address, data: impl Into<Bytes>) -> Self {
+        Self { target, value: U256::ZERO, data: data.into() }
+    }
+}
+
+/// An EigenLayer contract's EIP-712 domain, `EIP712Domain(string name,string version,uint256 chainId,address
+/// verifyingContract)`: what the contract's `domainSeparator()` hashes. Kept in the file so that a message's digest
+/// can be recomputed offline from fields a signer can read; checked against the contract whenever online.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DecodedCall {
-    pub contract: String,
-    pub function: String,
-    pub args: Vec<(String, String)>,
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EigenDomain {
+    pub name: String,
+    pub version: String,
+    pub chain_id: u64,
+    pub verifying_contract: Address,
+}
+
+impl EigenDomain {
+    pub fn eip712(&self) -> Eip712Domain {
+        Eip712Domain::new(
+            Some(self.name.clone().into()),
+            Some(self.version.clone().into()),
+            Some(U256::from(self.chain_id)),
+            Some(self.verifying_contract),
+            None,
+        )
+    }
+
+    /// `hashStruct(EIP712Domain)`, as the contract's `domainSeparator()` returns it.
+    pub fn separator(&self) -> B256 {
+        self.eip712().separator()
+    }
+}
+
+sol! {
+    /// AVSDirectory's `OPERATOR_AVS_REGISTRATION_TYPEHASH` struct.
+    #[derive(Debug, PartialEq, Eq)]
+    struct OperatorAVSRegistration {
+        address operator;
+        address avs;
+        bytes32 salt;
+        uint256 expiry;
+    }
+
+    /// DelegationManager's `DELEGATION_APPROVAL_TYPEHASH` struct.
+    #[derive(Debug, PartialEq, Eq)]
+    struct DelegationApproval {
+        address delegationApprover;
+        address staker;
+        address operator;
+        bytes32 salt;
+        uint256 expiry;
+    }
+}
+
+/// What an ERC-1271 message proposal's hash is the digest of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Preimage {
+    /// AVSDirectory: `operator` registers with `avs` (the AVS submits the signature with `salt`, before `expiry`).
+    #[serde(rename_all = "camelCase")]
+    AvsRegistration { domain: EigenDomain, operator: Address, avs: Address, salt: B256, expiry: U256 },
+    /// DelegationManager: `approver` (this wallet) lets `staker` delegate to `operator`.
+    #[serde(rename_all = "camelCase")]
+    DelegationApproval {
+        domain: EigenDomain,
+        staker: Address,
+        operator: Address,
+        approver: Address,
+        salt: B256,
+        expiry: U256,
+    },
+    /// A hash whose meaning opwallet cannot know (`propose sign-hash`). Signing it needs an explicit flag.
+    Unverified,
+}
+
+impl Preimage {
+    /// The digest recomputed from the preimage (EIP-712 under the EigenLayer contract's domain), or `None` for an
+    /// unverified hash.
+    pub fn digest(&self) -> Option<B256> {
+        match self {
+            Self::AvsRegistration { domain, operator, avs, salt, expiry } => Some(
+                OperatorAVSRegistration { operator: *operator, avs: *avs, salt: *salt, expiry: *expiry }
+                    .eip712_signing_hash(&domain.eip712()),
+            ),
+            Self::DelegationApproval { domain, staker, operator, approver, salt, expiry } => Some(
+                DelegationApproval {
+                    delegationApprover: *approver,
+                    staker: *staker,
+                    operator: *operator,
+                    salt: *salt,
+                    expiry: *expiry,
+                }
+                .eip712_signing_hash(&domain.eip712()),
+            ),
+            Self::Unverified => None,
+        }
+    }
+
+    /// The EigenLayer domain the digest is under, if the hash has a preimage.
+    pub fn domain(&self) -> Option<&EigenDomain> {
+        match self {
+            Self::AvsRegistration { domain, .. } | Self::DelegationApproval { domain, .. } => Some(domain),
+            Self::Unverified => None,
+        }
+    }
+
+    /// The expiry EigenLayer checks, if any.
+    pub fn expiry(&self) -> Option<U256> {
+        match self {
+            Self::AvsRegistration { expiry, .. } | Self::DelegationApproval { expiry, .. } => Some(*expiry),
+            Self::Unverified => None,
+        }
+    }
 }
 
 /// What is being authorised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Body {
     /// A batch for `execute`, at `nonce`, valid until `deadline` (unix seconds).
     #[serde(rename_all = "camelCase")]
     Execute { nonce: u64, deadline: u64, calls: Vec<ProposedCall> },
-    /// An ERC-1271 signature over `hash` (an EigenLayer digest), wrapped as `OperatorWalletMessage(hash)`.
+    /// An ERC-1271 signature over `hash` (an EigenLayer digest, recomputed from `preimage`), wrapped as
+    /// `OperatorWalletMessage(hash)`.
     #[serde(rename_all = "camelCase")]
-    Message { hash: B256, context: serde_json::Value },
+    Message { hash: B256, preimage: Preimage },
 }
 
 /// A proposal file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "ProposalFile", into = "ProposalFile")]
 pub struct Proposal {
     pub version: u32,
-    pub description: String,
+    /// The proposer's own words, if any: never hashed, so never evidence of what the proposal does.
+    pub note: Option<String>,
     pub chain_id: u64,
     pub wallet: Address,
     pub epoch: u64,
     pub body: Body,
     pub typed_data: TypedData,
-    #[serde(flatten)]
     pub hashes: Hashes,
     pub signatures: Vec<SignerSignature>,
 }
 
+/// The file's JSON layout: flat hashes, and no field a version-2 reader does not know.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ProposalFile {
+    version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    chain_id: u64,
+    wallet: Address,
+    epoch: u64,
+    body: Body,
+    typed_data: TypedData,
+    domain_hash: B256,
+    struct_hash: B256,
+    digest: B256,
+    signatures: Vec<SignerSignature>,
+}
+
+impl From<Proposal> for ProposalFile {
+    fn from(p: Proposal) -> Self {
+        Self {
+            version: p.version,
+            note: p.note,
+            chain_id: p.chain_id,
+            wallet: p.wallet,
+            epoch: p.epoch,
+            body: p.body,
+            typed_data: p.typed_data,
+            domain_hash: p.hashes.domain_hash,
+            struct_hash: p.hashes.struct_hash,
+            digest: p.hashes.digest,
+            signatures: p.signatures,
+        }
+    }
+}
+
+impl From<ProposalFile> for Proposal {
+    fn from(f: ProposalFile) -> Self {
+        Self {
+            version: f.version,
+            note: f.note,
+            chain_id: f.chain_id,
+            wallet: f.wallet,
+            epoch: f.epoch,
+            body: f.body,
+            typed_data: f.typed_data,
+            hashes: Hashes { domain_hash: f.domain_hash, struct_hash: f.struct_hash, digest: f.digest },
+            signatures: f.signatures,
+        }
+    }
+}
+
+/// Whether one collected signature counts, and why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    /// Checked and refused: it does not count and the signer may sign again to replace it.
+    Invalid(String),
+    /// Cannot be checked without the chain (contract signatures, on-chain approvals, offline).
+    Unchecked,
+}
+
+/// Checks a 65-byte ECDSA signature the way the wallet's `execute` does (`r ‖ s ‖ v`, v 27 or 28, low s) and
+/// returns who made it.
+pub fn check_ecdsa(digest: B256, signature: &[u8]) -> Result<Address, String> {
+    if signature.len() != 65 {
+        return Err(format!("{} bytes, not 65", signature.len()));
+    }
+    if !matches!(signature[64], 27 | 28) {
+        return Err(format!("v is {}, but the wallet accepts only 27 or 28", signature[64]));
+    }
+    crate::recover(digest, signature).map_err(|e| e.to_string())
+}
+
 impl Proposal {
+    /// An execute proposal for the wallet's current `epoch` and `nonce`.
     pub fn execute(
-        description: impl Into<String>,
         chain_id: u64,
         wallet: Address,
         epoch: u64,
@@ -76,25 +270,36 @@ impl Proposal {
         deadline: u64,
         calls: Vec<ProposedCall>,
     ) -> Self {
-        Self::new(description.into(), chain_id, wallet, epoch, Body::Execute { nonce, deadline, calls })
+        Self::new(chain_id, wallet, epoch, Body::Execute { nonce, deadline, calls })
     }
 
-    pub fn message(
-        description: impl Into<String>,
-        chain_id: u64,
-        wallet: Address,
-        epoch: u64,
-        hash: B256,
-        context: serde_json::Value,
-    ) -> Self {
-        Self::new(description.into(), chain_id, wallet, epoch, Body::Message { hash, context })
+    /// An ERC-1271 message proposal over `hash`, which must be the digest of `preimage` (unless unverified).
+    pub fn message(chain_id: u64, wallet: Address, epoch: u64, hash: B256, preimage: Preimage) -> Result<Self, Error> {
+        if let Some(digest) = preimage.digest()
+            && digest != hash
+        {
+            return Err(Error::Chain(format!(
+                "EigenLayer's digest {hash} is not the EIP-712 hash {digest} of the message's fields: refusing to \
+                 propose it"
+            )));
+        }
+        Ok(Self::new(chain_id, wallet, epoch, Body::Message { hash, preimage }))
     }
 
-    fn new(description: String, chain_id: u64, wallet: Address, epoch: u64, body: Body) -> Self {
+    /// Adds the proposer's note (shown labelled as theirs; never hashed).
+    pub fn with_note(mut self, note: Option<String>) -> Result<Self, Error> {
+        if let Some(n) = &note {
+            check_note(n)?;
+        }
+        self.note = note.filter(|n| !n.trim().is_empty());
+        Ok(self)
+    }
+
+    fn new(chain_id: u64, wallet: Address, epoch: u64, body: Body) -> Self {
         let (typed_data, hashes) = Self::compute(chain_id, wallet, epoch, &body);
         Self {
             version: FORMAT_VERSION,
-            description,
+            note: None,
             chain_id,
             wallet,
             epoch,
@@ -126,14 +331,19 @@ impl Proposal {
         }
     }
 
-    /// Recomputes the typed data and every hash from the fields and checks each ECDSA signature against its
-    /// signer. Any mismatch means the file was edited after it was made.
+    /// Recomputes the typed data and every hash from the fields, checks a message's hash against its preimage, and
+    /// checks that each signer appears once. Any mismatch means the file was edited after it was made. Whether each
+    /// signature counts is [`Proposal::offline_verdicts`]' question, not this one's: an invalid signature does not
+    /// make the file unreadable, and its signer can replace it.
     pub fn verify(&self) -> Result<(), Error> {
         if self.version != FORMAT_VERSION {
             return Err(Error::Tampered(format!(
                 "format version {} is not supported (this opwallet reads version {FORMAT_VERSION})",
                 self.version
             )));
+        }
+        if let Some(note) = &self.note {
+            check_note(note)?;
         }
         let (typed_data, hashes) = Self::compute(self.chain_id, self.wallet, self.epoch, &self.body);
         for (name, claimed, actual) in [
@@ -154,24 +364,60 @@ impl Proposal {
         if typed_data.eip712_signing_hash().map_err(|e| Error::Tampered(e.to_string()))? != hashes.digest {
             return Err(Error::Tampered("typedData does not hash to the digest".into()));
         }
-        for s in &self.signatures {
-            if let SignatureKind::Ecdsa { signature } = &s.kind {
-                let recovered = crate::recover(self.hashes.digest, signature)?;
-                if recovered != s.signer {
-                    return Err(Error::Tampered(format!(
-                        "the signature listed for {} was made by {recovered}",
-                        s.signer
-                    )));
-                }
+        if let Body::Message { hash, preimage } = &self.body
+            && let Some(digest) = preimage.digest()
+            && digest != *hash
+        {
+            return Err(Error::Tampered(format!(
+                "the message's fields hash to {digest} under the EigenLayer domain it names, not to its hash {hash}"
+            )));
+        }
+        for (i, s) in self.signatures.iter().enumerate() {
+            if self.signatures[..i].iter().any(|o| o.signer == s.signer) {
+                return Err(Error::Tampered(format!("{} is listed twice among the signatures", s.signer)));
             }
         }
         Ok(())
     }
 
-    /// Adds `signature`. Returns `false` if that exact signature is already there (signing twice is a no-op).
-    pub fn add_signature(&mut self, signature: SignerSignature) -> Result<bool, Error> {
-        if let Some(existing) = self.signatures.iter().find(|s| s.signer == signature.signer) {
-            return if *existing == signature { Ok(false) } else { Err(Error::DuplicateSignature(signature.signer)) };
+    /// Each signature's verdict from the file alone: ECDSA signatures are checked as the wallet checks them;
+    /// contract signatures and approvals need the chain ([`crate::review`]).
+    pub fn offline_verdicts(&self) -> Vec<(Address, Verdict)> {
+        self.signatures
+            .iter()
+            .map(|s| {
+                let verdict = match &s.kind {
+                    SignatureKind::Ecdsa { signature } => match check_ecdsa(self.hashes.digest, signature) {
+                        Ok(who) if who == s.signer => Verdict::Valid,
+                        Ok(who) => Verdict::Invalid(format!("it was made by {who}, not by {}", s.signer)),
+                        Err(why) => Verdict::Invalid(why),
+                    },
+                    SignatureKind::Contract { signature } if signature.is_empty() => {
+                        Verdict::Invalid("the contract signature is empty".into())
+                    }
+                    SignatureKind::Contract { .. } | SignatureKind::Approved => Verdict::Unchecked,
+                };
+                (s.signer, verdict)
+            })
+            .collect()
+    }
+
+    /// Adds `signature`, replacing an earlier entry of the same signer only if `replaceable` says that entry does
+    /// not count. Returns `false` if that exact signature is already there (signing twice is a no-op).
+    pub fn add_signature(
+        &mut self,
+        signature: SignerSignature,
+        replaceable: impl Fn(&SignerSignature) -> bool,
+    ) -> Result<bool, Error> {
+        if let Some(i) = self.signatures.iter().position(|s| s.signer == signature.signer) {
+            if self.signatures[i] == signature {
+                return Ok(false);
+            }
+            if !replaceable(&self.signatures[i]) {
+                return Err(Error::DuplicateSignature(signature.signer));
+            }
+            self.signatures[i] = signature;
+            return Ok(true);
         }
         self.signatures.push(signature);
         Ok(true)
@@ -181,32 +427,80 @@ impl Proposal {
         self.signatures.iter().map(|s| s.signer).collect()
     }
 
-    /// Reads and verifies a proposal file.
-    pub fn load(path: &Path) -> Result<Self, Error> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::File { path: path.to_owned(), why: e.to_string() })?;
-        let proposal: Self = serde_json::from_str(&text)
-            .map_err(|e| Error::File { path: path.to_owned(), why: format!("not a proposal file: {e}") })?;
+    /// Parses and verifies a proposal file's text.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let bad = |why: String| Error::Malformed(format!("not a proposal file: {why}"));
+        crate::strict_json::check_unique_keys(text).map_err(bad)?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        match value.get("version").and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(1) => {
+                return Err(Error::Malformed(
+                    "this proposal file is format version 1, whose descriptions were shown to signers without being \
+                     checked against the calls: make the proposal again with this opwallet (format version 2)"
+                        .into(),
+                ));
+            }
+            Some(v) => {
+                return Err(Error::Malformed(format!(
+                    "format version {v} is not supported (this opwallet reads version {FORMAT_VERSION})"
+                )));
+            }
+            None => return Err(bad("it has no format version".into())),
+        }
+        let proposal: Self = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
         proposal.verify()?;
         Ok(proposal)
     }
 
-    /// Writes atomically: a temporary file in the same directory, synced, then renamed over `path`, so a crash
-    /// leaves either the old file (with every earlier signature) or the new one, never half of either.
+    /// Reads and verifies a proposal file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::File { path: path.to_owned(), why: e.to_string() })?;
+        Self::parse(&text).map_err(|e| match e {
+            Error::Malformed(why) => Error::File { path: path.to_owned(), why },
+            other => other,
+        })
+    }
+
+    /// Writes atomically: a new temporary file with a random name in the same directory (created exclusively, so
+    /// nothing planted there can redirect the write), synced, then renamed over `path`. A crash leaves either the old
+    /// file (with every earlier signature) or the new one. `path` itself may not be a symbolic link: a link in a
+    /// shared folder would make a signer's opwallet write wherever it points.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
         use std::io::Write;
         let fail = |why: String| Error::File { path: path.to_owned(), why };
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(fail(
+                "is a symbolic link: refusing to write through it (copy the proposal to a regular file)".into(),
+            ));
+        }
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = path.file_name().ok_or_else(|| fail("not a file path".into()))?.to_string_lossy();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let json = serde_json::to_string_pretty(self).map_err(|e| fail(e.to_string()))?;
-        let mut file = std::fs::File::create(&tmp).map_err(|e| fail(e.to_string()))?;
-        file.write_all(json.as_bytes()).and_then(|()| file.write_all(b"\n")).and_then(|()| file.sync_all()).map_err(
-            |e| {
-                let _ = std::fs::remove_file(&tmp);
-                fail(e.to_string())
-            },
-        )?;
-        std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".opwallet-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| fail(format!("cannot create a temporary file beside it: {e}")))?;
+        tmp.write_all(json.as_bytes())
+            .and_then(|()| tmp.write_all(b"\n"))
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| fail(e.to_string()))?;
+        tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
+        Ok(())
     }
+}
+
+fn check_note(note: &str) -> Result<(), Error> {
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(Error::Malformed(format!("the note is longer than {MAX_NOTE_CHARS} characters")));
+    }
+    if !crate::text::is_plain(note) {
+        return Err(Error::Malformed(
+            "the note contains control or bidirectional-override characters, which could disguise what a signer \
+             reads"
+                .into(),
+        ));
+    }
+    Ok(())
 }

@@ -72,6 +72,16 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// Whether `url` points at this machine (plain http is acceptable there).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// The address of a secp256k1 public key as Web3Signer lists it: hex, uncompressed (with or without the 0x04
 /// prefix) or compressed.
 fn eth1_address(key: &str) -> Result<Address, Error> {
@@ -102,10 +112,20 @@ impl Web3Signer {
         bearer: Option<Zeroizing<String>>,
         tls: &Tls,
     ) -> Result<Self, Error> {
-        let url: Url = url.parse().map_err(|_| Error::Signer(format!("web3signer URL `{url}` is not a URL")))?;
+        let url: Url = url
+            .parse()
+            .map_err(|_| Error::Signer(format!("web3signer URL {} is not a URL", crate::text::redact_url(url))))?;
+        if bearer.is_some() && url.scheme() == "http" && !is_loopback(&url) {
+            return Err(Error::Signer(format!(
+                "web3signer URL {} is plain http to another machine: the bearer token would cross the network \
+                 unencrypted; use https://",
+                crate::text::redact_url(url.as_str())
+            )));
+        }
         if url.scheme() != "https" && (tls.ca_cert.is_some() || tls.client_identity.is_some()) {
             return Err(Error::Signer(format!(
-                "web3signer URL {url} is not https, so its TLS options would be ignored: use https://"
+                "web3signer URL {} is not https, so its TLS options would be ignored: use https://",
+                crate::text::redact_url(url.as_str())
             )));
         }
         let signer = Self { client: client_with(tls)?, url, address, bearer };
@@ -115,7 +135,7 @@ impl Web3Signer {
         if up.trim() != "OK" {
             return Err(Error::Signer(format!(
                 "web3signer at {} is not up (upcheck answered `{}`)",
-                signer.url,
+                signer.shown(),
                 up.trim()
             )));
         }
@@ -124,7 +144,7 @@ impl Web3Signer {
             let held: Vec<String> = accounts.iter().map(|a| a.to_string()).collect();
             return Err(Error::Signer(format!(
                 "web3signer at {} holds no key for {address} (it holds: {})",
-                signer.url,
+                signer.shown(),
                 if held.is_empty() { "none".into() } else { held.join(", ") }
             )));
         }
@@ -133,6 +153,11 @@ impl Web3Signer {
 
     pub fn address(&self) -> Address {
         self.address
+    }
+
+    /// The signer's URL as messages may show it (no credentials, no path).
+    fn shown(&self) -> String {
+        crate::text::redact_url(self.url.as_str())
     }
 
     /// The addresses of the keys the signer holds: from the REST list of secp256k1 public keys
@@ -162,7 +187,7 @@ impl Web3Signer {
             } else {
                 ""
             };
-            Error::Signer(format!("web3signer at {} unreachable: {}{hint}", self.url, chain(&e)))
+            Error::Signer(format!("web3signer at {} unreachable: {}{hint}", self.shown(), chain(&e)))
         })?;
         let status = response.status();
         let body = response.text().await.map_err(|e| Error::Signer(format!("web3signer: {e}")))?;
@@ -179,9 +204,9 @@ impl Web3Signer {
             200..=299 => Ok(body),
             401 | 403 => Err(Error::Signer(format!(
                 "web3signer at {} refused the request ({status}): check the bearer token",
-                self.url
+                self.shown()
             ))),
-            _ => Err(Error::Signer(format!("web3signer at {} answered {status}: {}", self.url, body.trim()))),
+            _ => Err(Error::Signer(format!("web3signer at {} answered {status}: {}", self.shown(), body.trim()))),
         }
     }
 
@@ -246,12 +271,9 @@ fn vault_target(reference: &str) -> Result<VaultTarget, Error> {
 /// A HashiCorp Vault KV v2 secret field, `<mount>/<path>#<field>`, read with `$VAULT_ADDR` and `$VAULT_TOKEN`.
 pub async fn vault_secret(reference: &str) -> Result<Zeroizing<String>, Error> {
     let t = vault_target(reference)?;
-    let response = client()?
-        .get(&t.url)
-        .header("X-Vault-Token", t.token.as_str())
-        .send()
-        .await
-        .map_err(|e| Error::Signer(format!("vault at {} unreachable: {e}", t.addr)))?;
+    let response = client()?.get(&t.url).header("X-Vault-Token", t.token.as_str()).send().await.map_err(|e| {
+        Error::Signer(format!("vault at {} unreachable: {}", crate::text::redact_url(&t.addr), chain(&e)))
+    })?;
     let status = response.status();
     let body = Zeroizing::new(response.text().await.map_err(|e| Error::Signer(format!("vault: {e}")))?);
     match status.as_u16() {
@@ -283,7 +305,46 @@ pub(crate) fn field_text(value: &serde_json::Value) -> Option<Zeroizing<String>>
 /// Writes `value` into a Vault KV v2 secret field (creating a new version of the secret).
 pub async fn vault_store(reference: &str, value: &str) -> Result<(), Error> {
     let t = vault_target(reference)?;
-    let body = Zeroizing::new(serde_json::json!({ "data": { t.field.as_str(): value } }).to_string());
+    let unreachable = |e: &dyn std::error::Error| {
+        Error::Signer(format!("vault at {} unreachable: {}", crate::text::redact_url(&t.addr), chain(e)))
+    };
+    // Read the secret's current version and fields: KV v2 replaces every field on a write, so the new field is
+    // written together with the others, and only if nobody changed the secret meanwhile (check-and-set).
+    let response =
+        client()?.get(&t.url).header("X-Vault-Token", t.token.as_str()).send().await.map_err(|e| unreachable(&e))?;
+    let status = response.status().as_u16();
+    let body = Zeroizing::new(response.text().await.map_err(|e| unreachable(&e))?);
+    let (version, mut fields) = match status {
+        404 => (0u64, serde_json::Map::new()),
+        200 => {
+            let current: serde_json::Value =
+                serde_json::from_str(&body).map_err(|e| Error::Signer(format!("vault: not JSON: {e}")))?;
+            let version = current["data"]["metadata"]["version"].as_u64().unwrap_or(0);
+            let fields = current["data"]["data"].as_object().cloned().unwrap_or_default();
+            (version, fields)
+        }
+        403 => {
+            return Err(Error::Signer(format!(
+                "vault refused {}: permission denied (check VAULT_TOKEN and its policy)",
+                t.name
+            )));
+        }
+        other => return Err(Error::Signer(format!("vault answered {other} for {}", t.name))),
+    };
+    if fields.contains_key(&t.field) {
+        return Err(Error::Signer(format!(
+            "vault secret {} already has a field `{}`: opwallet never overwrites a password (it may be the only copy \
+             of another key's); choose another field or path",
+            t.name, t.field
+        )));
+    }
+    fields.insert(t.field.clone(), serde_json::Value::String(value.to_owned()));
+    let body = Zeroizing::new(serde_json::json!({ "options": { "cas": version }, "data": fields }).to_string());
+    for v in fields.values_mut() {
+        if let serde_json::Value::String(s) = v {
+            zeroize::Zeroize::zeroize(s);
+        }
+    }
     let response = client()?
         .post(&t.url)
         .header("X-Vault-Token", t.token.as_str())
@@ -291,11 +352,16 @@ pub async fn vault_store(reference: &str, value: &str) -> Result<(), Error> {
         .body(body.to_string())
         .send()
         .await
-        .map_err(|e| Error::Signer(format!("vault at {} unreachable: {e}", t.addr)))?;
-    if !response.status().is_success() {
-        return Err(Error::Signer(format!("vault refused to store {}: {}", t.name, response.status())));
+        .map_err(|e| unreachable(&e))?;
+    match response.status().as_u16() {
+        200 | 204 => Ok(()),
+        400 => Err(Error::Signer(format!(
+            "vault refused to store {}: the secret changed while opwallet was writing it (check-and-set), or the \
+             mount is not KV v2; nothing was overwritten, run again",
+            t.name
+        ))),
+        other => Err(Error::Signer(format!("vault refused to store {}: HTTP {other}", t.name))),
     }
-    Ok(())
 }
 
 /// A key in a Fireblocks vault account, used through Fireblocks' REST API (its public API reference:
@@ -391,7 +457,13 @@ impl Fireblocks {
             .bearer_auth(token)
             .send()
             .await
-            .map_err(|e| Error::Signer(format!("Fireblocks at {} unreachable: {e}", self.base)))?;
+            .map_err(|e| {
+                Error::Signer(format!(
+                    "Fireblocks at {} unreachable: {}",
+                    crate::text::redact_url(self.base.as_str()),
+                    chain(&e)
+                ))
+            })?;
         let status = response.status();
         let text = response.text().await.map_err(|e| Error::Signer(format!("Fireblocks: {e}")))?;
         match status.as_u16() {
@@ -434,7 +506,15 @@ impl Fireblocks {
                     let mut bytes = Vec::with_capacity(65);
                     bytes.extend_from_slice(part("r")?.as_slice());
                     bytes.extend_from_slice(part("s")?.as_slice());
-                    bytes.push(if v < 27 { v as u8 + 27 } else { v as u8 });
+                    bytes.push(match v {
+                        0 | 1 => 27 + v as u8, // cannot truncate: v is 0 or 1
+                        27 | 28 => v as u8,
+                        other => {
+                            return Err(Error::Signer(format!(
+                                "Fireblocks signature has v = {other}, not 0, 1, 27 or 28"
+                            )));
+                        }
+                    });
                     let recovered = crate::recover(digest, &bytes)?;
                     if recovered != self.address {
                         return Err(Error::Signer(format!(

@@ -373,7 +373,14 @@ impl KeySource {
                     .phrase(phrase.trim())
                     .index(*index)
                     .and_then(|b| b.build())
-                    .map_err(|e| Error::Signer(format!("mnemonic in {} at index {index}: {e}", file.display())))
+                    // The library's error quotes the offending word, and a word of a mnemonic is a secret.
+                    .map_err(|_| {
+                        Error::Signer(format!(
+                            "the mnemonic in {} is not a valid BIP-39 English phrase (a word is misspelt, missing, or \
+                             the checksum does not match), or index {index} cannot be derived",
+                            file.display()
+                        ))
+                    })
             }
         }
     }
@@ -391,19 +398,22 @@ fn read_first_line(path: &Path) -> Result<Zeroizing<String>, Error> {
 }
 
 /// Creates a fresh key from the operating system's randomness (never derived from a mnemonic) in a Web3 v3
-/// keystore (scrypt) in `dir`, readable only by its owner. Returns the address and the file.
-pub fn new_keystore(dir: &Path, name: Option<&str>, password: &str) -> Result<(Address, PathBuf), Error> {
+/// keystore (scrypt) at `dir/name`, readable only by its owner. The file is created exclusively with mode 0600: an
+/// existing file, or a symbolic link (even a dangling one) planted at the name, is refused rather than written
+/// through, and the key is never readable by others, not even for a moment. Returns the address and the file.
+pub fn new_keystore(dir: &Path, name: &str, password: &str) -> Result<(Address, PathBuf), Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Signer(format!("cannot create {}: {e}", dir.display())))?;
-    let (signer, uuid) = PrivateKeySigner::new_keystore(dir, &mut rand::rngs::OsRng, password, name)
-        .map_err(|e| Error::Signer(format!("cannot write a keystore in {}: {e}", dir.display())))?;
-    // The file is named `name` when given, else its UUID.
-    let path = dir.join(name.unwrap_or(&uuid));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::Signer(format!("cannot restrict {}: {e}", path.display())))?;
+    let path = dir.join(name);
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return Err(Error::Signer(format!("{} already exists: choose another --name", path.display())));
     }
+    // alloy writes keystores only into a directory, under a name of its choosing: a private scratch directory.
+    let scratch = private_dir()?;
+    let (signer, uuid) = PrivateKeySigner::new_keystore(scratch.path(), &mut rand::rngs::OsRng, password, None)
+        .map_err(|e| Error::Signer(format!("cannot encrypt a keystore: {e}")))?;
+    let json = std::fs::read(scratch.path().join(uuid))
+        .map_err(|e| Error::Signer(format!("cannot read the encrypted keystore: {e}")))?;
+    write_private(&path, &json)?;
     Ok((signer.address(), path))
 }
 
@@ -564,10 +574,16 @@ pub(crate) fn private_dir() -> Result<tempfile::TempDir, Error> {
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
+    // create_new is O_CREAT | O_EXCL, which also refuses a symbolic link at `path`, dangling or not.
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))?;
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            Error::Signer(format!("{} already exists (or is a link): refusing to write over it", path.display()))
+        }
+        _ => Error::Signer(format!("cannot write {}: {e}", path.display())),
+    })?;
     file.write_all(bytes).map_err(|e| Error::Signer(format!("cannot write {}: {e}", path.display())))
 }
 

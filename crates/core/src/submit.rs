@@ -1,9 +1,9 @@
-//! Checking a proposal against the chain, packing its signatures, and executing it (simulate first, then send).
+//! Executing a proposal: the wallet's digest view, simulation, fee caps, sending, and contract errors in words.
 
 use alloy::{
     primitives::{Address, B256, Bytes, U256},
     providers::Provider,
-    rpc::types::TransactionReceipt,
+    rpc::types::{TransactionReceipt, TransactionRequest},
 };
 use opwallet_bindings::{
     IOperatorWallet,
@@ -12,72 +12,9 @@ use opwallet_bindings::{
 };
 
 use crate::{
-    Error, packing,
+    Error,
     proposal::{Body, Proposal},
-    wallet::WalletState,
 };
-
-/// Why a proposal cannot be executed (or an ERC-1271 signature produced) yet, each a sentence for the user.
-pub fn problems(proposal: &Proposal, state: &WalletState, now: u64) -> Vec<String> {
-    let mut out = Vec::new();
-    if proposal.chain_id != state.chain_id {
-        out.push(format!("the proposal is for chain {} but the RPC is chain {}", proposal.chain_id, state.chain_id));
-    }
-    if proposal.wallet != state.address {
-        out.push(format!("the proposal is for wallet {} but {} was given", proposal.wallet, state.address));
-    }
-    if proposal.epoch != state.epoch {
-        out.push(format!(
-            "the wallet's signers changed since this proposal was made (epoch {} → {}): every signature on it is void; \
-             make and sign a new proposal",
-            proposal.epoch, state.epoch
-        ));
-    }
-    if let Body::Execute { nonce, deadline, .. } = &proposal.body {
-        if *nonce != state.nonce {
-            out.push(if *nonce < state.nonce {
-                format!(
-                    "nonce {nonce} was already used (the wallet is at nonce {}): this proposal can never run",
-                    state.nonce
-                )
-            } else {
-                format!(
-                    "nonce {nonce} is ahead of the wallet (at {}): execute the earlier proposals first",
-                    state.nonce
-                )
-            });
-        }
-        if now > *deadline {
-            out.push(format!("the deadline ({deadline}) has passed: make a new proposal"));
-        }
-    }
-    for s in &proposal.signatures {
-        if !state.signers.contains(&s.signer) {
-            out.push(format!("{} signed but is not a signer of the wallet", s.signer));
-        }
-    }
-    let valid = proposal.signatures.iter().filter(|s| state.signers.contains(&s.signer)).count() as u64;
-    if valid < state.threshold {
-        let missing: Vec<String> = state
-            .signers
-            .iter()
-            .filter(|a| !proposal.signatures.iter().any(|s| s.signer == **a))
-            .map(|a| a.to_string())
-            .collect();
-        out.push(format!(
-            "{valid} of {} required signatures: {} more from {}",
-            state.threshold,
-            state.threshold - valid,
-            missing.join(", ")
-        ));
-    }
-    out
-}
-
-/// The packed signature for the wallet's current configuration.
-pub fn packed(proposal: &Proposal, state: &WalletState) -> Result<Bytes, Error> {
-    packing::pack(&state.header, &proposal.signatures)
-}
 
 /// Cross-checks the file's digest against the wallet's own digest view.
 pub async fn wallet_digest<P: Provider>(provider: &P, proposal: &Proposal) -> Result<B256, Error> {
@@ -94,13 +31,79 @@ pub async fn wallet_digest<P: Provider>(provider: &P, proposal: &Proposal) -> Re
     }
 }
 
-/// Simulates with `eth_call`, then sends `execute` from `provider`'s signer and waits for the receipt.
-pub async fn execute<P: Provider>(
+/// A transaction's gas and fee caps, decided before anything is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeePlan {
+    pub gas_limit: u64,
+    pub max_fee_per_gas: u128,
+    pub max_priority_fee_per_gas: u128,
+}
+
+impl FeePlan {
+    /// The most the transaction can cost the sender, in wei: gas limit × max fee per gas.
+    pub fn max_cost(&self) -> U256 {
+        U256::from(self.gas_limit) * U256::from(self.max_fee_per_gas)
+    }
+}
+
+/// The sender's fee limits. Without them, the node's fee estimate is used but refused above
+/// [`DEFAULT_MAX_FEE_PER_GAS`]: a node that lies about fees must not be able to spend the sender's balance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeeLimits {
+    pub max_fee_per_gas: Option<u128>,
+    pub max_priority_fee_per_gas: Option<u128>,
+}
+
+/// 500 gwei: above any fee mainnet has sustained outside brief spikes, far below a lying node's 20,000 gwei.
+pub const DEFAULT_MAX_FEE_PER_GAS: u128 = 500_000_000_000;
+
+/// Estimates gas and fees for `tx` and applies `limits`.
+pub async fn plan_fees<P: Provider>(
+    provider: &P,
+    tx: &TransactionRequest,
+    limits: FeeLimits,
+) -> Result<FeePlan, Error> {
+    let (gas, fees) = tokio::try_join!(
+        async { provider.estimate_gas(tx.clone()).await.map_err(|e| Error::rpc(format!("estimating gas: {e}"))) },
+        async { provider.estimate_eip1559_fees().await.map_err(|e| Error::rpc(format!("estimating fees: {e}"))) },
+    )?;
+    let max_fee_per_gas = match limits.max_fee_per_gas {
+        Some(cap) => cap,
+        None if fees.max_fee_per_gas > DEFAULT_MAX_FEE_PER_GAS => {
+            return Err(Error::Chain(format!(
+                "the RPC node suggests a max fee of {} gwei per gas ({} ETH for {gas} gas), above opwallet's default \
+                 limit of {} gwei: nothing was sent. If fees really are that high, pass --max-fee-per-gas (and \
+                 --max-priority-fee-per-gas) with what you are willing to pay",
+                gwei(fees.max_fee_per_gas),
+                alloy::primitives::utils::format_ether(U256::from(gas) * U256::from(fees.max_fee_per_gas)),
+                gwei(DEFAULT_MAX_FEE_PER_GAS)
+            )));
+        }
+        None => fees.max_fee_per_gas,
+    };
+    let max_priority_fee_per_gas =
+        limits.max_priority_fee_per_gas.unwrap_or(fees.max_priority_fee_per_gas).min(max_fee_per_gas);
+    Ok(FeePlan { gas_limit: gas, max_fee_per_gas, max_priority_fee_per_gas })
+}
+
+/// `wei` in gwei, with up to 9 decimals.
+pub fn gwei(wei: u128) -> String {
+    let text = alloy::primitives::utils::format_units(U256::from(wei), "gwei").unwrap_or_else(|_| wei.to_string());
+    match text.split_once('.') {
+        Some((whole, fraction)) if fraction.trim_end_matches('0').is_empty() => whole.to_owned(),
+        Some((whole, fraction)) => format!("{whole}.{}", fraction.trim_end_matches('0')),
+        None => text,
+    }
+}
+
+/// The `execute` transaction for `proposal` with `signatures`, from `from`, simulated first: an `eth_call` that
+/// reverts stops here, explained, before anything is sent.
+pub async fn prepare_execute<P: Provider>(
     provider: &P,
     proposal: &Proposal,
     signatures: Bytes,
     from: Address,
-) -> Result<TransactionReceipt, Error> {
+) -> Result<TransactionRequest, Error> {
     let Body::Execute { deadline, calls, .. } = &proposal.body else {
         return Err(Error::Malformed(
             "this proposal is an ERC-1271 message: use `opwallet signature`, not execute".into(),
@@ -113,11 +116,44 @@ pub async fn execute<P: Provider>(
     let w = OperatorWallet::new(proposal.wallet, provider);
     let tx = w.execute(calls, U256::from(*deadline), signatures).from(from);
     tx.call().await.map_err(|e| Error::Chain(format!("simulation failed, nothing was sent: {}", explain(&e))))?;
-    let receipt = tx.send().await.map_err(|e| sending_failed(from, &e))?.get_receipt().await.map_err(Error::rpc)?;
+    Ok(tx.into_transaction_request())
+}
+
+/// Sends `tx` with `plan`'s gas and fees from `provider`'s signer and waits for the receipt (bounded by
+/// `receipt_timeout`).
+pub async fn send<P: Provider>(
+    provider: &P,
+    mut tx: TransactionRequest,
+    plan: FeePlan,
+    from: Address,
+    receipt_timeout: std::time::Duration,
+) -> Result<TransactionReceipt, Error> {
+    tx.gas = Some(plan.gas_limit);
+    tx.max_fee_per_gas = Some(plan.max_fee_per_gas);
+    tx.max_priority_fee_per_gas = Some(plan.max_priority_fee_per_gas);
+    let pending = provider.send_transaction(tx).await.map_err(|e| sending_failed_transport(from, &e))?;
+    let hash = *pending.tx_hash();
+    let receipt = pending
+        .with_timeout(Some(receipt_timeout))
+        .get_receipt()
+        .await
+        .map_err(|e| Error::Chain(format!("transaction {hash} was sent, but its receipt did not arrive: {e}")))?;
     if !receipt.status() {
         return Err(Error::Chain(format!("transaction {} reverted on chain", receipt.transaction_hash)));
     }
     Ok(receipt)
+}
+
+fn sending_failed_transport(from: Address, e: &alloy::transports::TransportError) -> Error {
+    let why = e.to_string();
+    if why.to_lowercase().contains("insufficient funds") {
+        Error::Chain(format!(
+            "the sender {from} cannot pay for gas (insufficient funds): fund it, or send with another key; nothing \
+             was sent"
+        ))
+    } else {
+        Error::Chain(format!("sending failed: {why}"))
+    }
 }
 
 /// Why a transaction could not be sent, with the commonest cause (an unfunded sender) said plainly.

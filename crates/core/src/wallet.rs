@@ -21,41 +21,70 @@ pub struct WalletState {
 }
 
 impl WalletState {
+    /// Reads everything at once (concurrent requests), and checks the wallet's EIP-712 domain. Numbers from the
+    /// chain are converted with checks: a node answering a threshold, nonce or epoch beyond 2^64 gets an error, not a
+    /// panic.
     pub async fn read<P: Provider>(provider: &P, wallet: Address) -> Result<Self, Error> {
-        let code = provider.get_code_at(wallet).await.map_err(Error::rpc)?;
-        if code.is_empty() {
+        let w = OperatorWallet::new(wallet, provider);
+        let nw = |e| not_a_wallet(wallet, e);
+        let (code, chain_id, signers, threshold, nonce, epoch, header, domain) = tokio::join!(
+            provider.get_code_at(wallet),
+            provider.get_chain_id(),
+            async { w.getSigners().call().await.map_err(nw) },
+            async { w.threshold().call().await.map_err(nw) },
+            async { w.nonce().call().await.map_err(nw) },
+            async { w.epoch().call().await.map_err(nw) },
+            async { w.configHeader().call().await.map_err(nw) },
+            async { w.eip712Domain().call().await.map_err(nw) },
+        );
+        // No code explains every other failure, so it is reported first.
+        if code.map_err(|e| Error::rpc_chain(&e))?.is_empty() {
             return Err(Error::Chain(format!("no contract at {wallet}: deploy the wallet first (`opwallet deploy`)")));
         }
-        let w = OperatorWallet::new(wallet, provider);
-        let chain_id = provider.get_chain_id().await.map_err(Error::rpc)?;
-        let signers = w.getSigners().call().await.map_err(|e| not_a_wallet(wallet, e))?;
-        let threshold = w.threshold().call().await.map_err(|e| not_a_wallet(wallet, e))?;
-        let nonce = w.nonce().call().await.map_err(|e| not_a_wallet(wallet, e))?;
-        let epoch = w.epoch().call().await.map_err(|e| not_a_wallet(wallet, e))?;
-        let header = w.configHeader().call().await.map_err(|e| not_a_wallet(wallet, e))?;
-        let epoch = epoch.to::<u64>();
-        check_domain(&w, chain_id, wallet, epoch).await?;
-        Ok(Self {
+        let (chain_id, signers, header, domain) =
+            (chain_id.map_err(|e| Error::rpc_chain(&e))?, signers?, header?, domain?);
+        let (threshold, nonce, epoch) = (threshold?, nonce?, epoch?);
+        let epoch = number(epoch, "epoch()", wallet)?;
+        check_domain(&domain, chain_id, wallet, epoch)?;
+        let state = Self {
             address: wallet,
             chain_id,
             signers,
-            threshold: threshold.to::<u64>(),
-            nonce: nonce.to::<u64>(),
+            threshold: number(threshold, "threshold()", wallet)?,
+            nonce: number(nonce, "nonce()", wallet)?,
             epoch,
             header,
-        })
+        };
+        if state.threshold == 0 || state.threshold > state.signers.len() as u64 {
+            return Err(Error::Chain(format!(
+                "{wallet} reports threshold {} with {} signers, which no OperatorWallet can have: the RPC node or the \
+                 contract is not what it claims",
+                state.threshold,
+                state.signers.len()
+            )));
+        }
+        Ok(state)
     }
+}
+
+/// A counter from the chain as `u64`, or an error naming the view.
+fn number(value: alloy::primitives::U256, view: &str, wallet: Address) -> Result<u64, Error> {
+    u64::try_from(value).map_err(|_| {
+        Error::Chain(format!(
+            "{wallet}.{view} returned {value}, beyond any real wallet's (2^64): the RPC node or the contract is not \
+             what it claims"
+        ))
+    })
 }
 
 /// The wallet's own ERC-5267 `eip712Domain()` must be exactly the domain opwallet hashes under
 /// (`eip712::domain`); anything else means signatures would not verify, or would mean something else.
-async fn check_domain<P: Provider>(
-    w: &OperatorWallet::OperatorWalletInstance<&P>,
+fn check_domain(
+    d: &OperatorWallet::eip712DomainReturn,
     chain_id: u64,
     wallet: Address,
     epoch: u64,
 ) -> Result<(), Error> {
-    let d = w.eip712Domain().call().await.map_err(|e| not_a_wallet(wallet, e))?;
     let ours = crate::eip712::domain(chain_id, wallet, epoch);
     let same = d.fields.0 == [0x1f]
         && ours.name.as_deref() == Some(d.name.as_str())
@@ -67,7 +96,10 @@ async fn check_domain<P: Provider>(
     if !same {
         return Err(Error::Chain(format!(
             "{wallet}'s EIP-712 domain ({} {} chain {} salt {}) is not the one opwallet signs under: refusing to use it",
-            d.name, d.version, d.chainId, d.salt
+            crate::text::escape(&d.name),
+            crate::text::escape(&d.version),
+            d.chainId,
+            d.salt
         )));
     }
     Ok(())

@@ -1,0 +1,449 @@
+//! What a call does, read from its calldata alone: the signing screen's only source for function names and
+//! arguments. A call is decoded against the ABI of the contract its target is (this wallet, or an EigenLayer contract
+//! of the address book), or against ERC-20 for any other target, and only if the calldata re-encodes to exactly the
+//! same bytes; anything else is shown raw, with the reason.
+//!
+//! Every string produced here is already escaped ([`crate::text::escape`]): it may be printed as is.
+
+use alloy::{
+    dyn_abi::{DynSolValue, JsonAbiExt},
+    json_abi::{Function, JsonAbi, Param},
+    primitives::{Address, Bytes, U256, utils::format_ether},
+    sol_types::SolValue,
+};
+use opwallet_bindings::eigenlayer;
+
+use crate::{AddressBook, proposal::ProposedCall, text::escape};
+
+/// Who a call's target is, as far as opwallet can tell without trusting anyone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The wallet the proposal is for (a configuration change).
+    ThisWallet,
+    /// A contract of the address book, by its name there.
+    Known(String),
+    /// Neither: its identity is not verified.
+    Unknown,
+}
+
+/// One decoded argument: `name = value` (value formatted and escaped).
+pub type Arg = (String, String);
+
+/// What a call does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// A function of a known ABI. `abi` names the ABI used (for an unknown target, "ERC-20").
+    Function { abi: String, name: String, args: Vec<Arg> },
+    /// No calldata: a plain value transfer.
+    Transfer,
+    /// Could not be decoded; `why` says why, and the raw calldata is all there is.
+    Raw { why: String },
+}
+
+/// A call as the signing screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallView {
+    pub target: Address,
+    pub target_is: Target,
+    pub value: U256,
+    pub data: Bytes,
+    pub action: Action,
+    /// A one-line description derived from the decoded arguments, for known EigenLayer and wallet actions.
+    pub summary: Option<String>,
+}
+
+/// The ABIs opwallet decodes against, and the names of the addresses it knows.
+#[derive(Debug, Clone)]
+pub struct Decoder {
+    wallet: Address,
+    names: Vec<(String, Address)>,
+    abis: Vec<(&'static str, JsonAbi)>,
+    erc20: JsonAbi,
+}
+
+alloy::sol! {
+    #[sol(abi)]
+    interface IERC20 {
+        function transfer(address to, uint256 amount) external returns (bool);
+        function approve(address spender, uint256 amount) external returns (bool);
+        function transferFrom(address from, address to, uint256 amount) external returns (bool);
+    }
+}
+
+impl Decoder {
+    /// A decoder for proposals of `wallet`, naming the contracts of `book` if there is one.
+    pub fn new(wallet: Address, book: Option<&AddressBook>) -> Self {
+        let names = book.map(AddressBook::names).unwrap_or_default();
+        let abis = vec![
+            ("OperatorWallet", opwallet_bindings::operator_wallet_abi()),
+            ("DelegationManager", eigenlayer::IDelegationManager::abi::contract()),
+            ("AllocationManager", eigenlayer::IAllocationManager::abi::contract()),
+            ("PermissionController", eigenlayer::IPermissionController::abi::contract()),
+            ("AVSDirectory", eigenlayer::IAVSDirectory::abi::contract()),
+        ];
+        Self { wallet, names, abis, erc20: IERC20::abi::contract() }
+    }
+
+    /// The name opwallet knows `address` by, if any.
+    pub fn name_of(&self, address: Address) -> Option<&str> {
+        if address == self.wallet {
+            return Some("this wallet");
+        }
+        self.names.iter().find(|(_, a)| *a == address).map(|(n, _)| n.as_str())
+    }
+
+    /// `0x… (name)` for a known address, `0x…` otherwise.
+    pub fn address(&self, address: Address) -> String {
+        match self.name_of(address) {
+            Some(name) => format!("{address} ({})", escape(name)),
+            None => address.to_string(),
+        }
+    }
+
+    fn target_of(&self, address: Address) -> Target {
+        if address == self.wallet {
+            Target::ThisWallet
+        } else {
+            match self.name_of(address) {
+                Some(n) => Target::Known(n.to_owned()),
+                None => Target::Unknown,
+            }
+        }
+    }
+
+    /// Decodes one call from its target and calldata.
+    pub fn call(&self, call: &ProposedCall) -> CallView {
+        let target_is = self.target_of(call.target);
+        let action = self.action(&target_is, &call.data);
+        let summary = match &action {
+            Action::Function { abi, name, .. } => self.summary(abi, name, &call.data),
+            Action::Transfer => Some(format!("send {} ETH to {}", format_ether(call.value), self.address(call.target))),
+            Action::Raw { .. } => None,
+        };
+        CallView { target: call.target, target_is, value: call.value, data: call.data.clone(), action, summary }
+    }
+
+    /// Decodes every call of a batch.
+    pub fn calls(&self, calls: &[ProposedCall]) -> Vec<CallView> {
+        calls.iter().map(|c| self.call(c)).collect()
+    }
+
+    fn action(&self, target: &Target, data: &[u8]) -> Action {
+        if data.is_empty() {
+            return Action::Transfer;
+        }
+        let Some(selector) = data.get(..4) else {
+            return Action::Raw { why: format!("{} bytes of calldata are too short to name a function", data.len()) };
+        };
+        let (abi_name, abi) = match target {
+            Target::ThisWallet => ("OperatorWallet", &self.abis[0].1),
+            Target::Known(name) => match self.abis.iter().find(|(n, _)| n == name) {
+                Some((n, abi)) => (*n, abi),
+                None => ("ERC-20", &self.erc20),
+            },
+            Target::Unknown => ("ERC-20", &self.erc20),
+        };
+        let Some(function) = abi.functions().find(|f| f.selector().as_slice() == selector) else {
+            return Action::Raw {
+                why: format!("selector 0x{} is not a function of the {abi_name} ABI opwallet knows", hex(selector)),
+            };
+        };
+        match decode_exact(function, data) {
+            Ok(values) => Action::Function {
+                abi: abi_name.to_owned(),
+                name: function.name.clone(),
+                args: self.args(function, &values, data),
+            },
+            Err(why) => Action::Raw { why: format!("{abi_name}.{}: {why}", function.name) },
+        }
+    }
+
+    fn args(&self, function: &Function, values: &[DynSolValue], data: &[u8]) -> Vec<Arg> {
+        let mut args: Vec<Arg> = function
+            .inputs
+            .iter()
+            .zip(values)
+            .map(|(param, value)| (escape(&param.name), self.value(param, value)))
+            .collect();
+        // A BLS AVS's registration data, when it is exactly the middleware's layout: show what is in it.
+        if function.name == "registerForOperatorSets"
+            && let Ok(call) =
+                <eigenlayer::IAllocationManager::registerForOperatorSetsCall as alloy::sol_types::SolCall>::abi_decode(
+                    data,
+                )
+            && let Ok(bls) = eigenlayer::BlsRegistrationData::abi_decode(&call.params.data)
+            && bls.abi_encode() == call.params.data.as_ref()
+        {
+            let p = &bls.params;
+            args.push(("data, read as a BLS registration: socket".into(), quote(&bls.socket)));
+            args.push((
+                "data, read as a BLS registration: G1 public key".into(),
+                format!("({}, {})", p.pubkeyG1.X, p.pubkeyG1.Y),
+            ));
+        }
+        args
+    }
+
+    /// A value formatted for a signer: decimal numbers, checksummed (and named) addresses, hex bytes, quoted and
+    /// escaped strings, `[…]` arrays and `(name: value, …)` tuples.
+    fn value(&self, param: &Param, value: &DynSolValue) -> String {
+        match value {
+            DynSolValue::Address(a) => self.address(*a),
+            DynSolValue::Bool(b) => b.to_string(),
+            DynSolValue::Uint(u, _) => u.to_string(),
+            DynSolValue::Int(i, _) => i.to_string(),
+            DynSolValue::FixedBytes(word, size) => format!("0x{}", hex(&word[..*size])),
+            DynSolValue::Bytes(b) => format!("0x{}", hex(b)),
+            DynSolValue::String(s) => quote(s),
+            DynSolValue::Function(f) => format!("0x{}", hex(f.as_slice())),
+            DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
+                let element = element_param(param);
+                let shown: Vec<String> = items.iter().map(|v| self.value(&element, v)).collect();
+                format!("[{}]", shown.join(", "))
+            }
+            DynSolValue::Tuple(items) => {
+                let shown: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| match param.components.get(i) {
+                        Some(c) if !c.name.is_empty() => format!("{}: {}", escape(&c.name), self.value(c, v)),
+                        Some(c) => self.value(c, v),
+                        None => self.value(&Param::default(), v),
+                    })
+                    .collect();
+                format!("({})", shown.join(", "))
+            }
+            other => escape(&format!("{other:?}")),
+        }
+    }
+
+    /// A sentence for the actions opwallet proposes itself, from the decoded calldata.
+    fn summary(&self, abi: &str, name: &str, data: &[u8]) -> Option<String> {
+        use alloy::sol_types::SolCall;
+        use eigenlayer::{IAllocationManager as AM, IDelegationManager as DM, IPermissionController as PC};
+        use opwallet_bindings::OperatorWallet as W;
+        let a = |x: Address| self.address(x);
+        let text = match (abi, name) {
+            ("OperatorWallet", "bumpEpoch") => {
+                "bump the wallet's epoch: every outstanding signature and approval dies".to_owned()
+            }
+            ("OperatorWallet", "addSigner") => {
+                let c = W::addSignerCall::abi_decode(data).ok()?;
+                format!("add signer {}, threshold {}", a(c.signer), c.newThreshold)
+            }
+            ("OperatorWallet", "removeSigner") => {
+                let c = W::removeSignerCall::abi_decode(data).ok()?;
+                format!("remove signer {}, threshold {}", a(c.signer), c.newThreshold)
+            }
+            ("OperatorWallet", "replaceSigner") => {
+                let c = W::replaceSignerCall::abi_decode(data).ok()?;
+                format!("replace signer {} with {}", a(c.oldSigner), a(c.newSigner))
+            }
+            ("OperatorWallet", "setThreshold") => {
+                format!("set the threshold to {}", W::setThresholdCall::abi_decode(data).ok()?.newThreshold)
+            }
+            ("OperatorWallet", "rotateSigners") => {
+                let c = W::rotateSignersCall::abi_decode(data).ok()?;
+                let list = |v: &[Address]| v.iter().map(|x| a(*x)).collect::<Vec<_>>().join(", ");
+                format!(
+                    "rotate signers: remove [{}], add [{}], threshold {}",
+                    list(&c.remove),
+                    list(&c.add),
+                    c.newThreshold
+                )
+            }
+            ("DelegationManager", "registerAsOperator") => {
+                "register this wallet as an EigenLayer operator (permanent)".to_owned()
+            }
+            ("DelegationManager", "updateOperatorMetadataURI") => {
+                let c = DM::updateOperatorMetadataURICall::abi_decode(data).ok()?;
+                format!("set {}'s operator metadata URI to {}", a(c.operator), quote(&c.metadataURI))
+            }
+            ("DelegationManager", "modifyOperatorDetails") => {
+                let c = DM::modifyOperatorDetailsCall::abi_decode(data).ok()?;
+                format!("set {}'s delegation approver to {}", a(c.operator), a(c.newDelegationApprover))
+            }
+            ("AllocationManager", "registerForOperatorSets") => {
+                let c = AM::registerForOperatorSetsCall::abi_decode(data).ok()?;
+                format!(
+                    "register {} for operator sets {:?} of AVS {}",
+                    a(c.operator),
+                    c.params.operatorSetIds,
+                    a(c.params.avs)
+                )
+            }
+            ("AllocationManager", "deregisterFromOperatorSets") => {
+                let c = AM::deregisterFromOperatorSetsCall::abi_decode(data).ok()?;
+                format!(
+                    "deregister {} from operator sets {:?} of AVS {}",
+                    a(c.params.operator),
+                    c.params.operatorSetIds,
+                    a(c.params.avs)
+                )
+            }
+            ("AllocationManager", "setAllocationDelay") => {
+                let c = AM::setAllocationDelayCall::abi_decode(data).ok()?;
+                format!("set {}'s allocation delay to {} blocks", a(c.operator), c.delay)
+            }
+            ("AllocationManager", "modifyAllocations") => {
+                let c = AM::modifyAllocationsCall::abi_decode(data).ok()?;
+                let sets: Vec<String> =
+                    c.params.iter().map(|p| format!("{}:{}", a(p.operatorSet.avs), p.operatorSet.id)).collect();
+                format!("change {}'s allocations to {}", a(c.operator), sets.join(", "))
+            }
+            ("PermissionController", "addPendingAdmin") => {
+                let c = PC::addPendingAdminCall::abi_decode(data).ok()?;
+                format!("propose {} as an admin of {}", a(c.admin), a(c.account))
+            }
+            ("PermissionController", "acceptAdmin") => {
+                format!("accept becoming an admin of {}", a(PC::acceptAdminCall::abi_decode(data).ok()?.account))
+            }
+            ("PermissionController", "removeAdmin") => {
+                let c = PC::removeAdminCall::abi_decode(data).ok()?;
+                format!("remove admin {} of {}", a(c.admin), a(c.account))
+            }
+            ("PermissionController", "setAppointee") => {
+                let c = PC::setAppointeeCall::abi_decode(data).ok()?;
+                format!("let {} call {} on {} for {}", a(c.appointee), c.selector, a(c.target), a(c.account))
+            }
+            ("PermissionController", "removeAppointee") => {
+                let c = PC::removeAppointeeCall::abi_decode(data).ok()?;
+                format!("stop {} calling {} on {} for {}", a(c.appointee), c.selector, a(c.target), a(c.account))
+            }
+            ("ERC-20", "transfer") => {
+                let c = IERC20::transferCall::abi_decode(data).ok()?;
+                format!("transfer {} units of the token to {}", c.amount, a(c.to))
+            }
+            ("ERC-20", "approve") => {
+                let c = IERC20::approveCall::abi_decode(data).ok()?;
+                format!("allow {} to spend {} units of the token", a(c.spender), c.amount)
+            }
+            _ => return None,
+        };
+        Some(text)
+    }
+
+    /// The proposal's title, derived from its calls (never from the file's own words).
+    pub fn title(&self, calls: &[CallView], nonce: u64) -> String {
+        let one = |c: &CallView| match (&c.summary, &c.action) {
+            (Some(s), _) => s.clone(),
+            (None, Action::Function { abi, name, .. }) => format!("{}.{name}", escape(abi)),
+            (None, Action::Transfer) => "a value transfer".into(),
+            (None, Action::Raw { .. }) => format!("an undecoded call to {}", self.address(c.target)),
+        };
+        match calls {
+            [] => format!("cancel nonce {nonce} (an empty batch: it only uses up the nonce)"),
+            [c] => one(c),
+            many => format!("{} calls: {}", many.len(), many.iter().map(one).collect::<Vec<_>>().join("; ")),
+        }
+    }
+}
+
+/// Decodes `data` as a call of `function` and checks that encoding the result gives back exactly `data`, so what
+/// is shown is all that is sent (no trailing bytes, no non-canonical encodings read differently by different
+/// decoders).
+fn decode_exact(function: &Function, data: &[u8]) -> Result<Vec<DynSolValue>, String> {
+    let values = function.abi_decode_input(&data[4..]).map_err(|e| format!("the calldata does not decode: {e}"))?;
+    let again = function.abi_encode_input(&values).map_err(|e| format!("cannot re-encode: {e}"))?;
+    if again != data {
+        return Err(format!(
+            "the calldata ({} bytes) is not the canonical encoding of its decoded arguments ({} bytes)",
+            data.len(),
+            again.len()
+        ));
+    }
+    Ok(values)
+}
+
+/// The parameter describing one element of an array parameter.
+fn element_param(param: &Param) -> Param {
+    let mut element = param.clone();
+    if let Some(open) = element.ty.rfind('[') {
+        element.ty.truncate(open);
+    }
+    element
+}
+
+/// `"…"` with quotes and backslashes escaped and every unsafe character visible.
+pub fn quote(s: &str) -> String {
+    format!("\"{}\"", escape(s).replace('"', "\\\""))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    alloy::primitives::hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy::{
+        primitives::{Address, U256, address},
+        sol_types::SolCall,
+    };
+    use opwallet_bindings::{OperatorWallet, eigenlayer::IDelegationManager};
+
+    use super::*;
+
+    const WALLET: Address = address!("00000000000000000000000000000000000000aa");
+    const DM: Address = address!("00000000000000000000000000000000000000dd");
+
+    fn decoder() -> Decoder {
+        let mut book = crate::AddressBook::network("mainnet").expect("book");
+        book.delegation_manager = DM;
+        Decoder::new(WALLET, Some(&book))
+    }
+
+    #[test]
+    fn a_call_is_described_by_its_calldata_alone() {
+        let d = decoder();
+        let data = OperatorWallet::bumpEpochCall {}.abi_encode();
+        let v = d.call(&ProposedCall::new(WALLET, data));
+        assert_eq!(v.target_is, Target::ThisWallet);
+        assert!(
+            matches!(&v.action, Action::Function { abi, name, .. } if abi == "OperatorWallet" && name == "bumpEpoch")
+        );
+        assert!(v.summary.as_deref().is_some_and(|s| s.contains("bump the wallet's epoch")), "{v:?}");
+
+        let uri = "https://op.example/m.json\u{1b}[2A\rwallet 0xevil";
+        let data = IDelegationManager::updateOperatorMetadataURICall { operator: WALLET, metadataURI: uri.into() }
+            .abi_encode();
+        let v = d.call(&ProposedCall::new(DM, data));
+        let Action::Function { args, .. } = &v.action else { panic!("{v:?}") };
+        assert_eq!(args[0], ("operator".into(), format!("{WALLET} (this wallet)")));
+        assert_eq!(args[1].1, "\"https://op.example/m.json\\u{1b}[2A\\u{d}wallet 0xevil\"");
+        assert!(crate::text::is_plain(&args[1].1) && crate::text::is_plain(v.summary.as_deref().unwrap_or("")));
+    }
+
+    #[test]
+    fn calls_that_do_not_decode_exactly_are_raw_with_the_reason() {
+        let d = decoder();
+        let good = OperatorWallet::setThresholdCall { newThreshold: U256::from(2) }.abi_encode();
+        // Trailing bytes: Solidity would ignore them, so the screen would not show all that is sent.
+        let trailing = [good.clone(), vec![0xde, 0xad]].concat();
+        let v = d.call(&ProposedCall::new(WALLET, trailing));
+        assert!(matches!(&v.action, Action::Raw { why } if why.contains("not the canonical encoding")), "{v:?}");
+        // A function the target's ABI does not have.
+        let v = d.call(&ProposedCall::new(DM, good.clone()));
+        assert!(
+            matches!(&v.action, Action::Raw { why } if why.contains("not a function of the DelegationManager ABI"))
+        );
+        // An unknown target is tried as ERC-20 only.
+        let v = d.call(&ProposedCall::new(Address::repeat_byte(7), good));
+        assert!(matches!(&v.action, Action::Raw { why } if why.contains("ERC-20")));
+        assert_eq!(v.target_is, Target::Unknown);
+        let v = d.call(&ProposedCall::new(Address::repeat_byte(7), vec![1, 2]));
+        assert!(matches!(&v.action, Action::Raw { why } if why.contains("too short")));
+    }
+
+    #[test]
+    fn titles_come_from_the_calls() {
+        let d = decoder();
+        assert!(d.title(&[], 4).contains("cancel nonce 4"));
+        let calls = d.calls(&[
+            ProposedCall::new(WALLET, OperatorWallet::bumpEpochCall {}.abi_encode()),
+            ProposedCall { target: Address::repeat_byte(9), value: U256::from(10u64.pow(18)), data: Bytes::new() },
+        ]);
+        let title = d.title(&calls, 0);
+        assert!(title.starts_with("2 calls: bump the wallet's epoch"), "{title}");
+        assert!(title.contains("send 1.000000000000000000 ETH to 0x0909"), "{title}");
+    }
+}

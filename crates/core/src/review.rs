@@ -1,0 +1,285 @@
+//! Everything a signer, a status check or an executor needs to know about a proposal, read from the chain in one
+//! go: the wallet's state, whether its code and digest view are the ones opwallet knows, what each call does
+//! (decoded from calldata), whether a message's preimage still hashes to its hash on chain, the redistribution
+//! guard, and whether each collected signature counts. The CLI only renders a [`Review`] and decides.
+
+use alloy::{
+    primitives::{Address, B256, Bytes},
+    providers::Provider,
+};
+use opwallet_bindings::{ERC1271_MAGIC, IERC1271, OperatorWallet};
+
+use crate::{
+    AddressBook, Error,
+    decode::{CallView, Decoder},
+    guard::{self, Redistribution},
+    packing::{SignatureKind, SignerSignature},
+    proposal::{Body, Preimage, Proposal, Verdict},
+    submit,
+    wallet::{self, CodeCheck, WalletState},
+};
+
+/// A proposal checked against the chain.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub state: WalletState,
+    /// The code check; `Err` holds why the wallet is not a clone opwallet knows.
+    pub code: Result<CodeCheck, String>,
+    /// What the wallet's own digest view returns for the proposal.
+    pub wallet_digest: B256,
+    /// Each call, decoded from its calldata (execute proposals).
+    pub calls: Vec<CallView>,
+    /// The title, derived from the calls or the message's kind.
+    pub title: String,
+    pub redistribution: Redistribution,
+    /// Each collected signature and whether it counts.
+    pub verdicts: Vec<(Address, Verdict)>,
+    /// Why it cannot be executed (or its ERC-1271 signature assembled) now; empty when it can.
+    pub problems: Vec<String>,
+    /// What a signer should know but that does not stop signing (a nonce already used, a deadline passed).
+    pub warnings: Vec<String>,
+}
+
+impl Review {
+    /// Reads and checks everything about `proposal` on `provider`'s chain. Errors only when the chain cannot be
+    /// read, or it contradicts the file in a way no signer should see past (a message whose preimage does not
+    /// hash to its hash on chain; a guard that cannot run).
+    pub async fn read<P: Provider>(
+        provider: &P,
+        proposal: &Proposal,
+        book: Option<&AddressBook>,
+        now: u64,
+    ) -> Result<Self, Error> {
+        let calls: &[_] = match &proposal.body {
+            Body::Execute { calls, .. } => calls,
+            Body::Message { .. } => &[],
+        };
+        let (state, code, wallet_digest, redistribution, preimage) = tokio::join!(
+            WalletState::read(provider, proposal.wallet),
+            wallet::check_code(provider, proposal.wallet),
+            submit::wallet_digest(provider, proposal),
+            guard::check(provider, book, calls),
+            async {
+                match &proposal.body {
+                    Body::Message { hash, preimage } => crate::actions::check_preimage(provider, *hash, preimage).await,
+                    Body::Execute { .. } => Ok(()),
+                }
+            },
+        );
+        let state = state?;
+        preimage?;
+        let verdicts = verdicts(provider, proposal).await?;
+        let decoder = Decoder::new(proposal.wallet, book);
+        let (views, title) = describe(&decoder, proposal);
+        let mut review = Self {
+            code: code.map_err(|e| e.to_string()),
+            wallet_digest: wallet_digest?,
+            calls: views,
+            title,
+            redistribution: redistribution?,
+            verdicts,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            state,
+        };
+        review.problems = review.find_problems(proposal, now);
+        review.warnings = review.find_warnings(proposal, now);
+        Ok(review)
+    }
+
+    /// Signers whose signatures count.
+    pub fn valid_signers(&self) -> Vec<Address> {
+        self.verdicts
+            .iter()
+            .filter(|(a, v)| *v == Verdict::Valid && self.state.signers.contains(a))
+            .map(|(a, _)| *a)
+            .collect()
+    }
+
+    /// Why the wallet's code or digest view cannot be trusted, if they cannot.
+    pub fn code_mismatch(&self, proposal: &Proposal) -> Option<String> {
+        match &self.code {
+            Err(e) => Some(e.clone()),
+            Ok(c) if !c.known => {
+                Some(format!("its implementation {} runs code opwallet does not know", c.implementation))
+            }
+            Ok(_) if self.wallet_digest != proposal.hashes.digest => Some(format!(
+                "its digest view returns {}, not the file's {}",
+                self.wallet_digest, proposal.hashes.digest
+            )),
+            Ok(_) => None,
+        }
+    }
+
+    fn find_problems(&self, proposal: &Proposal, now: u64) -> Vec<String> {
+        let state = &self.state;
+        let mut out = Vec::new();
+        if proposal.chain_id != state.chain_id {
+            out.push(format!(
+                "the proposal is for chain {} but the RPC is chain {}",
+                proposal.chain_id, state.chain_id
+            ));
+        }
+        if proposal.epoch != state.epoch {
+            out.push(format!(
+                "the wallet's signers changed since this proposal was made (epoch {} → {}): every signature on it is \
+                 void; make and sign a new proposal",
+                proposal.epoch, state.epoch
+            ));
+        }
+        if let Body::Execute { nonce, deadline, .. } = &proposal.body {
+            if *nonce != state.nonce {
+                out.push(if *nonce < state.nonce {
+                    format!(
+                        "nonce {nonce} was already used (the wallet is at nonce {}): this proposal can never run",
+                        state.nonce
+                    )
+                } else {
+                    format!(
+                        "nonce {nonce} is ahead of the wallet (at {}): execute the earlier proposals first",
+                        state.nonce
+                    )
+                });
+            }
+            if now > *deadline {
+                out.push(format!("the deadline ({deadline}) has passed: make a new proposal"));
+            }
+        }
+        for (signer, verdict) in &self.verdicts {
+            if !state.signers.contains(signer) {
+                out.push(format!("{signer} signed but is not a signer of the wallet: its signature does not count"));
+            } else if let Verdict::Invalid(why) = verdict {
+                out.push(format!("the signature listed for {signer} does not count ({why}): {signer} may sign again"));
+            }
+        }
+        let valid = self.valid_signers();
+        let count = valid.len() as u64;
+        if count < state.threshold {
+            let missing: Vec<String> =
+                state.signers.iter().filter(|a| !valid.contains(a)).map(|a| a.to_string()).collect();
+            out.push(format!(
+                "{count} of {} required signatures: {} more from {}",
+                state.threshold,
+                state.threshold - count,
+                missing.join(", ")
+            ));
+        }
+        out
+    }
+
+    fn find_warnings(&self, proposal: &Proposal, now: u64) -> Vec<String> {
+        let mut out = Vec::new();
+        match &proposal.body {
+            Body::Execute { nonce, deadline, .. } => {
+                if *nonce < self.state.nonce {
+                    out.push(format!(
+                        "nonce {nonce} was already used (the wallet is at nonce {}): this proposal can never run",
+                        self.state.nonce
+                    ));
+                }
+                if now > *deadline {
+                    out.push(format!("its deadline {deadline} has passed: it can never run"));
+                }
+            }
+            Body::Message { preimage, .. } => {
+                if let Some(expiry) = preimage.expiry()
+                    && expiry < alloy::primitives::U256::from(now)
+                {
+                    out.push(format!(
+                        "its EigenLayer expiry {expiry} has passed: EigenLayer will refuse the signature"
+                    ));
+                }
+                if *preimage == Preimage::Unverified {
+                    out.push("its hash has no preimage: opwallet cannot tell what signing it authorises".to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    /// The packed signature of the signatures that count, for the wallet's current configuration.
+    pub fn packed(&self, proposal: &Proposal) -> Result<Bytes, Error> {
+        let valid = self.valid_signers();
+        let counted: Vec<SignerSignature> =
+            proposal.signatures.iter().filter(|s| valid.contains(&s.signer)).cloned().collect();
+        crate::packing::pack(&self.state.header, &counted)
+    }
+}
+
+/// The calls decoded and the title, from the proposal's hashed content only.
+pub fn describe(decoder: &Decoder, proposal: &Proposal) -> (Vec<CallView>, String) {
+    match &proposal.body {
+        Body::Execute { nonce, calls, .. } => {
+            let views = decoder.calls(calls);
+            let title = decoder.title(&views, *nonce);
+            (views, title)
+        }
+        Body::Message { preimage, .. } => {
+            let title = match preimage {
+                Preimage::AvsRegistration { operator, avs, .. } => format!(
+                    "ERC-1271 signature: {} registers with AVS {} (AVSDirectory)",
+                    decoder.address(*operator),
+                    decoder.address(*avs)
+                ),
+                Preimage::DelegationApproval { staker, operator, .. } => format!(
+                    "ERC-1271 delegation approval: staker {} may delegate to {}",
+                    decoder.address(*staker),
+                    decoder.address(*operator)
+                ),
+                Preimage::Unverified => "ERC-1271 signature over a hash opwallet cannot interpret".to_owned(),
+            };
+            (Vec::new(), title)
+        }
+    }
+}
+
+/// Whether each collected signature counts: ECDSA as the wallet checks it; a contract signer's by asking the contract
+/// itself (ERC-1271); an on-chain approval by reading the wallet's `approvedHashes`.
+pub async fn verdicts<P: Provider>(provider: &P, proposal: &Proposal) -> Result<Vec<(Address, Verdict)>, Error> {
+    let digest = proposal.hashes.digest;
+    let offline = proposal.offline_verdicts();
+    let checks = proposal.signatures.iter().zip(offline).map(|(s, (signer, verdict))| async move {
+        let verdict = match (&s.kind, verdict) {
+            (_, Verdict::Invalid(why)) => Verdict::Invalid(why),
+            (_, Verdict::Valid) => Verdict::Valid,
+            (SignatureKind::Contract { signature }, Verdict::Unchecked) => {
+                contract_verdict(provider, signer, digest, signature).await?
+            }
+            (SignatureKind::Approved, Verdict::Unchecked) => {
+                let approved = OperatorWallet::new(proposal.wallet, provider)
+                    .approvedHashes(signer, digest)
+                    .call()
+                    .await
+                    .map_err(Error::rpc)?;
+                if approved {
+                    Verdict::Valid
+                } else {
+                    Verdict::Invalid(format!("{signer} has not approved this digest on chain (approveHash)"))
+                }
+            }
+            (SignatureKind::Ecdsa { .. }, Verdict::Unchecked) => Verdict::Unchecked,
+        };
+        Ok::<_, Error>((signer, verdict))
+    });
+    futures::future::try_join_all(checks).await
+}
+
+/// Asks a contract signer whether `signature` is its signature over `digest`.
+pub async fn contract_verdict<P: Provider>(
+    provider: &P,
+    signer: Address,
+    digest: B256,
+    signature: &Bytes,
+) -> Result<Verdict, Error> {
+    if provider.get_code_at(signer).await.map_err(Error::rpc)?.is_empty() {
+        return Ok(Verdict::Invalid(format!("{signer} has no code, so it cannot sign as a contract")));
+    }
+    Ok(match IERC1271::new(signer, provider).isValidSignature(digest, signature.clone()).call().await {
+        Ok(answer) if answer.0 == ERC1271_MAGIC => Verdict::Valid,
+        Ok(answer) => Verdict::Invalid(format!("{signer}.isValidSignature returned {answer}, not the magic value")),
+        Err(alloy::contract::Error::TransportError(alloy::transports::RpcError::ErrorResp(_))) => {
+            Verdict::Invalid(format!("{signer}.isValidSignature reverted"))
+        }
+        Err(e) => return Err(Error::rpc(e)),
+    })
+}
