@@ -410,3 +410,32 @@ pub(crate) fn describe_fees(plan: &opwallet_core::submit::FeePlan) -> String {
         alloy::primitives::utils::format_ether(plan.max_cost())
     )
 }
+
+/// clap value parsers: a malformed value is a usage error (exit 2) naming what was expected.
+pub(crate) mod parse {
+    use alloy::primitives::{Address, B256, Bytes, FixedBytes, U256};
+
+    pub(crate) fn address(s: &str) -> Result<Address, String> {
+        s.trim().parse().map_err(|_| "not an address (expected 0x followed by 40 hex digits)".to_owned())
+    }
+
+    pub(crate) fn b256(s: &str) -> Result<B256, String> {
+        s.trim().parse().map_err(|_| "not 32 bytes of hex (expected 0x followed by 64 hex digits)".to_owned())
+    }
+
+    pub(crate) fn bytes(s: &str) -> Result<Bytes, String> {
+        s.trim().parse().map_err(|_| "not hex bytes (expected 0x…)".to_owned())
+    }
+
+    pub(crate) fn wei(s: &str) -> Result<U256, String> {
+        s.trim().parse().map_err(|_| "not an amount in wei".to_owned())
+    }
+
+    /// `0x12345678`, or a signature such as `updateOperatorMetadataURI(address,string)`.
+    pub(crate) fn selector(s: &str) -> Result<FixedBytes<4>, String> {
+        if s.contains('(') {
+            return Ok(FixedBytes::from_slice(&alloy::primitives::keccak256(s.trim().as_bytes())[..4]));
+        }
+        s.trim().parse().map_err(|_| "neither 0x + 8 hex digits nor a function signature".to_owned())
+    }
+}

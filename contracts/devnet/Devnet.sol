@@ -165,6 +165,11 @@ contract RedistributionViewsFixture {
         recipient = recipient_;
     }
 
+    /// @dev Every set exists as far as the fixture is concerned (the real check is EigenLayer's).
+    function isOperatorSet(OperatorSet calldata) external pure returns (bool) {
+        return true;
+    }
+
     function isRedistributingOperatorSet(OperatorSet calldata set) external view returns (bool) {
         return set.avs == redistributingAvs && set.id == redistributingId;
     }

@@ -194,6 +194,10 @@ async fn message_proposals_are_checked_against_their_preimage_and_the_chain() {
 #[tokio::test]
 async fn terminal_control_characters_are_shown_escaped() {
     let env = Env::with_wallet().await;
+    let register = env.propose("register.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&register, ALICE);
+    env.sign(&register, BOB);
+    env.execute(&register);
     let evil =
         "https://op.example/m.json\u{1b}[2A\u{1b}[2K\rwallet     0x0000000000000000000000000000000000000bad\u{202e}";
     let p = env.propose("uri.json", &["update-metadata-uri", "--metadata-uri", evil]);

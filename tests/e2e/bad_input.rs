@@ -11,10 +11,17 @@ struct Case {
     args: Vec<String>,
     key: Option<u32>,
     expected: String,
+    /// 1 for a failure, 2 for a usage error (a malformed value: clap's message, whose first line is compared).
+    exit: i32,
 }
 
 fn case(name: &'static str, args: &[&str], key: Option<u32>, expected: &str) -> Case {
-    Case { name, args: args.iter().map(|s| s.to_string()).collect(), key, expected: expected.to_owned() }
+    Case { name, args: args.iter().map(|s| s.to_string()).collect(), key, expected: expected.to_owned(), exit: 1 }
+}
+
+/// A malformed value: a usage error (exit 2).
+fn usage(name: &'static str, args: &[&str], key: Option<u32>, expected: &str) -> Case {
+    Case { exit: 2, ..case(name, args, key, expected) }
 }
 
 #[tokio::test]
@@ -228,7 +235,7 @@ async fn bad_input_gets_a_specific_error_and_changes_nothing() {
             ],
             None,
             &format!(
-                "error: --proof is not {}'s acceptance for {w} at its current epoch: have {} run `opwallet accept-signer`",
+                "error: the proof is not {}'s acceptance for {w} at its current epoch: have {} run `opwallet accept-signer` (a proof made before the wallet's last change is void)",
                 addr(9),
                 addr(9)
             ),
@@ -250,17 +257,17 @@ async fn bad_input_gets_a_specific_error_and_changes_nothing() {
             None,
             "error: --expiry 1 is in the past: EigenLayer would refuse the signature",
         ),
-        case(
+        usage(
             "malformed value",
             &["propose", "call", "--to", &a, "--value", "ten", "-o", &d("x.json")],
             None,
-            "error: --value `ten` is not an amount in wei",
+            "error: invalid value 'ten' for '--value <VALUE>': not an amount in wei",
         ),
-        case(
+        usage(
             "malformed calldata",
             &["propose", "call", "--to", &a, "--data", "0xzz", "-o", &d("x.json")],
             None,
-            "error: --data `0xzz` is not hex bytes (expected 0x…)",
+            "error: invalid value '0xzz' for '--data <DATA>': not hex bytes (expected 0x…)",
         ),
         case(
             "executing below threshold",
@@ -312,9 +319,10 @@ async fn bad_input_gets_a_specific_error_and_changes_nothing() {
         let got = stderr
             .lines()
             .filter(|l| !l.starts_with("warning:") && !l.starts_with("wallet address"))
+            .take(if c.exit == 2 { 1 } else { usize::MAX })
             .collect::<Vec<_>>()
             .join("\n");
-        if out.status.code() != Some(1) || !out.stdout.is_empty() || got != c.expected {
+        if out.status.code() != Some(c.exit) || !out.stdout.is_empty() || got != c.expected {
             failures.push(format!(
                 "{}: exit {:?}, stdout {:?}\n  expected: {}\n  got:      {}",
                 c.name,

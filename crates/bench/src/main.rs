@@ -21,7 +21,6 @@ use clap::Parser;
 use eyre::{Result, ensure, eyre};
 use opwallet_bindings::{OperatorWallet, OperatorWalletFactory, eigenlayer::IDelegationManager};
 use opwallet_core::{
-    actions,
     packing::{self, SignatureKind, SignerSignature},
     wallet::WalletState,
 };
@@ -220,12 +219,10 @@ async fn main() -> Result<()> {
         // ERC-1271 of an AVSDirectory registration digest, then the AVS's whole registerOperatorToAVS transaction.
         let expiry = U256::from(now() + 86_400);
         let (salt_a, salt_b) = (B256::from(U256::from(2 * salt + 1)), B256::from(U256::from(2 * salt + 2)));
-        let opw_hash =
-            actions::avs_registration(&provider, &book, book.chain_id, wallet.address, legacy, salt_a, expiry).await?.0;
+        let opw_hash = avs_digest(&provider, &book, wallet.address, legacy, salt_a, expiry).await?;
         let opw_message = OperatorWallet::new(wallet.address, &provider).getMessageDigest(opw_hash).call().await?;
         let opw_sig: Bytes = packing::erc1271_wallet_message(&wallet.sign(&provider, opw_message).await?);
-        let safe_hash =
-            actions::avs_registration(&provider, &book, book.chain_id, safe_addr, legacy, salt_b, expiry).await?.0;
+        let safe_hash = avs_digest(&provider, &book, safe_addr, legacy, salt_b, expiry).await?;
         let safe_message = ICompatibilityFallbackHandler::new(stack.handler, &provider)
             .getMessageHashForSafe(safe_addr, safe_hash.to_vec().into())
             .call()
@@ -353,17 +350,7 @@ async fn warm_up(devnet: &Devnet, legacy: Address) -> Result<()> {
     let registered = dm.registerAsOperator(Address::ZERO, 0, "warm-up".into()).send().await?.get_receipt().await?;
     ensure!(registered.status(), "warm-up operator registration reverted");
     let (salt, expiry) = (B256::repeat_byte(0xAA), U256::from(now() + 3600));
-    let digest = actions::avs_registration(
-        &provider,
-        &devnet.addresses,
-        devnet.addresses.chain_id,
-        operator.address(),
-        legacy,
-        salt,
-        expiry,
-    )
-    .await?
-    .0;
+    let digest = avs_digest(&provider, &devnet.addresses, operator.address(), legacy, salt, expiry).await?;
     let sig: Bytes = operator.sign_hash_sync(&digest)?.as_bytes().to_vec().into();
     let avs = LegacyAVS::new(legacy, &provider);
     ensure!(
@@ -438,4 +425,19 @@ async fn wall_time(devnet: &Devnet, runs: usize) -> Result<BTreeMap<String, f64>
         out.insert(name, median(times));
     }
     Ok(out)
+}
+
+/// EigenLayer's own AVSDirectory registration digest (the bench measures gas; clear signing is the CLI's).
+async fn avs_digest<P: Provider>(
+    provider: &P,
+    book: &opwallet_core::AddressBook,
+    operator: Address,
+    avs: Address,
+    salt: B256,
+    expiry: U256,
+) -> eyre::Result<B256> {
+    Ok(opwallet_bindings::eigenlayer::IAVSDirectory::new(book.avs_directory, provider)
+        .calculateOperatorAVSRegistrationDigestHash(operator, avs, salt, expiry)
+        .call()
+        .await?)
 }

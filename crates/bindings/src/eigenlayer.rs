@@ -24,6 +24,7 @@ sol! {
         function delegateTo(address operator, SignatureWithExpiry approverSignatureAndExpiry, bytes32 approverSalt)
             external;
         function delegatedTo(address staker) external view returns (address);
+        function undelegate(address staker) external returns (bytes32[] memory withdrawalRoots);
         function calculateDelegationApprovalDigestHash(address staker, address operator, address approver,
             bytes32 approverSalt, uint256 expiry) external view returns (bytes32);
         function isOperator(address operator) external view returns (bool);
@@ -123,6 +124,14 @@ sol! {
         error AdminNotPending();
         error UninitializedAllocationDelay();
         error NonexistentAVSMetadata();
+        error ActivelyDelegated();
+        error NotActivelyDelegated();
+        error OperatorsCannotUndelegate();
+        error CallerCannotUndelegate();
+        error InvalidOperatorSet();
+        error AlreadyMemberOfSet();
+        error InvalidPermissions();
+        error InsufficientMagnitude();
     }
 }
 

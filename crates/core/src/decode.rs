@@ -217,110 +217,36 @@ impl Decoder {
         }
     }
 
-    /// A sentence for the actions opwallet proposes itself, from the decoded calldata.
+    /// A sentence for the functions opwallet proposes (the action registry's), or for ERC-20 transfers.
     fn summary(&self, abi: &str, name: &str, data: &[u8]) -> Option<String> {
         use alloy::sol_types::SolCall;
-        use eigenlayer::{IAllocationManager as AM, IDelegationManager as DM, IPermissionController as PC};
-        use opwallet_bindings::OperatorWallet as W;
-        let a = |x: Address| self.address(x);
-        let text = match (abi, name) {
-            ("OperatorWallet", "bumpEpoch") => {
-                "bump the wallet's epoch: every outstanding signature and approval dies".to_owned()
-            }
-            ("OperatorWallet", "addSigner") => {
-                let c = W::addSignerCall::abi_decode(data).ok()?;
-                format!("add signer {}, threshold {}", a(c.signer), c.newThreshold)
-            }
-            ("OperatorWallet", "removeSigner") => {
-                let c = W::removeSignerCall::abi_decode(data).ok()?;
-                format!("remove signer {}, threshold {}", a(c.signer), c.newThreshold)
-            }
-            ("OperatorWallet", "replaceSigner") => {
-                let c = W::replaceSignerCall::abi_decode(data).ok()?;
-                format!("replace signer {} with {}", a(c.oldSigner), a(c.newSigner))
-            }
-            ("OperatorWallet", "setThreshold") => {
-                format!("set the threshold to {}", W::setThresholdCall::abi_decode(data).ok()?.newThreshold)
-            }
-            ("OperatorWallet", "rotateSigners") => {
-                let c = W::rotateSignersCall::abi_decode(data).ok()?;
-                let list = |v: &[Address]| v.iter().map(|x| a(*x)).collect::<Vec<_>>().join(", ");
-                format!(
-                    "rotate signers: remove [{}], add [{}], threshold {}",
-                    list(&c.remove),
-                    list(&c.add),
-                    c.newThreshold
-                )
-            }
-            ("DelegationManager", "registerAsOperator") => {
-                "register this wallet as an EigenLayer operator (permanent)".to_owned()
-            }
-            ("DelegationManager", "updateOperatorMetadataURI") => {
-                let c = DM::updateOperatorMetadataURICall::abi_decode(data).ok()?;
-                format!("set {}'s operator metadata URI to {}", a(c.operator), quote(&c.metadataURI))
-            }
-            ("DelegationManager", "modifyOperatorDetails") => {
-                let c = DM::modifyOperatorDetailsCall::abi_decode(data).ok()?;
-                format!("set {}'s delegation approver to {}", a(c.operator), a(c.newDelegationApprover))
-            }
-            ("AllocationManager", "registerForOperatorSets") => {
-                let c = AM::registerForOperatorSetsCall::abi_decode(data).ok()?;
-                format!(
-                    "register {} for operator sets {:?} of AVS {}",
-                    a(c.operator),
-                    c.params.operatorSetIds,
-                    a(c.params.avs)
-                )
-            }
-            ("AllocationManager", "deregisterFromOperatorSets") => {
-                let c = AM::deregisterFromOperatorSetsCall::abi_decode(data).ok()?;
-                format!(
-                    "deregister {} from operator sets {:?} of AVS {}",
-                    a(c.params.operator),
-                    c.params.operatorSetIds,
-                    a(c.params.avs)
-                )
-            }
-            ("AllocationManager", "setAllocationDelay") => {
-                let c = AM::setAllocationDelayCall::abi_decode(data).ok()?;
-                format!("set {}'s allocation delay to {} blocks", a(c.operator), c.delay)
-            }
-            ("AllocationManager", "modifyAllocations") => {
-                let c = AM::modifyAllocationsCall::abi_decode(data).ok()?;
-                let sets: Vec<String> =
-                    c.params.iter().map(|p| format!("{}:{}", a(p.operatorSet.avs), p.operatorSet.id)).collect();
-                format!("change {}'s allocations to {}", a(c.operator), sets.join(", "))
-            }
-            ("PermissionController", "addPendingAdmin") => {
-                let c = PC::addPendingAdminCall::abi_decode(data).ok()?;
-                format!("propose {} as an admin of {}", a(c.admin), a(c.account))
-            }
-            ("PermissionController", "acceptAdmin") => {
-                format!("accept becoming an admin of {}", a(PC::acceptAdminCall::abi_decode(data).ok()?.account))
-            }
-            ("PermissionController", "removeAdmin") => {
-                let c = PC::removeAdminCall::abi_decode(data).ok()?;
-                format!("remove admin {} of {}", a(c.admin), a(c.account))
-            }
-            ("PermissionController", "setAppointee") => {
-                let c = PC::setAppointeeCall::abi_decode(data).ok()?;
-                format!("let {} call {} on {} for {}", a(c.appointee), c.selector, a(c.target), a(c.account))
-            }
-            ("PermissionController", "removeAppointee") => {
-                let c = PC::removeAppointeeCall::abi_decode(data).ok()?;
-                format!("stop {} calling {} on {} for {}", a(c.appointee), c.selector, a(c.target), a(c.account))
-            }
+        if let Some(spec) = crate::actions::spec(abi, data) {
+            return (spec.summary)(data, self);
+        }
+        match (abi, name) {
             ("ERC-20", "transfer") => {
                 let c = IERC20::transferCall::abi_decode(data).ok()?;
-                format!("transfer {} units of the token to {}", c.amount, a(c.to))
+                Some(format!("transfer {} units of the token to {}", c.amount, self.address(c.to)))
             }
             ("ERC-20", "approve") => {
                 let c = IERC20::approveCall::abi_decode(data).ok()?;
-                format!("allow {} to spend {} units of the token", a(c.spender), c.amount)
+                Some(format!("allow {} to spend {} units of the token", self.address(c.spender), c.amount))
             }
-            _ => return None,
+            _ => None,
+        }
+    }
+
+    /// `name (0x…)` for a selector of a contract whose ABI opwallet knows, `0x…` otherwise.
+    pub fn function_name(&self, target: Address, selector: alloy::primitives::FixedBytes<4>) -> String {
+        let abi = match self.target_of(target) {
+            Target::ThisWallet => Some(&self.abis[0].1),
+            Target::Known(name) => self.abis.iter().find(|(n, _)| *n == name).map(|(_, a)| a),
+            Target::Unknown => None,
         };
-        Some(text)
+        match abi.and_then(|a| a.functions().find(|f| f.selector() == selector)) {
+            Some(f) => format!("{} ({selector})", escape(&f.name)),
+            None => selector.to_string(),
+        }
     }
 
     /// The proposal's title, derived from its calls (never from the file's own words).

@@ -11,6 +11,9 @@ pub enum Error {
     File { path: PathBuf, why: String },
     #[error("malformed input: {0}")]
     Malformed(String),
+    /// A change the wallet or EigenLayer would refuse, said before anything is written or sent.
+    #[error("{0}")]
+    Refused(String),
     #[error("{0} is not a signer of the wallet")]
     NotASigner(Address),
     #[error("{0} already signed this proposal with a different signature")]

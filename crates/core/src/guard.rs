@@ -4,7 +4,7 @@
 //! set can steal stake; so the guard fails closed: an error is an error, every set is checked, and without an
 //! address book for the chain a batch that touches operator sets is refused.
 
-use alloy::{primitives::Address, providers::Provider, sol_types::SolCall};
+use alloy::{primitives::Address, providers::Provider};
 use opwallet_bindings::eigenlayer::{IAllocationManager, IDelegationManager, IProtocolRegistry, OperatorSet};
 
 use crate::{AddressBook, Error, proposal::ProposedCall};
@@ -96,26 +96,58 @@ pub enum Redistribution {
     Redistributing(Vec<RedistributingSet>),
 }
 
-const TOUCHING: [[u8; 4]; 2] =
-    [IAllocationManager::registerForOperatorSetsCall::SELECTOR, IAllocationManager::modifyAllocationsCall::SELECTOR];
-
-/// Whether any call of the batch has the calldata of a registration or an allocation, whatever its target.
-pub fn touches_operator_sets(calls: &[ProposedCall]) -> bool {
-    calls.iter().any(|c| c.data.get(..4).is_some_and(|s| TOUCHING.iter().any(|t| t.as_slice() == s)))
-}
-
-/// The operator sets a batch registers for or allocates to through the book's AllocationManager.
+/// The operator sets a batch registers for or allocates to through the book's AllocationManager, from the calldata
+/// of every call the action registry says touches sets ([`crate::actions::Spec::touches`]).
 pub fn sets_touched(book: &AddressBook, calls: &[ProposedCall]) -> Vec<OperatorSet> {
     let mut sets = Vec::new();
     for c in calls.iter().filter(|c| c.target == book.allocation_manager) {
-        if let Ok(call) = IAllocationManager::registerForOperatorSetsCall::abi_decode(&c.data) {
-            sets.extend(call.params.operatorSetIds.iter().map(|id| OperatorSet { avs: call.params.avs, id: *id }));
-        } else if let Ok(call) = IAllocationManager::modifyAllocationsCall::abi_decode(&c.data) {
-            sets.extend(call.params.into_iter().map(|p| p.operatorSet));
+        if let Some(spec) = crate::actions::spec("AllocationManager", &c.data) {
+            sets.extend((spec.touches)(&c.data));
         }
     }
     sets.dedup();
     sets
+}
+
+/// Whether any call of the batch, to whatever target, has the calldata of a function that touches operator sets.
+pub fn touches_operator_sets(calls: &[ProposedCall]) -> bool {
+    calls.iter().any(|c| {
+        crate::actions::SPECS
+            .iter()
+            .any(|s| c.data.get(..4).is_some_and(|sel| sel == s.selector) && !(s.touches)(&c.data).is_empty())
+    })
+}
+
+/// The guard as a proposal is made: refuses redistributing sets unless `allow`, and otherwise says what it found.
+pub async fn at_propose<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    sets: &[OperatorSet],
+    allow: bool,
+) -> Result<Vec<String>, Error> {
+    Ok(match redistribution(provider, book, sets).await? {
+        Redistribution::UnsupportedRelease(r) => {
+            vec![format!("redistribution check: EigenLayer {r} has no redistributable operator sets")]
+        }
+        Redistribution::None | Redistribution::NotApplicable => {
+            vec!["redistribution check: none of these sets redistributes slashed stake".to_owned()]
+        }
+        Redistribution::Redistributing(bad) => {
+            let list: Vec<String> = bad.iter().map(ToString::to_string).collect();
+            if !allow {
+                return Err(Error::Chain(format!(
+                    "operator set(s) {} redistribute slashed stake: a compromised key could use this to steal stake. \
+                     Pass --allow-redistributing only if that is intended",
+                    list.join(", ")
+                )));
+            }
+            vec![format!(
+                "WARNING: redistributing operator set(s) {} (every signer will be shown this and must pass \
+                 --allow-redistributing too)",
+                list.join(", ")
+            )]
+        }
+    })
 }
 
 /// Runs the guard over a whole batch. `book` is the address book for the chain (`None`: none is known, which is

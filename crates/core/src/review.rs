@@ -61,7 +61,7 @@ impl Review {
             guard::check(provider, book, calls),
             async {
                 match &proposal.body {
-                    Body::Message { hash, preimage } => crate::actions::check_preimage(provider, *hash, preimage).await,
+                    Body::Message { hash, preimage } => crate::preimage::check(provider, *hash, preimage).await,
                     Body::Execute { .. } => Ok(()),
                 }
             },

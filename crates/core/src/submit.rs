@@ -8,7 +8,6 @@ use alloy::{
 use opwallet_bindings::{
     IOperatorWallet,
     OperatorWallet::{self, OperatorWalletErrors},
-    eigenlayer::IEigenLayerErrors::IEigenLayerErrorsErrors,
 };
 
 use crate::{
@@ -191,8 +190,11 @@ fn describe(e: &OperatorWalletErrors) -> String {
         OperatorWalletErrors::CallFailed(x) => {
             let inner = OperatorWalletErrors::abi_decode(&x.returnData)
                 .map(|i| describe(&i))
-                .or_else(|_| IEigenLayerErrorsErrors::abi_decode(&x.returnData).map(|e| eigenlayer_error(&e)))
-                .unwrap_or_else(|_| format!("revert data {}", x.returnData));
+                .ok()
+                .or_else(|| {
+                    crate::actions::error_text(&x.returnData).map(|e| format!("EigenLayer: {} ({})", e.words, e.name))
+                })
+                .unwrap_or_else(|| format!("revert data {}", x.returnData));
             format!("call {} of the batch failed: {inner}", x.index)
         }
         OperatorWalletErrors::InvalidAcceptance(x) => {
@@ -211,24 +213,4 @@ fn describe(e: &OperatorWalletErrors) -> String {
         }
         other => format!("{other:?}"),
     }
-}
-
-/// EigenLayer's errors as sentences.
-fn eigenlayer_error(e: &IEigenLayerErrorsErrors) -> String {
-    use IEigenLayerErrorsErrors as E;
-    let text = match e {
-        E::OperatorNotRegisteredToEigenLayer(_) => {
-            "the wallet is not an EigenLayer operator yet: propose register-operator first"
-        }
-        E::InvalidSignature(_) => "EigenLayer rejected the signature",
-        E::SignatureExpired(_) => "the signature's expiry has passed",
-        E::NotMemberOfSet(_) => "the operator is not a member of that operator set",
-        E::InvalidOperator(_) => "not a registered operator, or not allowed for this operator",
-        E::InvalidCaller(_) => "the caller is not allowed to do this for the operator (PermissionController)",
-        E::NotAdmin(_) => "the caller is not an admin of the account (PermissionController)",
-        E::AdminNotPending(_) => "that admin is not pending for the account: propose add-pending-admin first",
-        E::UninitializedAllocationDelay(_) => "the allocation delay is not set (or not yet in effect)",
-        E::NonexistentAVSMetadata(_) => "the AVS has no metadata URI yet",
-    };
-    format!("EigenLayer: {text}")
 }

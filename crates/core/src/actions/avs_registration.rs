@@ -1,0 +1,61 @@
+//! An ERC-1271 signature registering the wallet with a legacy AVS on EigenLayer's AVSDirectory (the AVS submits it
+//! with `registerOperatorToAVS`). The proposal carries the message's preimage; its digest is EigenLayer's own.
+
+use alloy::{
+    primitives::{Address, B256, U256},
+    providers::Provider,
+    sol_types::SolError,
+};
+use opwallet_bindings::eigenlayer::{IAVSDirectory, IEigenLayerErrors::*};
+
+use super::{Action, Ctx, ErrorText, Plan, Planned};
+use crate::{Error, preimage, proposal::Preimage};
+
+/// The wallet registers with `avs` (salt single-use, signature refused after `expiry`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AvsRegistration {
+    pub avs: Address,
+    pub salt: B256,
+    pub expiry: u64,
+    /// The current unix time, for the expiry check.
+    pub now: u64,
+}
+
+impl Action for AvsRegistration {
+    async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
+        super::future_expiry(self.expiry, self.now)?;
+        let book = ctx.book()?;
+        let directory = IAVSDirectory::new(book.avs_directory, ctx.provider);
+        if directory.operatorSaltIsSpent(ctx.wallet(), self.salt).call().await.map_err(Error::rpc)? {
+            return Err(Error::Chain(format!(
+                "salt {} was already used (or cancelled) by {}: choose another --salt",
+                self.salt,
+                ctx.wallet()
+            )));
+        }
+        let (operator, expiry) = (ctx.wallet(), U256::from(self.expiry));
+        let domain =
+            preimage::eigen_domain(ctx.provider, book.avs_directory, "AVSDirectory", ctx.state.chain_id).await?;
+        let preimage = Preimage::AvsRegistration { domain, operator, avs: self.avs, salt: self.salt, expiry };
+        let on_chain = directory
+            .calculateOperatorAVSRegistrationDigestHash(operator, self.avs, self.salt, expiry)
+            .call()
+            .await
+            .map_err(Error::rpc)?;
+        let hash = preimage::confirm(on_chain, &preimage, "AVSDirectory.calculateOperatorAVSRegistrationDigestHash")?;
+        Ok(Planned { plan: Plan::Message { hash, preimage }, notices: Vec::new() })
+    }
+}
+
+pub const ERRORS: &[ErrorText] = &[
+    ErrorText {
+        selector: InvalidSignature::SELECTOR,
+        name: "InvalidSignature",
+        words: "EigenLayer rejected the signature",
+    },
+    ErrorText {
+        selector: SignatureExpired::SELECTOR,
+        name: "SignatureExpired",
+        words: "the signature's expiry has passed",
+    },
+];

@@ -1,0 +1,254 @@
+//! Every action opwallet proposes, one module each, with everything about it: its arguments, its checks against
+//! the chain before a file is written, the calls (or the EigenLayer message) it builds, how the signing screen
+//! describes its calls, which operator sets it touches (for the redistribution guard) and EigenLayer's errors it
+//! explains in words.
+//!
+//! Adding an action: a module here implementing [`Action`] with a [`Spec`] per function it calls (listed in
+//! [`SPECS`]), its `…Args` in the CLI, and its test. [`SPECS`] feeds the signing screen ([`crate::decode`]), the
+//! redistribution guard ([`crate::guard`]) and revert decoding ([`crate::submit::explain`]), so an action cannot be
+//! described, guarded or explained by one and missed by another.
+
+use std::future::Future;
+
+use alloy::{
+    primitives::{Address, B256},
+    providers::Provider,
+};
+use opwallet_bindings::eigenlayer::OperatorSet;
+
+use crate::{
+    AddressBook, Error,
+    decode::Decoder,
+    proposal::{Preimage, Proposal, ProposedCall},
+    wallet::WalletState,
+};
+
+pub mod accept_admin;
+pub mod add_pending_admin;
+pub mod add_signer;
+pub mod appointee;
+pub mod avs_registration;
+pub mod bump_epoch;
+pub mod call;
+pub mod cancel;
+pub mod delegation_approval;
+pub mod deregister_operator_sets;
+pub mod modify_allocations;
+pub mod register_operator;
+pub mod register_operator_sets;
+pub mod remove_admin;
+pub mod remove_signer;
+pub mod replace_signer;
+pub mod rotate;
+pub mod set_allocation_delay;
+pub mod set_delegation_approver;
+pub mod set_threshold;
+pub mod sign_hash;
+pub mod undelegate;
+pub mod update_metadata_uri;
+
+/// What an action needs to plan: the chain, the address book for it, and the wallet's state, read once.
+#[derive(Debug)]
+pub struct Ctx<'a, P> {
+    pub provider: &'a P,
+    pub book: Option<&'a AddressBook>,
+    pub state: &'a WalletState,
+}
+
+impl<P> Ctx<'_, P> {
+    /// The address book, which actions on EigenLayer need.
+    pub fn book(&self) -> Result<&AddressBook, Error> {
+        self.book.ok_or_else(|| {
+            Error::Refused(format!(
+                "no EigenLayer addresses for chain {}: pass --addresses FILE (or --network for a public network)",
+                self.state.chain_id
+            ))
+        })
+    }
+
+    pub fn wallet(&self) -> Address {
+        self.state.address
+    }
+}
+
+/// What an action asks the wallet to sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // made once per command; boxing would only add noise
+pub enum Plan {
+    /// A batch for `execute`.
+    Execute(Vec<ProposedCall>),
+    /// An ERC-1271 signature over an EigenLayer digest with its preimage.
+    Message { hash: B256, preimage: Preimage },
+}
+
+/// A plan, and what the proposer should be told about it (said on stderr, never written into the file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub plan: Plan,
+    pub notices: Vec<String>,
+}
+
+impl Planned {
+    pub fn calls(calls: Vec<ProposedCall>) -> Self {
+        Self { plan: Plan::Execute(calls), notices: Vec::new() }
+    }
+
+    pub fn call(call: ProposedCall) -> Self {
+        Self::calls(vec![call])
+    }
+
+    pub fn notice(mut self, notice: impl Into<String>) -> Self {
+        self.notices.push(notice.into());
+        self
+    }
+}
+
+/// An action: it checks its preconditions on the chain and plans what to sign, or says in words why not.
+pub trait Action {
+    fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> impl Future<Output = Result<Planned, Error>>;
+}
+
+/// What the registry knows about one function opwallet proposes.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    /// The ABI the decoder names the target by (`"DelegationManager"`, `"OperatorWallet"`, …).
+    pub abi: &'static str,
+    pub selector: [u8; 4],
+    /// One line for the signing screen, from the calldata alone; `None` if it does not decode.
+    pub summary: fn(&[u8], &Decoder) -> Option<String>,
+    /// The operator sets a call registers for or allocates to, from the calldata (the redistribution guard's
+    /// input).
+    pub touches: fn(&[u8]) -> Vec<OperatorSet>,
+}
+
+/// For [`Spec::touches`] of calls that touch no operator set.
+pub fn no_sets(_: &[u8]) -> Vec<OperatorSet> {
+    Vec::new()
+}
+
+/// An EigenLayer (or wallet) custom error and what it means for the operator.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorText {
+    pub selector: [u8; 4],
+    pub name: &'static str,
+    pub words: &'static str,
+}
+
+/// Every function opwallet proposes.
+pub static SPECS: &[Spec] = &[
+    register_operator::SPEC,
+    update_metadata_uri::SPEC,
+    set_delegation_approver::SPEC,
+    undelegate::SPEC,
+    register_operator_sets::SPEC,
+    deregister_operator_sets::SPEC,
+    set_allocation_delay::SPEC,
+    modify_allocations::SPEC,
+    add_pending_admin::SPEC,
+    accept_admin::SPEC,
+    remove_admin::SPEC,
+    appointee::SET_SPEC,
+    appointee::REMOVE_SPEC,
+    add_signer::SPEC,
+    remove_signer::SPEC,
+    replace_signer::SPEC,
+    rotate::SPEC,
+    set_threshold::SPEC,
+    bump_epoch::SPEC,
+];
+
+/// Every error the actions explain.
+pub static ERRORS: &[&[ErrorText]] = &[
+    register_operator::ERRORS,
+    register_operator_sets::ERRORS,
+    modify_allocations::ERRORS,
+    set_allocation_delay::ERRORS,
+    undelegate::ERRORS,
+    add_pending_admin::ERRORS,
+    accept_admin::ERRORS,
+    avs_registration::ERRORS,
+];
+
+/// The registry entry for a call of `abi` with `data`.
+pub fn spec(abi: &str, data: &[u8]) -> Option<&'static Spec> {
+    let selector = data.get(..4)?;
+    SPECS.iter().find(|s| s.abi == abi && s.selector == selector)
+}
+
+/// The words for a revert with `data`, if it is an error the actions know.
+pub fn error_text(data: &[u8]) -> Option<&'static ErrorText> {
+    let selector = data.get(..4)?;
+    ERRORS.iter().flat_map(|e| e.iter()).find(|e| e.selector == selector)
+}
+
+/// Reads the wallet, checks the address book against the chain, plans `action` and makes the proposal. Returns it
+/// with what the proposer should be told. `valid_for` is how long an execute proposal may wait for signatures.
+pub async fn propose<P: Provider, A: Action>(
+    provider: &P,
+    book: Option<&AddressBook>,
+    wallet: Address,
+    action: A,
+    valid_for: u64,
+    now: u64,
+) -> Result<(Proposal, Vec<String>), Error> {
+    let state = WalletState::read(provider, wallet).await?;
+    if let Some(b) = book
+        && b.chain_id != state.chain_id
+    {
+        return Err(Error::Refused(format!(
+            "the address book is for chain {} but the RPC is chain {}: pass the book for this chain",
+            b.chain_id, state.chain_id
+        )));
+    }
+    let ctx = Ctx { provider, book, state: &state };
+    let planned = action.plan(&ctx).await?;
+    let proposal = match planned.plan {
+        Plan::Execute(calls) => {
+            let deadline = now.checked_add(valid_for).ok_or_else(|| {
+                Error::Refused(format!(
+                    "--valid-for {valid_for} reaches beyond the end of time as a unix timestamp: choose fewer seconds"
+                ))
+            })?;
+            Proposal::execute(state.chain_id, wallet, state.epoch, state.nonce, deadline, calls)
+        }
+        Plan::Message { hash, preimage } => Proposal::message(state.chain_id, wallet, state.epoch, hash, preimage)?,
+    };
+    Ok((proposal, planned.notices))
+}
+
+/// The warning every change of the signer configuration carries.
+pub const ROTATION_WARNING: &str = "warning: executing this bumps the wallet's epoch: every pending proposal, on-chain \
+approval and ERC-1271 signature made before (including EigenLayer registration signatures not yet used) becomes \
+invalid and must be collected again";
+
+/// Refuses an expiry EigenLayer would refuse.
+pub(crate) fn future_expiry(expiry: u64, now: u64) -> Result<(), Error> {
+    if expiry <= now {
+        return Err(Error::Refused(format!(
+            "--expiry {expiry} is in the past: EigenLayer would refuse the signature"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_has_one_entry_per_function_and_every_error_once() {
+        for (i, s) in SPECS.iter().enumerate() {
+            assert!(
+                !SPECS[..i].iter().any(|o| o.abi == s.abi && o.selector == s.selector),
+                "{}.{:?} is registered twice",
+                s.abi,
+                s.selector
+            );
+        }
+        let all: Vec<&ErrorText> = ERRORS.iter().flat_map(|e| e.iter()).collect();
+        for (i, e) in all.iter().enumerate() {
+            assert!(!all[..i].iter().any(|o| o.selector == e.selector), "{} is listed twice", e.name);
+            assert!(!e.words.is_empty() && !e.words.ends_with('.'), "{}", e.name);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! `opwallet propose <action>`: one `…Args` per action, each in its own file, which only turns its arguments into
+//! the core action (`opwallet_core::actions`); checking the chain, building the calls and making the proposal is
+//! core's. The list below is the one place an action is added to the CLI.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use eyre::{Result, WrapErr, bail};
+use opwallet_core::actions::{self, Action as CoreAction};
+use serde_json::json;
+
+use crate::{cmd::emit, opts::Global};
+
+/// Options every proposal takes.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct Out {
+    /// Where to write the proposal file.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    path: PathBuf,
+    /// Seconds from now until the proposal expires (multisig collection takes time).
+    #[arg(long, default_value_t = 7 * 24 * 3600)]
+    valid_for: u64,
+    /// A note for the signers, shown on their screens labelled as the proposer's words (never as what the calls
+    /// do, which is read from the calldata).
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+}
+
+/// Declares the subcommands: each variant wraps the `Args` of its module, whose `action()` gives the core action.
+macro_rules! actions {
+    ($($(#[$doc:meta])* $variant:ident($module:ident::$args:ident),)*) => {
+        $(mod $module;)*
+
+        #[derive(Debug, Subcommand)]
+        pub(crate) enum Action {
+            $($(#[$doc])* $variant($module::$args),)*
+        }
+
+        impl Action {
+            pub(crate) async fn run(self, g: &Global) -> Result<()> {
+                match self {
+                    $(Action::$variant(a) => {
+                        let (action, out) = a.action(now()).await?;
+                        propose(g, action, out).await
+                    })*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    /// DelegationManager.registerAsOperator: register the wallet as an EigenLayer operator (permanent).
+    RegisterOperator(register_operator::RegisterOperatorArgs),
+    /// DelegationManager.updateOperatorMetadataURI.
+    UpdateMetadataUri(update_metadata_uri::UpdateMetadataUriArgs),
+    /// DelegationManager.modifyOperatorDetails: set the delegation approver (0x0…0 for none).
+    SetDelegationApprover(set_delegation_approver::SetDelegationApproverArgs),
+    /// DelegationManager.undelegate: force a staker delegated to the wallet out (its shares are queued for
+    /// withdrawal back to it).
+    Undelegate(undelegate::UndelegateArgs),
+    /// AllocationManager.registerForOperatorSets for this wallet (refused for redistributing sets unless allowed).
+    RegisterOperatorSets(register_operator_sets::RegisterOperatorSetsArgs),
+    /// AllocationManager.deregisterFromOperatorSets.
+    DeregisterOperatorSets(deregister_operator_sets::DeregisterOperatorSetsArgs),
+    /// AllocationManager.setAllocationDelay (blocks).
+    SetAllocationDelay(set_allocation_delay::SetAllocationDelayArgs),
+    /// AllocationManager.modifyAllocations for one operator set (refused for redistributing sets unless allowed).
+    ModifyAllocations(modify_allocations::ModifyAllocationsArgs),
+    /// PermissionController.addPendingAdmin on the wallet's account (add the wallet itself first).
+    AddPendingAdmin(add_pending_admin::AddPendingAdminArgs),
+    /// PermissionController.acceptAdmin: the wallet accepts being an admin of --account (default: itself).
+    AcceptAdmin(accept_admin::AcceptAdminArgs),
+    /// PermissionController.removeAdmin on the wallet's account (the last admin cannot be removed).
+    RemoveAdmin(remove_admin::RemoveAdminArgs),
+    /// PermissionController.setAppointee: let --appointee call --selector on --target for the wallet.
+    SetAppointee(set_appointee::SetAppointeeArgs),
+    /// PermissionController.removeAppointee.
+    RemoveAppointee(remove_appointee::RemoveAppointeeArgs),
+    /// Add a signer (needs its proof from `opwallet accept-signer`).
+    AddSigner(add_signer::AddSignerArgs),
+    /// Remove a signer.
+    RemoveSigner(remove_signer::RemoveSignerArgs),
+    /// Replace one signer with another (needs the new signer's proof).
+    ReplaceSigner(replace_signer::ReplaceSignerArgs),
+    /// Atomically remove and add several signers and set the threshold (each newcomer needs a proof).
+    Rotate(rotate::RotateArgs),
+    /// Change the threshold.
+    SetThreshold(set_threshold::SetThresholdArgs),
+    /// Kill every outstanding signature and approval without changing signers.
+    BumpEpoch(bump_epoch::BumpEpochArgs),
+    /// Consume the current nonce with an empty batch (cancels a stuck proposal).
+    Cancel(cancel::CancelArgs),
+    /// Any call from the wallet (decoded on the signing screen where opwallet knows the target's ABI).
+    Call(call::CallArgs),
+    /// An ERC-1271 signature for an AVSDirectory operator registration (the AVS submits it).
+    AvsRegistration(avs_registration::AvsRegistrationArgs),
+    /// An ERC-1271 delegation approval by the wallet as --operator's delegation approver (the staker submits it).
+    DelegationApproval(delegation_approval::DelegationApprovalArgs),
+    /// An ERC-1271 signature by this wallet over a raw hash opwallet cannot interpret (signers must pass
+    /// --unverified-hash), e.g. another wallet's proposal digest when this wallet is one of its signers.
+    SignHash(sign_hash::SignHashArgs),
+}
+
+/// Plans `action` in core, says what core noticed, and writes the proposal file (never over an existing one).
+async fn propose<A: CoreAction>(g: &Global, action: A, out: Out) -> Result<()> {
+    let path = &out.path;
+    if std::fs::symlink_metadata(path).is_ok() {
+        bail!("{} already exists: it may hold collected signatures; choose another -o", path.display());
+    }
+    let provider = g.provider().await?;
+    let wallet = g.wallet()?;
+    let chain_id = alloy::providers::Provider::get_chain_id(&provider).await?;
+    let book = g.book_for(chain_id)?;
+    let (proposal, notices) = actions::propose(&provider, book.as_ref(), wallet, action, out.valid_for, now()).await?;
+    for n in &notices {
+        eprintln!("{}", opwallet_core::text::escape(n));
+    }
+    let proposal = proposal.with_note(out.note)?;
+    proposal.save(path).wrap_err("writing the proposal")?;
+    emit(g.json, json!({ "file": path, "digest": proposal.hashes.digest, "notices": notices }), || {
+        format!("{}\ndigest {}", path.display(), proposal.hashes.digest)
+    })
+}
