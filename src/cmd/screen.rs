@@ -5,9 +5,8 @@
 
 use std::io::IsTerminal;
 
-use alloy::primitives::utils::format_ether;
 use opwallet_core::{
-    decode::{Action, CallView, Decoder, Target, quote},
+    decode::{Action, CallView, Decoder, Target, ether, quote},
     guard::Redistribution,
     proposal::{Body, Preimage, Proposal, Verdict},
     text::escape,
@@ -35,6 +34,8 @@ pub(crate) struct Screen<'a> {
     pub(crate) redistribution: Option<&'a Redistribution>,
     pub(crate) verdicts: &'a [(alloy::primitives::Address, Verdict)],
     pub(crate) warnings: &'a [String],
+    /// The wallet's state, when the chain was read (offline: `None`).
+    pub(crate) state: Option<&'a opwallet_core::wallet::WalletState>,
 }
 
 impl Screen<'_> {
@@ -56,7 +57,8 @@ impl Screen<'_> {
         match &p.body {
             Body::Execute { nonce, deadline, calls } => {
                 s.push_str(&format!(
-                    "nonce      {nonce}\ndeadline   {deadline} (unix time)\ncalls      {}\n",
+                    "nonce      {nonce}\ndeadline   {deadline} ({})\ncalls      {}\n",
+                    utc(*deadline),
                     calls.len()
                 ));
                 for (i, c) in self.calls.iter().enumerate() {
@@ -86,10 +88,14 @@ impl Screen<'_> {
         for (signer, verdict) in self.verdicts {
             let line = match verdict {
                 Verdict::Valid => format!("signed       {signer}\n"),
-                Verdict::Unchecked => format!("signed       {signer} (not checked offline)\n"),
+                Verdict::Unchecked => format!("signed?      {signer} (not checked offline)\n"),
                 Verdict::Invalid(why) => format!("INVALID      {signer}: {} (does not count)\n", escape(why)),
             };
             s.push_str(&line);
+        }
+        if let Some(state) = self.state {
+            let valid = self.verdicts.iter().filter(|(_, v)| *v == Verdict::Valid).count();
+            s.push_str(&format!("valid        {valid} of {} required signatures so far\n", state.threshold));
         }
         for w in self.warnings {
             s.push_str(&red(&format!("WARNING      {}\n", escape(w))));
@@ -98,9 +104,35 @@ impl Screen<'_> {
         s
     }
 
+    /// The last lines before the prompt: what is being signed, in one glance, so nothing above (however long) can
+    /// hide it.
+    pub(crate) fn recap(&self) -> String {
+        let p = self.proposal;
+        let what = match &p.body {
+            Body::Execute { calls, .. } => {
+                let sent: alloy::primitives::U256 = calls.iter().map(|c| c.value).sum();
+                let mut targets: Vec<String> = Vec::new();
+                for c in calls {
+                    let t = self.decoder.address(c.target);
+                    if !targets.contains(&t) {
+                        targets.push(t);
+                    }
+                }
+                format!(
+                    "{} call(s) to {}; {} ETH leaves the wallet",
+                    calls.len(),
+                    if targets.is_empty() { "nobody".into() } else { targets.join(", ") },
+                    ether(sent)
+                )
+            }
+            Body::Message { .. } => "an ERC-1271 signature (nothing is sent)".to_owned(),
+        };
+        format!("SIGNING      {}\n             {what}\n             digest {}", self.title, p.hashes.digest)
+    }
+
     fn call(&self, i: usize, c: &CallView) -> String {
         let target = self.decoder.address(c.target);
-        let value = if c.value.is_zero() { String::new() } else { format!(" sending {} ETH", format_ether(c.value)) };
+        let value = if c.value.is_zero() { String::new() } else { format!(" sending {} ETH", ether(c.value)) };
         let unknown = if c.target_is == Target::Unknown {
             " (not a contract opwallet knows: its identity is not verified)"
         } else {
@@ -120,12 +152,13 @@ impl Screen<'_> {
             Action::Transfer => format!("  [{i}] plain transfer to {target}{unknown}{value}\n"),
             Action::Raw { why } => {
                 let mut s = red(&format!("  [{i}] UNDECODED call to {target}{value}: {}\n", escape(why)));
-                s.push_str(&format!("        data = {}\n", c.data));
+                let data = if self.decoder.full { c.data.to_string() } else { opwallet_core::decode::bytes(&c.data) };
+                s.push_str(&format!("        data = {data}\n"));
                 s
             }
         };
         if !c.value.is_zero() && !matches!(c.action, Action::Transfer) {
-            s.push_str(&format!("        (this call also sends {} ETH from the wallet)\n", format_ether(c.value)));
+            s.push_str(&format!("        (this call also sends {} ETH from the wallet)\n", ether(c.value)));
         }
         s
     }
@@ -137,16 +170,17 @@ impl Screen<'_> {
             Preimage::AvsRegistration { domain, operator, avs, salt, expiry } => {
                 s.push_str("message    AVSDirectory operator registration (EIP-712 OperatorAVSRegistration)\n");
                 s.push_str(&format!("  operator = {}\n  avs      = {}\n  salt     = {salt}\n", a(*operator), a(*avs)));
-                s.push_str(&format!("  expiry   = {expiry} (unix time)\n"));
+                s.push_str(&format!("  expiry   = {expiry} ({})\n", utc(expiry.saturating_to())));
                 s.push_str(&self.eigen_domain(domain));
             }
             Preimage::DelegationApproval { domain, staker, operator, approver, salt, expiry } => {
                 s.push_str("message    delegation approval (EIP-712 DelegationApproval)\n");
                 s.push_str(&format!(
-                    "  staker   = {}\n  operator = {}\n  approver = {}\n  salt     = {salt}\n  expiry   = {expiry} (unix time)\n",
+                    "  staker   = {}\n  operator = {}\n  approver = {}\n  salt     = {salt}\n  expiry   = {expiry} ({})\n",
                     a(*staker),
                     a(*operator),
-                    a(*approver)
+                    a(*approver),
+                    utc(expiry.saturating_to())
                 ));
                 s.push_str(&self.eigen_domain(domain));
             }
@@ -169,5 +203,31 @@ impl Screen<'_> {
             d.chain_id,
             self.decoder.address(d.verifying_contract)
         )
+    }
+}
+
+/// Unix seconds as `YYYY-MM-DD HH:MM UTC` (civil-from-days, Howard Hinnant's algorithm).
+pub(crate) fn utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let (h, m) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{d:02} {h:02}:{m:02} UTC")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unix_times_read_as_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::utc(1_764_662_400), "2025-12-02 08:00 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00 UTC");
     }
 }

@@ -96,6 +96,9 @@ pub(crate) struct SignArgs {
     /// Sign even if the wallet's code or digest view does not match what opwallet knows. Dangerous.
     #[arg(long)]
     i_understand_the_wallet_code_is_unknown: bool,
+    /// Show long strings and byte strings in full on the screen (by default they are cut, with their hash).
+    #[arg(long)]
+    full: bool,
 }
 
 impl SignArgs {
@@ -106,7 +109,8 @@ impl SignArgs {
         if !self.yes && !std::io::stdin().is_terminal() {
             bail!("refusing to sign without confirmation: run in a terminal, or pass --yes");
         }
-        let mut proposal = load(g, &self.file)?;
+        let proposal = load(g, &self.file)?;
+        Proposal::check_writable(&self.file)?;
         let book = g.book_for(proposal.chain_id)?;
         if let Some(why) = message_refusal(&proposal, book.as_ref()) {
             if !self.unverified_hash {
@@ -116,7 +120,8 @@ impl SignArgs {
         }
         let signer = self.key.signer().await?;
         let me = signer.address();
-        let decoder = Decoder::new(proposal.wallet, book.as_ref());
+        let mut decoder = Decoder::new(proposal.wallet, book.as_ref());
+        decoder.full = self.full;
 
         let (review, verdicts) = if self.offline {
             eprintln!(
@@ -126,7 +131,7 @@ impl SignArgs {
             (None, proposal.offline_verdicts())
         } else {
             let provider = g.provider().await.wrap_err("on-chain checks need an RPC (or pass --offline)")?;
-            let review = Review::read(&provider, &proposal, book.as_ref(), now()).await?;
+            let review = Review::read(&provider, &proposal, book.as_ref(), &decoder, now()).await?;
             self.refusals(&proposal, &review, me)?;
             let verdicts = review.verdicts.clone();
             (Some(review), verdicts)
@@ -145,8 +150,9 @@ impl SignArgs {
             redistribution: review.as_ref().map(|r| &r.redistribution),
             verdicts: &verdicts,
             warnings: &warnings,
+            state: review.as_ref().map(|r| &r.state),
         };
-        eprintln!("{}\nsigner       {me}", screen.render());
+        eprintln!("{}\nsigner       {me}\n{}", screen.render(), screen.recap());
         if !self.yes {
             eprint!("sign? [y/N] ");
             let mut answer = String::new();
@@ -165,10 +171,9 @@ impl SignArgs {
         let entry = SignerSignature { signer: me, kind: SignatureKind::Ecdsa { signature: bytes } };
         let invalid =
             |s: &SignerSignature| verdicts.iter().any(|(who, v)| *who == s.signer && matches!(v, Verdict::Invalid(_)));
-        let added = proposal.add_signature(entry, invalid)?;
-        if added {
-            proposal.save(&self.file)?;
-        } else {
+        // Added to the file as it is now (other signers may have signed meanwhile), under a lock.
+        let (added, proposal) = Proposal::add_signature_to_file(&self.file, &proposal, entry, invalid)?;
+        if !added {
             eprintln!("{me} had already signed: the file is unchanged");
         }
         emit(
@@ -217,7 +222,8 @@ impl SignArgs {
         };
         let signature: Bytes =
             text.trim().parse().map_err(|_| eyre!("--contract-signature is not hex bytes (expected 0x…)"))?;
-        let mut proposal = load(g, &self.file)?;
+        let proposal = load(g, &self.file)?;
+        Proposal::check_writable(&self.file)?;
         let provider = g.provider().await?;
         let state = WalletState::read(&provider, proposal.wallet).await?;
         if !state.signers.contains(&contract) {
@@ -231,16 +237,12 @@ impl SignArgs {
             ),
             Verdict::Unchecked => bail!("{contract}'s signature could not be checked: nothing was added"),
         }
-        let verdicts = review::verdicts(&provider, &proposal).await?;
+        let verdicts = review::verdicts(&provider, &proposal, &state.signers).await?;
         let invalid =
             |s: &SignerSignature| verdicts.iter().any(|(who, v)| *who == s.signer && matches!(v, Verdict::Invalid(_)));
-        let added = proposal.add_signature(
-            SignerSignature { signer: contract, kind: SignatureKind::Contract { signature } },
-            invalid,
-        )?;
-        if added {
-            proposal.save(&self.file)?;
-        } else {
+        let entry = SignerSignature { signer: contract, kind: SignatureKind::Contract { signature } };
+        let (added, proposal) = Proposal::add_signature_to_file(&self.file, &proposal, entry, invalid)?;
+        if !added {
             eprintln!("{contract} had already signed: the file is unchanged");
         }
         emit(g.json, json!({ "signer": contract, "added": added, "signatures": proposal.signatures.len() }), || {
@@ -270,12 +272,20 @@ pub(crate) struct StatusArgs {
     file: PathBuf,
 }
 
+/// A decoder for `proposal` (`full`: long values shown in full).
+fn decoder(proposal: &Proposal, book: Option<&AddressBook>, full: bool) -> Decoder {
+    let mut d = Decoder::new(proposal.wallet, book);
+    d.full = full;
+    d
+}
+
 impl StatusArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let proposal = load(g, &self.file)?;
         let provider = g.provider().await?;
         let book = g.book_for(proposal.chain_id)?;
-        let r = Review::read(&provider, &proposal, book.as_ref(), now()).await?;
+        let r =
+            Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref(), false), now()).await?;
         let valid = r.valid_signers();
         let invalid: Vec<_> = r
             .verdicts
@@ -338,7 +348,8 @@ impl ExecuteArgs {
         let (from, sender) = self.sender.sender().await?;
         let provider = g.provider_with(sender).await?;
         let book = g.book_for(proposal.chain_id)?;
-        let r = Review::read(&provider, &proposal, book.as_ref(), now()).await?;
+        let decoder = decoder(&proposal, book.as_ref(), false);
+        let r = Review::read(&provider, &proposal, book.as_ref(), &decoder, now()).await?;
         if !r.problems.is_empty() {
             bail!("not executed, nothing was sent:\n  - {}", r.problems.join("\n  - "));
         }
@@ -349,7 +360,6 @@ impl ExecuteArgs {
             }
             eprintln!("!!!!!!!! WARNING: executing although {why} !!!!!!!!");
         }
-        let decoder = Decoder::new(proposal.wallet, book.as_ref());
         let screen = Screen {
             heading: "executing",
             proposal: &proposal,
@@ -359,6 +369,7 @@ impl ExecuteArgs {
             redistribution: Some(&r.redistribution),
             verdicts: &r.verdicts,
             warnings: &r.warnings,
+            state: Some(&r.state),
         };
         eprintln!("{}", screen.render());
         let tx = submit::prepare_execute(&provider, &proposal, r.packed(&proposal)?, from).await?;
@@ -425,7 +436,8 @@ impl SignatureArgs {
         };
         let provider = g.provider().await?;
         let book = g.book_for(proposal.chain_id)?;
-        let r = Review::read(&provider, &proposal, book.as_ref(), now()).await?;
+        let r =
+            Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref(), false), now()).await?;
         if !r.problems.is_empty() {
             bail!("no signature produced:\n  - {}", r.problems.join("\n  - "));
         }

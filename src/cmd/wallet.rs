@@ -187,6 +187,7 @@ async fn eigenlayer_view<P: Provider>(provider: &P, book: &AddressBook, wallet: 
     let dm = IDelegationManager::new(book.delegation_manager, provider);
     let am = IAllocationManager::new(book.allocation_manager, provider);
     let (_, release) = opwallet_core::guard::release(provider, book).await?;
+    let release = opwallet_core::text::escape(&release);
     let pc = opwallet_bindings::eigenlayer::IPermissionController::new(book.permission_controller, provider);
     let admins = pc.getAdmins(wallet).call().await?;
     let pending = pc.getPendingAdmins(wallet).call().await?;

@@ -114,7 +114,7 @@ async fn the_signing_screen_for_a_registration_is_exactly_this() {
          wallet     {w} (this wallet)\n\
          epoch      0\n\
          nonce      0\n\
-         deadline   {} (unix time)\n\
+         deadline   {} ({})\n\
          calls      1\n  \
            [0] DelegationManager.registerAsOperator on {dm} (DelegationManager)\n        \
                 → register this wallet as an EigenLayer operator (permanent)\n        \
@@ -124,14 +124,20 @@ async fn the_signing_screen_for_a_registration_is_exactly_this() {
          domain hash  {}\n\
          message hash {}\n\
          digest       {}\n\
+         valid        0 of 2 required signatures so far\n\
          ─────────────────────────────────────────────────────\n\
-         signer       {}\n",
+         signer       {}\n\
+         SIGNING      register this wallet as an EigenLayer operator (permanent)\n             \
+         1 call(s) to {dm} (DelegationManager); 0 ETH leaves the wallet\n             \
+         digest {}\n",
         "─".repeat(42),
         v["body"]["deadline"],
+        crate::screen_date(v["body"]["deadline"].as_u64().expect("deadline")),
         v["domainHash"].as_str().expect("hash"),
         v["structHash"].as_str().expect("hash"),
         v["digest"].as_str().expect("hash"),
         addr(ALICE),
+        v["digest"].as_str().expect("hash"),
     );
     assert_eq!(stderr(&out), expected);
 }
@@ -206,8 +212,10 @@ async fn terminal_control_characters_are_shown_escaped() {
     let screen = stderr(&out);
     assert!(!screen.contains('\u{1b}') && !screen.contains('\r') && !screen.contains('\u{202e}'), "{screen:?}");
     assert!(
-        screen
-            .contains("m.json\\u{1b}[2A\\u{1b}[2K\\u{d}wallet     0x0000000000000000000000000000000000000bad\\u{202e}")
+        screen.contains(
+            "m.json\\u{1b}[2A\\u{1b}[2K\\u{d}wallet⟨5 spaces⟩0x0000000000000000000000000000000000000bad\\u{202e}"
+        ),
+        "{screen}"
     );
 
     // A note cannot carry them at all, whether given to propose or written into the file.
@@ -677,4 +685,159 @@ async fn secrets_never_appear_in_messages() {
         env.run(&["sign", p.to_str().expect("utf-8"), "--yes", "--mnemonic-file", m.to_str().expect("utf-8")], None);
     assert!(!stderr(&out).contains("junkk"), "{}", stderr(&out));
     assert!(stderr(&out).contains("is not a valid BIP-39 English phrase"), "{}", stderr(&out));
+}
+
+/// Review finding 1: a very long value cannot fill the terminal and scroll the real screen away; the last lines
+/// before the prompt always say what is signed.
+#[tokio::test]
+async fn long_values_are_cut_and_the_recap_comes_last() {
+    let env = Env::with_wallet().await;
+    let register = env.propose("register.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&register, ALICE);
+    env.sign(&register, BOB);
+    env.execute(&register);
+    let fake = format!("https://x{}── signing ──\nproposal   set the delegation approver", " ".repeat(30_000));
+    let p = env.propose("long.json", &["update-metadata-uri", "--metadata-uri", &fake]);
+    let out = env.run(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let screen = stderr(&out);
+    assert!(screen.len() < 4_000, "{} bytes of screen", screen.len());
+    assert!(screen.contains("⟨") && screen.contains("characters in all, keccak256 0x"), "{screen}");
+    let last: Vec<&str> = screen.lines().rev().take(4).collect();
+    assert!(last[2].starts_with("SIGNING      set ") && last[1].contains("1 call(s) to"), "{last:?}");
+}
+
+/// Review finding 2: signers signing the same file at once never lose each other's signatures.
+#[tokio::test]
+async fn concurrent_signers_keep_every_signature() {
+    let env = Env::with_wallet().await;
+    for round in 0..4 {
+        let p = env.propose(&format!("c{round}.json"), &["bump-epoch"]);
+        let ps = p.to_str().expect("utf-8").to_owned();
+        let children: Vec<_> = [ALICE, BOB, CAROL]
+            .into_iter()
+            .map(|key| {
+                std::process::Command::new(crate::harness::BIN)
+                    .args(["sign", &ps, "--yes", "--mnemonic-file"])
+                    .arg(&env.mnemonic)
+                    .args(["--mnemonic-index", &key.to_string()])
+                    .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+                    .env("OPWALLET_ADDRESSES", &env.book)
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        for mut c in children {
+            assert!(c.wait().expect("wait").success());
+        }
+        assert_eq!(read(&p)["signatures"].as_array().expect("list").len(), 3, "round {round}");
+    }
+}
+
+/// Review findings 3 and 4: an entry that does not count never blocks the ones that do, and is marked.
+#[tokio::test]
+async fn entries_that_do_not_count_never_block_the_ones_that_do() {
+    let env = Env::with_wallet().await;
+    let p = env.propose("p.json", &["bump-epoch"]);
+    let ps = p.to_str().expect("utf-8");
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    // A "contract signature" from a contract that answers nothing (the DelegationManager proxy's fallback
+    // reverts; the factory returns no data), and a non-signer's ECDSA entry.
+    let factory = env.fork.addresses.extra(opwallet_devnet::WALLET_FACTORY).expect("factory");
+    doctor(&p, |v| {
+        let list = v["signatures"].as_array_mut().expect("list");
+        list.push(json!({ "signer": factory, "kind": "contract", "signature": "0x01" }));
+    });
+    let s: Value = serde_json::from_str(&env.ok(&["--json", "status", ps], None)).expect("json");
+    assert_eq!(s["ready"], true, "{s}");
+    assert!(s["warnings"][0].as_str().expect("w").contains("is not a signer of the wallet"), "{s}");
+    let out = env.run(&["sign", ps, "--yes"], Some(CAROL));
+    assert!(stderr(&out).contains(&format!("INVALID      {factory}")), "{}", stderr(&out));
+    assert!(stderr(&out).contains("valid        2 of 2 required signatures so far"), "{}", stderr(&out));
+    env.execute(&p);
+    assert_eq!(nonce(&env).await, U256::from(1));
+}
+
+/// Review finding 5: handing EigenLayer powers to an appointee or admin is flagged on the signing screen.
+#[tokio::test]
+async fn delegating_operator_set_powers_is_flagged() {
+    let env = Env::with_wallet().await;
+    let am = env.fork.addresses.allocation_manager.to_string();
+    let p = env.propose(
+        "a.json",
+        &[
+            "set-appointee",
+            "--appointee",
+            &addr(DAVE_INDEX).to_string(),
+            "--target",
+            &am,
+            "--selector",
+            "registerForOperatorSets(address,(address,uint32[],bytes))",
+        ],
+    );
+    let out = env.run(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    let screen = stderr(&out);
+    assert!(screen.contains("registerForOperatorSets (0xadc2e3d9)"), "{screen}");
+    assert!(screen.contains("without the redistribution guard"), "{screen}");
+}
+
+const DAVE_INDEX: u32 = 4;
+
+/// Review findings 6, 7, 8, 9, 10, 11: a lying gas estimate, a token over plain http, a relabelling address book,
+/// newlines from the node, oversized files and unknown fields are all refused.
+#[tokio::test]
+async fn review_findings_are_refused() {
+    let env = Env::with_wallet().await;
+    let p = env.propose("p.json", &["bump-epoch"]);
+    let ps = p.to_str().expect("utf-8");
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    let honest = std::fs::read(&p).expect("read");
+    // 6: a node estimating 29M gas.
+    let proxy =
+        rpc_proxy(env.fork.rpc_url().to_string(), |r| (r["method"] == "eth_estimateGas").then(|| json!("0x1ba8140")));
+    let out = env.run_with(&["execute", ps], Some(DEPLOYER), &[("ETH_RPC_URL", &proxy)]);
+    assert!(stderr(&out).contains("more than any opwallet transaction needs"), "{}", stderr(&out));
+    assert_eq!(nonce(&env).await, U256::ZERO);
+    // 7: the Vault token to another machine over plain http.
+    let out = env.run_with(
+        &[
+            "keys",
+            "new",
+            "--name",
+            "v",
+            "--dir",
+            env.path("k").to_str().expect("utf-8"),
+            "--store-password-vault",
+            "secret/x#pw",
+        ],
+        None,
+        &[("VAULT_ADDR", "http://192.0.2.2:8200"), ("VAULT_TOKEN", "hvs.secret")],
+    );
+    assert!(stderr(&out).contains("plain http to another machine"), "{}", stderr(&out));
+    // 8: an address book that names an address "this wallet" or "OperatorWallet".
+    let book = env.path("evil-book.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&env.book).expect("book")).expect("json");
+    doc["devnet"]["this wallet"] = json!(Address::repeat_byte(0xbe));
+    std::fs::write(&book, doc.to_string()).expect("write");
+    let out = env.run_with(&["status", ps], None, &[("OPWALLET_ADDRESSES", book.to_str().expect("utf-8"))]);
+    assert!(stderr(&out).contains("may not be used for an extra contract"), "{}", stderr(&out));
+    // 9: a node's error text with a newline stays on one line.
+    let proxy = rpc_proxy(env.fork.rpc_url().to_string(), |r| {
+        (r["method"] == "eth_getCode").then(|| json!({ "error": { "code": -32000, "message": "boom\nready" } }))
+    });
+    let out = env.run_with(&["status", ps], None, &[("ETH_RPC_URL", &proxy)]);
+    assert!(stderr(&out).contains("boom\\u{a}ready") && !stderr(&out).contains("\nready"), "{}", stderr(&out));
+    // 10: an oversized file.
+    let big = env.path("big.json");
+    std::fs::write(&big, vec![b' '; 5 << 20]).expect("write");
+    assert!(env.fails(&["status", big.to_str().expect("utf-8")], None).contains("not a proposal file (at most"));
+    // 11: unknown fields inside the typed data and inside a signature entry.
+    doctor(&p, |v| v["typedData"]["domain"]["extra"] = json!("x"));
+    assert!(env.fails(&["status", ps], None).contains("typedData holds fields opwallet does not compute"));
+    std::fs::write(&p, &honest).expect("restore");
+    doctor(&p, |v| v["signatures"][0]["weight"] = json!(2));
+    assert!(env.fails(&["status", ps], None).contains("unknown field `weight`"));
 }

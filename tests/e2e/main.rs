@@ -10,3 +10,12 @@ mod flows;
 mod harness;
 mod ledger;
 mod snapshots;
+
+/// The signing screen's date for a unix time, computed independently of the CLI (`date -u`).
+fn screen_date(secs: u64) -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .expect("date runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}

@@ -126,7 +126,49 @@ impl AddressBook {
                 why: format!("has no network `{pick}` (it has: {})", networks.join(", ")),
             })?;
         }
-        serde_json::from_value(value)
-            .map_err(|e| Error::File { path: path.to_owned(), why: format!("not an address book: {e}") })
+        let book: Self = serde_json::from_value(value)
+            .map_err(|e| Error::File { path: path.to_owned(), why: format!("not an address book: {e}") })?;
+        book.check().map_err(|why| Error::File { path: path.to_owned(), why })?;
+        Ok(book)
+    }
+
+    /// Refuses a book whose names could pass one contract off as another on a signing screen: an extra named
+    /// like a core contract, an ABI or "this wallet", a name with unsafe characters, or one address under two names.
+    pub fn check(&self) -> Result<(), String> {
+        const RESERVED: [&str; 5] = ["this wallet", "OperatorWallet", "ERC-20", "chainId", "release"];
+        let core = [
+            "DelegationManager",
+            "AllocationManager",
+            "PermissionController",
+            "AVSDirectory",
+            "StrategyManager",
+            "EigenPodManager",
+            "RewardsCoordinator",
+            "ProtocolRegistry",
+            "KeyRegistrar",
+        ];
+        for name in self.extra.keys() {
+            if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(name))
+                || core.iter().any(|c| c.eq_ignore_ascii_case(name))
+                || name.chars().count() > 40
+                || !crate::text::is_plain(name)
+            {
+                return Err(format!(
+                    "the name `{}` may not be used for an extra contract (reserved, too long, or unsafe characters)",
+                    crate::text::escape(name)
+                ));
+            }
+        }
+        let names = self.names();
+        for (i, (name, address)) in names.iter().enumerate() {
+            if let Some((other, _)) = names[..i].iter().find(|(_, a)| a == address) {
+                return Err(format!(
+                    "{address} is listed twice, as `{}` and as `{}`",
+                    crate::text::escape(other),
+                    crate::text::escape(name)
+                ));
+            }
+        }
+        Ok(())
     }
 }

@@ -56,6 +56,10 @@ pub struct CallView {
 #[derive(Debug, Clone)]
 pub struct Decoder {
     wallet: Address,
+    /// Which ABI each EigenLayer contract of the book speaks, by the book's typed fields (never by a name).
+    abi_of: Vec<(Address, &'static str)>,
+    /// Show long strings and byte strings in full (`--full`) instead of cut with their hash.
+    pub full: bool,
     names: Vec<(String, Address)>,
     abis: Vec<(&'static str, JsonAbi)>,
     erc20: JsonAbi,
@@ -74,6 +78,16 @@ impl Decoder {
     /// A decoder for proposals of `wallet`, naming the contracts of `book` if there is one.
     pub fn new(wallet: Address, book: Option<&AddressBook>) -> Self {
         let names = book.map(AddressBook::names).unwrap_or_default();
+        let abi_of = book
+            .map(|b| {
+                vec![
+                    (b.delegation_manager, "DelegationManager"),
+                    (b.allocation_manager, "AllocationManager"),
+                    (b.permission_controller, "PermissionController"),
+                    (b.avs_directory, "AVSDirectory"),
+                ]
+            })
+            .unwrap_or_default();
         let abis = vec![
             ("OperatorWallet", opwallet_bindings::operator_wallet_abi()),
             ("DelegationManager", eigenlayer::IDelegationManager::abi::contract()),
@@ -81,7 +95,7 @@ impl Decoder {
             ("PermissionController", eigenlayer::IPermissionController::abi::contract()),
             ("AVSDirectory", eigenlayer::IAVSDirectory::abi::contract()),
         ];
-        Self { wallet, names, abis, erc20: IERC20::abi::contract() }
+        Self { wallet, abi_of, full: false, names, abis, erc20: IERC20::abi::contract() }
     }
 
     /// The name opwallet knows `address` by, if any.
@@ -114,10 +128,10 @@ impl Decoder {
     /// Decodes one call from its target and calldata.
     pub fn call(&self, call: &ProposedCall) -> CallView {
         let target_is = self.target_of(call.target);
-        let action = self.action(&target_is, &call.data);
+        let action = self.action(&target_is, call.target, &call.data);
         let summary = match &action {
             Action::Function { abi, name, .. } => self.summary(abi, name, &call.data),
-            Action::Transfer => Some(format!("send {} ETH to {}", format_ether(call.value), self.address(call.target))),
+            Action::Transfer => Some(format!("send {} ETH to {}", ether(call.value), self.address(call.target))),
             Action::Raw { .. } => None,
         };
         CallView { target: call.target, target_is, value: call.value, data: call.data.clone(), action, summary }
@@ -128,7 +142,13 @@ impl Decoder {
         calls.iter().map(|c| self.call(c)).collect()
     }
 
-    fn action(&self, target: &Target, data: &[u8]) -> Action {
+    /// The ABI of the EigenLayer contract at `address`, by the address book's typed fields.
+    fn abi_for(&self, address: Address) -> Option<(&'static str, &JsonAbi)> {
+        let name = self.abi_of.iter().find(|(a, _)| *a == address).map(|(_, n)| *n)?;
+        self.abis.iter().find(|(n, _)| *n == name).map(|(n, abi)| (*n, abi))
+    }
+
+    fn action(&self, target: &Target, address: Address, data: &[u8]) -> Action {
         if data.is_empty() {
             return Action::Transfer;
         }
@@ -137,11 +157,10 @@ impl Decoder {
         };
         let (abi_name, abi) = match target {
             Target::ThisWallet => ("OperatorWallet", &self.abis[0].1),
-            Target::Known(name) => match self.abis.iter().find(|(n, _)| n == name) {
-                Some((n, abi)) => (*n, abi),
+            _ => match self.abi_for(address) {
+                Some((n, abi)) => (n, abi),
                 None => ("ERC-20", &self.erc20),
             },
-            Target::Unknown => ("ERC-20", &self.erc20),
         };
         let Some(function) = abi.functions().find(|f| f.selector().as_slice() == selector) else {
             return Action::Raw {
@@ -193,7 +212,9 @@ impl Decoder {
             DynSolValue::Uint(u, _) => u.to_string(),
             DynSolValue::Int(i, _) => i.to_string(),
             DynSolValue::FixedBytes(word, size) => format!("0x{}", hex(&word[..*size])),
-            DynSolValue::Bytes(b) => format!("0x{}", hex(b)),
+            DynSolValue::Bytes(b) if self.full => format!("0x{}", hex(b)),
+            DynSolValue::Bytes(b) => bytes(b),
+            DynSolValue::String(s) if self.full => format!("\"{}\"", escape(s).replace('"', "\\\"")),
             DynSolValue::String(s) => quote(s),
             DynSolValue::Function(f) => format!("0x{}", hex(f.as_slice())),
             DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
@@ -240,8 +261,7 @@ impl Decoder {
     pub fn function_name(&self, target: Address, selector: alloy::primitives::FixedBytes<4>) -> String {
         let abi = match self.target_of(target) {
             Target::ThisWallet => Some(&self.abis[0].1),
-            Target::Known(name) => self.abis.iter().find(|(n, _)| *n == name).map(|(_, a)| a),
-            Target::Unknown => None,
+            _ => self.abi_for(target).map(|(_, a)| a),
         };
         match abi.and_then(|a| a.functions().find(|f| f.selector() == selector)) {
             Some(f) => format!("{} ({selector})", escape(&f.name)),
@@ -290,9 +310,75 @@ fn element_param(param: &Param) -> Param {
     element
 }
 
-/// `"…"` with quotes and backslashes escaped and every unsafe character visible.
+/// The most characters of a string, and bytes of a byte string, shown in full on a signing screen. Anything longer
+/// is shown as its beginning, its length and its keccak256: a signer cannot read 30,000 characters, and a long
+/// value could otherwise fill the terminal and scroll the real lines out of sight.
+pub const SHOWN_CHARS: usize = 160;
+pub const SHOWN_BYTES: usize = 96;
+
+/// `"…"` with quotes and backslashes escaped, every unsafe character visible, runs of spaces counted (so blank
+/// padding cannot push text around), and long strings cut (see [`SHOWN_CHARS`]).
 pub fn quote(s: &str) -> String {
-    format!("\"{}\"", escape(s).replace('"', "\\\""))
+    let total = s.chars().count();
+    let shown: String = s.chars().take(SHOWN_CHARS).collect();
+    let mut body = escape(&shown).replace('"', "\\\"");
+    body = collapse_spaces(&body);
+    if total > SHOWN_CHARS {
+        format!(
+            "\"{body}\"… ({total} characters in all, keccak256 {}; shown in full with --full)",
+            alloy::primitives::keccak256(s.as_bytes())
+        )
+    } else {
+        format!("\"{body}\"")
+    }
+}
+
+/// Runs of more than three spaces written as `⟨N spaces⟩`.
+fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0usize;
+    let flush = |out: &mut String, run: usize| {
+        if run > 3 {
+            out.push_str(&format!("⟨{run} spaces⟩"));
+        } else {
+            out.push_str(&" ".repeat(run));
+        }
+    };
+    for c in s.chars() {
+        if c == ' ' {
+            run += 1;
+        } else {
+            flush(&mut out, run);
+            run = 0;
+            out.push(c);
+        }
+    }
+    flush(&mut out, run);
+    out
+}
+
+/// Hex bytes, cut after [`SHOWN_BYTES`] with the length and keccak256.
+pub fn bytes(b: &[u8]) -> String {
+    if b.len() > SHOWN_BYTES {
+        format!(
+            "0x{}… ({} bytes in all, keccak256 {})",
+            hex(&b[..SHOWN_BYTES]),
+            b.len(),
+            alloy::primitives::keccak256(b)
+        )
+    } else {
+        format!("0x{}", hex(b))
+    }
+}
+
+/// Wei as ETH, without trailing zeros: `0`, `1`, `1.5`.
+pub fn ether(wei: U256) -> String {
+    let text = format_ether(wei);
+    match text.split_once('.') {
+        Some((whole, fraction)) if fraction.trim_end_matches('0').is_empty() => whole.to_owned(),
+        Some((whole, fraction)) => format!("{whole}.{}", fraction.trim_end_matches('0')),
+        None => text,
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -361,6 +447,19 @@ mod tests {
     }
 
     #[test]
+    fn long_values_cannot_fill_the_screen() {
+        let padded = format!("ok{}then a fake screen", " ".repeat(30_000));
+        let shown = quote(&padded);
+        assert!(shown.len() < 400, "{shown}");
+        assert!(shown.contains("⟨158 spaces⟩") && shown.contains("30020 characters in all, keccak256 0x"), "{shown}");
+        assert_eq!(quote("a  b"), "\"a  b\"");
+        assert_eq!(quote("say \"hi\""), "\"say \\\"hi\\\"\"");
+        let long = bytes(&[0xab; 1000]);
+        assert!(long.starts_with("0xabab") && long.contains("1000 bytes in all"), "{long}");
+        assert_eq!(bytes(&[1, 2]), "0x0102");
+    }
+
+    #[test]
     fn titles_come_from_the_calls() {
         let d = decoder();
         assert!(d.title(&[], 4).contains("cancel nonce 4"));
@@ -370,6 +469,6 @@ mod tests {
         ]);
         let title = d.title(&calls, 0);
         assert!(title.starts_with("2 calls: bump the wallet's epoch"), "{title}");
-        assert!(title.contains("send 1.000000000000000000 ETH to 0x0909"), "{title}");
+        assert!(title.contains("send 1 ETH to 0x0909"), "{title}");
     }
 }

@@ -29,7 +29,8 @@ pub enum Error {
 impl Error {
     /// An RPC failure with its causes (a transport error's own text often omits why: refused, timed out, TLS).
     pub(crate) fn rpc(e: impl std::fmt::Display) -> Self {
-        Self::Rpc(e.to_string())
+        // A node's error text is untrusted: one line, nothing that drives a terminal.
+        Self::Rpc(crate::text::escape(&e.to_string()))
     }
 
     /// As [`Error::rpc`], for errors that carry sources.
@@ -47,6 +48,6 @@ impl Error {
         if text.contains("timed out") {
             text.push_str(" (the RPC node did not answer in time; --rpc-timeout sets how long to wait)");
         }
-        Self::Rpc(text)
+        Self::Rpc(crate::text::escape(&text))
     }
 }

@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::Error;
 
 /// How one signer signed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignatureKind {
     /// 65-byte `r ‖ s ‖ v` from an EOA key.
     Ecdsa { signature: Bytes },
@@ -20,10 +19,41 @@ pub enum SignatureKind {
 
 /// One signer's contribution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Entry", into = "Entry")]
 pub struct SignerSignature {
     pub signer: Address,
-    #[serde(flatten)]
     pub kind: SignatureKind,
+}
+
+/// A signature entry as the proposal file writes it: flat, and with no field its kind does not define (serde's
+/// `flatten` would accept any).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+enum Entry {
+    Ecdsa { signer: Address, signature: Bytes },
+    Contract { signer: Address, signature: Bytes },
+    Approved { signer: Address },
+}
+
+impl From<Entry> for SignerSignature {
+    fn from(e: Entry) -> Self {
+        match e {
+            Entry::Ecdsa { signer, signature } => Self { signer, kind: SignatureKind::Ecdsa { signature } },
+            Entry::Contract { signer, signature } => Self { signer, kind: SignatureKind::Contract { signature } },
+            Entry::Approved { signer } => Self { signer, kind: SignatureKind::Approved },
+        }
+    }
+}
+
+impl From<SignerSignature> for Entry {
+    fn from(s: SignerSignature) -> Self {
+        let signer = s.signer;
+        match s.kind {
+            SignatureKind::Ecdsa { signature } => Self::Ecdsa { signer, signature },
+            SignatureKind::Contract { signature } => Self::Contract { signer, signature },
+            SignatureKind::Approved => Self::Approved { signer },
+        }
+    }
 }
 
 const KIND_ECDSA: u8 = 0;

@@ -29,6 +29,11 @@ pub const FORMAT_VERSION: u32 = 2;
 
 /// The longest proposer's note accepted (it is shown on every signer's screen).
 pub const MAX_NOTE_CHARS: usize = 500;
+/// Limits on what a proposal file may hold, so a doctored file cannot exhaust a signer's memory or time.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+pub const MAX_CALLS: usize = 256;
+pub const MAX_CALLDATA_BYTES: usize = 128 << 10;
+pub const MAX_SIGNATURES: usize = 255;
 
 /// One call of a batch, exactly as the wallet will make it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -372,8 +377,26 @@ impl Proposal {
                 "the message's fields hash to {digest} under the EigenLayer domain it names, not to its hash {hash}"
             )));
         }
-        for (i, s) in self.signatures.iter().enumerate() {
-            if self.signatures[..i].iter().any(|o| o.signer == s.signer) {
+        if let Body::Execute { calls, .. } = &self.body {
+            if calls.len() > MAX_CALLS {
+                return Err(Error::Malformed(format!("{} calls; a proposal holds at most {MAX_CALLS}", calls.len())));
+            }
+            if let Some((i, c)) = calls.iter().enumerate().find(|(_, c)| c.data.len() > MAX_CALLDATA_BYTES) {
+                return Err(Error::Malformed(format!(
+                    "call {i} has {} bytes of calldata; at most {MAX_CALLDATA_BYTES} are accepted",
+                    c.data.len()
+                )));
+            }
+        }
+        if self.signatures.len() > MAX_SIGNATURES {
+            return Err(Error::Malformed(format!(
+                "{} signature entries; a wallet has at most 32 signers",
+                self.signatures.len()
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for s in &self.signatures {
+            if !seen.insert(s.signer) {
                 return Err(Error::Tampered(format!("{} is listed twice among the signatures", s.signer)));
             }
         }
@@ -429,7 +452,7 @@ impl Proposal {
 
     /// Parses and verifies a proposal file's text.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        let bad = |why: String| Error::Malformed(format!("not a proposal file: {why}"));
+        let bad = |why: String| Error::Malformed(format!("not a proposal file: {}", crate::text::escape(&why)));
         crate::strict_json::check_unique_keys(text).map_err(bad)?;
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
         match value.get("version").and_then(serde_json::Value::as_u64) {
@@ -448,19 +471,76 @@ impl Proposal {
             }
             None => return Err(bad("it has no format version".into())),
         }
+        let raw_typed_data = value.get("typedData").cloned();
         let proposal: Self = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
         proposal.verify()?;
+        // The typed data must be exactly what opwallet computes, extra fields included (serde ignores unknown
+        // fields inside it, and a tool reading the file might not).
+        let computed = serde_json::to_value(&proposal.typed_data).map_err(|e| bad(e.to_string()))?;
+        if raw_typed_data.as_ref() != Some(&computed) {
+            return Err(Error::Tampered("typedData holds fields opwallet does not compute".into()));
+        }
         Ok(proposal)
     }
 
     /// Reads and verifies a proposal file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::File { path: path.to_owned(), why: e.to_string() })?;
+        let fail = |why: String| Error::File { path: path.to_owned(), why };
+        let size = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(fail(format!("{size} bytes: not a proposal file (at most {MAX_FILE_BYTES} bytes)")));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
         Self::parse(&text).map_err(|e| match e {
-            Error::Malformed(why) => Error::File { path: path.to_owned(), why },
+            Error::Malformed(why) => fail(why),
             other => other,
         })
+    }
+
+    /// Checks, before a key is asked to sign, that a signature could then be saved to `path`: not a symbolic link,
+    /// and a temporary file can be created beside it. A signature made and then lost is a signer's time wasted, or
+    /// a hardware approval repeated.
+    pub fn check_writable(path: &Path) -> Result<(), Error> {
+        let fail = |why: String| Error::File { path: path.to_owned(), why };
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(fail(
+                "is a symbolic link: refusing to write through it (copy the proposal to a regular file)".into(),
+            ));
+        }
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        tempfile::Builder::new()
+            .prefix(".opwallet-")
+            .tempfile_in(dir)
+            .map(drop)
+            .map_err(|e| fail(format!("its folder is not writable, so a signature could not be saved: {e}")))
+    }
+
+    /// Adds `entry` to the proposal file at `path` as it is now, not as it was read before signing: under a lock,
+    /// the file is read again, checked to be the same proposal (`signed`), and the signature added to it, so that
+    /// signers who sign at once never lose each other's signatures. Returns whether it was added and the file's new
+    /// contents.
+    pub fn add_signature_to_file(
+        path: &Path,
+        signed: &Proposal,
+        entry: SignerSignature,
+        replaceable: impl Fn(&SignerSignature) -> bool,
+    ) -> Result<(bool, Self), Error> {
+        let _lock = lock(path)?;
+        let mut current = Self::load(path)?;
+        if current.hashes.digest != signed.hashes.digest {
+            return Err(Error::File {
+                path: path.to_owned(),
+                why: format!(
+                    "now holds another proposal (digest {}) than the one signed ({}): nothing was added",
+                    current.hashes.digest, signed.hashes.digest
+                ),
+            });
+        }
+        let added = current.add_signature(entry, replaceable)?;
+        if added {
+            current.save(path)?;
+        }
+        Ok((added, current))
     }
 
     /// Writes atomically: a new temporary file with a random name in the same directory (created exclusively, so
@@ -486,6 +566,10 @@ impl Proposal {
             .and_then(|()| tmp.write_all(b"\n"))
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(|e| fail(e.to_string()))?;
+        // A file others share keeps its permissions (the temporary file starts owner-only).
+        if let Ok(meta) = std::fs::metadata(path) {
+            tmp.as_file().set_permissions(meta.permissions()).map_err(|e| fail(e.to_string()))?;
+        }
         tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
         Ok(())
     }
@@ -503,4 +587,24 @@ fn check_note(note: &str) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// An exclusive lock on `path`'s proposal, held until dropped: a lock file beside it (`.NAME.lock`), so that the
+/// lock outlives the proposal file being replaced by a rename.
+fn lock(path: &Path) -> Result<std::fs::File, Error> {
+    let fail = |why: String| Error::File { path: path.to_owned(), why };
+    let name = path.file_name().ok_or_else(|| fail("not a file path".into()))?.to_string_lossy().into_owned();
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let lock_path = dir.join(format!(".{name}.lock"));
+    if std::fs::symlink_metadata(&lock_path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(fail(format!("{} is a symbolic link: refusing to use it as a lock", lock_path.display())));
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| fail(format!("cannot open the lock file {}: {e}", lock_path.display())))?;
+    file.lock().map_err(|e| fail(format!("cannot lock {}: {e}", lock_path.display())))?;
+    Ok(file)
 }

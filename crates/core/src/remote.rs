@@ -257,6 +257,16 @@ fn vault_target(reference: &str) -> Result<VaultTarget, Error> {
     let (path, field) = reference.split_once('#').ok_or_else(malformed)?;
     let (mount, rest) = path.split_once('/').ok_or_else(malformed)?;
     let addr = std::env::var("VAULT_ADDR").map_err(|_| Error::Signer("VAULT_ADDR is not set".into()))?;
+    let parsed: Url = addr
+        .parse()
+        .map_err(|_| Error::Signer(format!("VAULT_ADDR {} is not a URL", crate::text::redact_url(&addr))))?;
+    if parsed.scheme() == "http" && !is_loopback(&parsed) {
+        return Err(Error::Signer(format!(
+            "VAULT_ADDR {} is plain http to another machine: the Vault token would cross the network unencrypted; \
+             use https://",
+            crate::text::redact_url(&addr)
+        )));
+    }
     let token =
         Zeroizing::new(std::env::var("VAULT_TOKEN").map_err(|_| Error::Signer("VAULT_TOKEN is not set".into()))?);
     Ok(VaultTarget {
@@ -400,7 +410,16 @@ impl Fireblocks {
         vault_account: String,
         address: Address,
     ) -> Result<Self, Error> {
-        let base: Url = base.parse().map_err(|_| Error::Signer(format!("Fireblocks URL `{base}` is not a URL")))?;
+        let base: Url = base
+            .parse()
+            .map_err(|_| Error::Signer(format!("Fireblocks URL {} is not a URL", crate::text::redact_url(base))))?;
+        if base.scheme() == "http" && !is_loopback(&base) {
+            return Err(Error::Signer(format!(
+                "Fireblocks URL {} is plain http to another machine: the API key would cross the network unencrypted; \
+                 use https://",
+                crate::text::redact_url(base.as_str())
+            )));
+        }
         jsonwebtoken::EncodingKey::from_rsa_pem(secret_pem.as_bytes())
             .map_err(|_| Error::Signer("the Fireblocks API secret is not an RSA private key in PEM form".into()))?;
         // Signing waits for approvals on the Fireblocks side: poll every few seconds, for up to an hour.

@@ -38,6 +38,43 @@ pub struct Review {
     pub problems: Vec<String>,
     /// What a signer should know but that does not stop signing (a nonce already used, a deadline passed).
     pub warnings: Vec<String>,
+    /// The AllocationManager and PermissionController of the address book, for the delegation warnings.
+    book_addresses: Option<(Address, Address)>,
+}
+
+/// A deadline further away than this (30 days) is worth a warning: a signature stays valid that long.
+const FAR_DEADLINE: u64 = 30 * 86_400;
+
+/// A warning for a call that hands EigenLayer powers to someone outside the multisig: an appointee allowed to
+/// register for operator sets or change allocations (which the redistribution guard then never sees), or a new
+/// PermissionController admin (who can do everything the wallet can on EigenLayer).
+fn delegation_warning(call: &crate::proposal::ProposedCall, book: Option<(Address, Address)>) -> Option<String> {
+    use alloy::sol_types::SolCall;
+    use opwallet_bindings::eigenlayer::{IAllocationManager as AM, IPermissionController as PC};
+    let (allocation_manager, permission_controller) = book?;
+    if call.target != permission_controller {
+        return None;
+    }
+    if let Ok(c) = PC::setAppointeeCall::abi_decode(&call.data) {
+        let risky = [AM::registerForOperatorSetsCall::SELECTOR, AM::modifyAllocationsCall::SELECTOR];
+        if c.target == allocation_manager && risky.contains(&c.selector.0) {
+            return Some(format!(
+                "{} would be able to register the operator for operator sets or change its allocations without the \
+                 multisig, and without the redistribution guard",
+                c.appointee
+            ));
+        }
+    }
+    if let Ok(c) = PC::addPendingAdminCall::abi_decode(&call.data)
+        && c.admin != c.account
+    {
+        return Some(format!(
+            "{} would become an admin of {}: it could then do everything the wallet can on EigenLayer (register for \
+             operator sets, allocate, appoint others) without the multisig",
+            c.admin, c.account
+        ));
+    }
+    None
 }
 
 impl Review {
@@ -48,6 +85,7 @@ impl Review {
         provider: &P,
         proposal: &Proposal,
         book: Option<&AddressBook>,
+        decoder: &Decoder,
         now: u64,
     ) -> Result<Self, Error> {
         let calls: &[_] = match &proposal.body {
@@ -68,9 +106,8 @@ impl Review {
         );
         let state = state?;
         preimage?;
-        let verdicts = verdicts(provider, proposal).await?;
-        let decoder = Decoder::new(proposal.wallet, book);
-        let (views, title) = describe(&decoder, proposal);
+        let verdicts = verdicts(provider, proposal, &state.signers).await?;
+        let (views, title) = describe(decoder, proposal);
         let mut review = Self {
             code: code.map_err(|e| e.to_string()),
             wallet_digest: wallet_digest?,
@@ -81,6 +118,7 @@ impl Review {
             problems: Vec::new(),
             warnings: Vec::new(),
             state,
+            book_addresses: book.map(|b| (b.allocation_manager, b.permission_controller)),
         };
         review.problems = review.find_problems(proposal, now);
         review.warnings = review.find_warnings(proposal, now);
@@ -145,13 +183,6 @@ impl Review {
                 out.push(format!("the deadline ({deadline}) has passed: make a new proposal"));
             }
         }
-        for (signer, verdict) in &self.verdicts {
-            if !state.signers.contains(signer) {
-                out.push(format!("{signer} signed but is not a signer of the wallet: its signature does not count"));
-            } else if let Verdict::Invalid(why) = verdict {
-                out.push(format!("the signature listed for {signer} does not count ({why}): {signer} may sign again"));
-            }
-        }
         let valid = self.valid_signers();
         let count = valid.len() as u64;
         if count < state.threshold {
@@ -169,17 +200,33 @@ impl Review {
 
     fn find_warnings(&self, proposal: &Proposal, now: u64) -> Vec<String> {
         let mut out = Vec::new();
+        for (signer, verdict) in &self.verdicts {
+            if let Verdict::Invalid(why) = verdict {
+                out.push(format!("the entry for {signer} does not count ({why}); it is left out"));
+            }
+        }
         match &proposal.body {
-            Body::Execute { nonce, deadline, .. } => {
+            Body::Execute { nonce, deadline, calls } => {
                 if *nonce < self.state.nonce {
                     out.push(format!(
                         "nonce {nonce} was already used (the wallet is at nonce {}): this proposal can never run",
                         self.state.nonce
                     ));
+                } else if *nonce > self.state.nonce {
+                    out.push(format!(
+                        "nonce {nonce} is ahead of the wallet (at {}): it runs only after the proposals before it",
+                        self.state.nonce
+                    ));
                 }
                 if now > *deadline {
                     out.push(format!("its deadline {deadline} has passed: it can never run"));
+                } else if deadline - now > FAR_DEADLINE {
+                    out.push(format!(
+                        "its deadline is {} days away: a signature stays usable that long unless the epoch is bumped",
+                        (deadline - now) / 86_400
+                    ));
                 }
+                out.extend(calls.iter().filter_map(|c| delegation_warning(c, self.book_addresses)));
             }
             Body::Message { preimage, .. } => {
                 if let Some(expiry) = preimage.expiry()
@@ -189,8 +236,19 @@ impl Review {
                         "its EigenLayer expiry {expiry} has passed: EigenLayer will refuse the signature"
                     ));
                 }
-                if *preimage == Preimage::Unverified {
-                    out.push("its hash has no preimage: opwallet cannot tell what signing it authorises".to_owned());
+                match preimage {
+                    Preimage::Unverified => {
+                        out.push("its hash has no preimage: opwallet cannot tell what signing it authorises".to_owned())
+                    }
+                    Preimage::AvsRegistration { operator, .. } if *operator != proposal.wallet => out.push(format!(
+                        "the registration is for operator {operator}, not for this wallet {}",
+                        proposal.wallet
+                    )),
+                    Preimage::DelegationApproval { approver, .. } if *approver != proposal.wallet => out.push(format!(
+                        "the approval is in the name of approver {approver}, not of this wallet {}",
+                        proposal.wallet
+                    )),
+                    _ => {}
                 }
             }
         }
@@ -235,10 +293,17 @@ pub fn describe(decoder: &Decoder, proposal: &Proposal) -> (Vec<CallView>, Strin
 
 /// Whether each collected signature counts: ECDSA as the wallet checks it; a contract signer's by asking the contract
 /// itself (ERC-1271); an on-chain approval by reading the wallet's `approvedHashes`.
-pub async fn verdicts<P: Provider>(provider: &P, proposal: &Proposal) -> Result<Vec<(Address, Verdict)>, Error> {
+pub async fn verdicts<P: Provider>(
+    provider: &P,
+    proposal: &Proposal,
+    signers: &[Address],
+) -> Result<Vec<(Address, Verdict)>, Error> {
     let digest = proposal.hashes.digest;
     let offline = proposal.offline_verdicts();
     let checks = proposal.signatures.iter().zip(offline).map(|(s, (signer, verdict))| async move {
+        if !signers.contains(&signer) {
+            return Ok::<_, Error>((signer, Verdict::Invalid(format!("{signer} is not a signer of the wallet"))));
+        }
         let verdict = match (&s.kind, verdict) {
             (_, Verdict::Invalid(why)) => Verdict::Invalid(why),
             (_, Verdict::Valid) => Verdict::Valid,
@@ -277,9 +342,11 @@ pub async fn contract_verdict<P: Provider>(
     Ok(match IERC1271::new(signer, provider).isValidSignature(digest, signature.clone()).call().await {
         Ok(answer) if answer.0 == ERC1271_MAGIC => Verdict::Valid,
         Ok(answer) => Verdict::Invalid(format!("{signer}.isValidSignature returned {answer}, not the magic value")),
-        Err(alloy::contract::Error::TransportError(alloy::transports::RpcError::ErrorResp(_))) => {
-            Verdict::Invalid(format!("{signer}.isValidSignature reverted"))
+        // Only a failure to reach the node is an error; any answer the contract gives (a revert, no data, data
+        // that does not decode) means the signature does not count.
+        Err(alloy::contract::Error::TransportError(e)) if !matches!(e, alloy::transports::RpcError::ErrorResp(_)) => {
+            return Err(Error::rpc(e));
         }
-        Err(e) => return Err(Error::rpc(e)),
+        Err(e) => Verdict::Invalid(format!("{signer}.isValidSignature did not answer valid ({e})")),
     })
 }

@@ -177,7 +177,12 @@ mod tests {
         assert!(rotated(&[A, B], &[], &[B], 1, W).expect_err("refused").to_string().contains("already a signer"));
         assert!(rotated(&[A, B], &[], &[C, C], 1, W).expect_err("refused").to_string().contains("added twice"));
         assert!(rotated(&[A, B], &[], &[W], 1, W).expect_err("refused").to_string().contains("the wallet itself"));
-        assert!(rotated(&[A, B], &[A, B], &[], 1, W).expect_err("refused").to_string().contains("unreachable with 0 signers"));
+        assert!(
+            rotated(&[A, B], &[A, B], &[], 1, W)
+                .expect_err("refused")
+                .to_string()
+                .contains("unreachable with 0 signers")
+        );
         let full: Vec<Address> =
             (1..=32u64).map(|i| Address::left_padding_from(&(0x10000 + i).to_be_bytes())).collect();
         assert!(rotated(&full, &[], &[C], 1, W).expect_err("refused").to_string().contains("33 signers"));

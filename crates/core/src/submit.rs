@@ -55,6 +55,13 @@ pub struct FeeLimits {
 
 /// 500 gwei: above any fee mainnet has sustained outside brief spikes, far below a lying node's 20,000 gwei.
 pub const DEFAULT_MAX_FEE_PER_GAS: u128 = 500_000_000_000;
+/// 50 gwei: the most tip a node's suggestion may set without the sender saying so.
+pub const DEFAULT_MAX_PRIORITY_FEE_PER_GAS: u128 = 50_000_000_000;
+/// 0.5 ETH: the most a transaction may cost on the node's suggestions alone (a lying node can inflate the gas
+/// estimate as well as the fee).
+pub const DEFAULT_MAX_COST_WEI: u128 = 500_000_000_000_000_000;
+/// No opwallet transaction needs more gas than half a mainnet block.
+pub const MAX_GAS_LIMIT: u64 = 15_000_000;
 
 /// Estimates gas and fees for `tx` and applies `limits`.
 pub async fn plan_fees<P: Provider>(
@@ -80,9 +87,28 @@ pub async fn plan_fees<P: Provider>(
         }
         None => fees.max_fee_per_gas,
     };
-    let max_priority_fee_per_gas =
-        limits.max_priority_fee_per_gas.unwrap_or(fees.max_priority_fee_per_gas).min(max_fee_per_gas);
-    Ok(FeePlan { gas_limit: gas, max_fee_per_gas, max_priority_fee_per_gas })
+    if gas > MAX_GAS_LIMIT {
+        return Err(Error::Chain(format!(
+            "the RPC node estimates {gas} gas, more than any opwallet transaction needs ({MAX_GAS_LIMIT}): nothing \
+             was sent; check the node"
+        )));
+    }
+    let max_priority_fee_per_gas = match limits.max_priority_fee_per_gas {
+        Some(tip) => tip,
+        None => fees.max_priority_fee_per_gas.min(DEFAULT_MAX_PRIORITY_FEE_PER_GAS),
+    }
+    .min(max_fee_per_gas);
+    let plan = FeePlan { gas_limit: gas, max_fee_per_gas, max_priority_fee_per_gas };
+    if limits.max_fee_per_gas.is_none() && plan.max_cost() > U256::from(DEFAULT_MAX_COST_WEI) {
+        return Err(Error::Chain(format!(
+            "on the RPC node's estimates this could cost up to {} ETH ({gas} gas at up to {} gwei), above opwallet's \
+             default limit of {} ETH: nothing was sent. Pass --max-fee-per-gas to accept what you are willing to pay",
+            alloy::primitives::utils::format_ether(plan.max_cost()),
+            gwei(max_fee_per_gas),
+            alloy::primitives::utils::format_ether(U256::from(DEFAULT_MAX_COST_WEI))
+        )));
+    }
+    Ok(plan)
 }
 
 /// `wei` in gwei, with up to 9 decimals.

@@ -224,9 +224,7 @@ invalid and must be collected again";
 /// Refuses an expiry EigenLayer would refuse.
 pub(crate) fn future_expiry(expiry: u64, now: u64) -> Result<(), Error> {
     if expiry <= now {
-        return Err(Error::Refused(format!(
-            "--expiry {expiry} is in the past: EigenLayer would refuse the signature"
-        )));
+        return Err(Error::Refused(format!("--expiry {expiry} is in the past: EigenLayer would refuse the signature")));
     }
     Ok(())
 }
