@@ -6,7 +6,7 @@ NODE_BIN := $(CURDIR)/node_modules/.bin
 export PATH := $(NODE_BIN):$(PATH)
 STAMP := node_modules/.installed
 
-.PHONY: help deps build test test-contracts lint snapshot artifacts devnet devnet-bench bench demo ci clean
+.PHONY: help deps build test test-contracts lint snapshot artifacts eigenlayer devnet devnet-bench bench demo ci clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -33,9 +33,14 @@ lint: deps ## Formatting (forge, cargo), clippy with warnings denied, slither (z
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	tools/slither
 
-artifacts: deps ## Regenerate the committed contract artifacts (foundry-compilers) and re-extract EigenLayer's bytecode
+artifacts: deps ## Regenerate our contract artifacts (foundry-compilers); EigenLayer's: EIGENLAYER_CHECKOUT=DIR make eigenlayer
 	cargo run --quiet -p opwallet-artifacts
 	tools/eigenlayer-bytecode
+
+eigenlayer: deps ## Rebuild EigenLayer 1.13.0's artifacts from a checkout and prove them byte-identical (docs/devnet.md)
+	@test -n "$(EIGENLAYER_CHECKOUT)" || { echo "set EIGENLAYER_CHECKOUT to a checkout of Layr-Labs/eigenlayer-contracts at 29c4632" >&2; exit 2; }
+	tools/eigenlayer-artifacts build "$(EIGENLAYER_CHECKOUT)"
+	tools/eigenlayer-artifacts provenance "$(EIGENLAYER_CHECKOUT)"
 
 devnet: deps ## Start a local EigenLayer chain on 127.0.0.1:8545 (Ctrl-C stops it)
 	cargo run --quiet -p opwallet-devnet -- up
@@ -50,11 +55,11 @@ devnet-bench: deps ## Time devnet and fork start-up (medians)
 snapshot: deps ## Regenerate .gas-snapshot from the gas tests
 	forge snapshot --match-path 'contracts/test/gas/*'
 
-demo: deps ## The main job: deploy, register as an operator, operator sets, a BLS AVS key, ERC-1271, rotation, on a local devnet
+demo: deps ## The main job: deploy, register as an operator, operator sets, a BLS AVS key, ERC-1271, rotation, on a local EigenLayer 1.13.0
 	cargo build --quiet --workspace --bins
 	tools/demo
 
-ci: test ## What CI runs (.ci/run), in the same order
+ci: lint demo test ## What CI runs (.ci/run), in the same order
 
 clean: ## Remove build outputs
 	rm -rf out cache target

@@ -1,33 +1,22 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Contracts the local EigenLayer devnet (crates/devnet) deploys besides EigenLayer's own release-1.3.0 bytecode.
-// They are compiled here so the devnet needs no other source; docs/devnet.md gives the deployment order.
+// Contracts the local EigenLayer devnet (crates/devnet) deploys besides EigenLayer release 1.13.0 itself (compiled
+// from EigenLayer's pinned source: crates/devnet/eigenlayer/core): stand-ins for what is not EigenLayer's, a test
+// token, and test AVSs that use EigenLayer as real AVSs do. docs/devnet.md gives the deployment order.
 //
 // OpenZeppelin's proxies are imported so forge emits their artifacts for the devnet deployer.
 import {TransparentUpgradeableProxy} from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
 import {ProxyAdmin} from "@openzeppelin/contracts/proxy/transparent/ProxyAdmin.sol";
 import {UpgradeableBeacon} from "@openzeppelin/contracts/proxy/beacon/UpgradeableBeacon.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @dev The first implementation behind EigenLayer's proxies, as in EigenLayer's own deployment: proxies must
 /// exist before the implementations, whose immutables point at the proxies. OZ >= 5.5 proxies refuse empty init
 /// data, so it accepts (and ignores) one call.
 contract EmptyContract {
     function touch() external pure {}
-}
-
-/// @dev Stand-in for EigenLayer's PauserRegistry: only pause/unpause consult it, and the devnet never pauses.
-contract DevnetPauserRegistry {
-    address public immutable unpauser;
-
-    constructor(address unpauser_) {
-        unpauser = unpauser_;
-    }
-
-    function isPauser(address) external pure returns (bool) {
-        return false;
-    }
 }
 
 /// @dev Stand-in for the beacon-chain deposit contract: only EigenPod.stake calls it, and a devnet has no beacon chain.
@@ -44,16 +33,66 @@ contract DevnetBeaconDeposit {
     }
 }
 
-/// @dev The slice of EigenLayer 1.3.0's AllocationManager an AVS uses.
+/// @notice A test ERC-20 for the devnet's stake and rewards. Anyone may mint: it exists only on local chains.
+contract DevnetToken is ERC20 {
+    uint8 private immutable _decimals;
+
+    constructor(string memory name_, string memory symbol_, uint8 decimals_) ERC20(name_, symbol_) {
+        _decimals = decimals_;
+    }
+
+    function decimals() public view override returns (uint8) {
+        return _decimals;
+    }
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+}
+
+/// @dev The slice of EigenLayer 1.13.0's AllocationManager an AVS uses.
 interface IAllocationManagerAVS {
     struct CreateSetParams {
         uint32 operatorSetId;
         address[] strategies;
     }
 
+    struct CreateSetParamsV2 {
+        uint32 operatorSetId;
+        address[] strategies;
+        address slasher;
+    }
+
+    struct SlashingParams {
+        address operator;
+        uint32 operatorSetId;
+        address[] strategies;
+        uint256[] wadsToSlash;
+        string description;
+    }
+
     function updateAVSMetadataURI(address avs, string calldata metadataURI) external;
     function setAVSRegistrar(address avs, address registrar) external;
     function createOperatorSets(address avs, CreateSetParams[] calldata params) external;
+    function createRedistributingOperatorSets(
+        address avs,
+        CreateSetParamsV2[] calldata params,
+        address[] calldata redistributionRecipients
+    ) external;
+    function slashOperator(address avs, SlashingParams calldata params)
+        external
+        returns (uint256 slashId, uint256[] memory shares);
+}
+
+/// @dev The slice of EigenLayer's KeyRegistrar an AVS uses.
+interface IKeyRegistrarAVS {
+    struct OperatorSet {
+        address avs;
+        uint32 id;
+    }
+
+    /// @param curveType 1 = ECDSA, 2 = BN254.
+    function configureOperatorSet(OperatorSet calldata operatorSet, uint8 curveType) external;
 }
 
 /// @dev The slice of EigenLayer's AVSDirectory a legacy AVS uses.
@@ -68,44 +107,73 @@ interface IAVSDirectoryAVS {
     function updateAVSMetadataURI(string calldata metadataURI) external;
 }
 
-/// @notice A real operator-set AVS for tests: it is its own IAVSRegistrar, creates operator sets 0 and 1, and
-/// records the `data` bytes operators send when registering for set 1.
+/// @notice A real operator-set AVS for tests, its own IAVSRegistrar. It creates, all with the devnet's stake strategy:
+/// set 0 (plain), set 1 (records the `data` operators send), set 2 (redistributing: slashed stake goes to a fixed
+/// recipient, and a separate slasher may slash it), set 3 (AVS keys in KeyRegistrar, ECDSA) and set 4 (BN254). It can
+/// slash the sets it is the slasher of, so tests can see slashable stake move.
 contract OperatorSetAVS {
     error OnlyAllocationManager();
-
-    uint32 public constant PLAIN_SET = 0;
-    uint32 public constant RECORDING_SET = 1;
-
     error AlreadySetUp();
     error OnlyDeployer();
 
+    uint32 public constant PLAIN_SET = 0;
+    uint32 public constant RECORDING_SET = 1;
+    uint32 public constant REDISTRIBUTING_SET = 2;
+    uint32 public constant ECDSA_KEY_SET = 3;
+    uint32 public constant BN254_KEY_SET = 4;
+
     IAllocationManagerAVS public immutable allocationManager;
+    IKeyRegistrarAVS public immutable keyRegistrar;
     address private immutable deployer;
-    bool public isSetUp;
+    address public strategy;
     mapping(address operator => bytes) public recordedData;
     mapping(address operator => uint256) public registrations;
 
     event OperatorRegistered(address indexed operator, uint32[] operatorSetIds, bytes data);
     event OperatorDeregistered(address indexed operator, uint32[] operatorSetIds);
 
-    constructor(IAllocationManagerAVS allocationManager_) {
+    constructor(IAllocationManagerAVS allocationManager_, IKeyRegistrarAVS keyRegistrar_) {
         allocationManager = allocationManager_;
+        keyRegistrar = keyRegistrar_;
         deployer = msg.sender;
     }
 
-    /// @notice Registers the AVS with EigenLayer. Not in the constructor: `setAVSRegistrar` calls back
-    /// `supportsAVS`, which a contract under construction cannot answer.
-    function setUp(string calldata metadataURI) external {
+    /// @notice Registers the AVS with EigenLayer and creates its sets. Not in the constructor: `setAVSRegistrar`
+    /// calls back `supportsAVS`, which a contract under construction cannot answer.
+    function setUp(string calldata metadataURI, address strategy_, address recipient, address slasher) external {
         if (msg.sender != deployer) revert OnlyDeployer();
-        if (isSetUp) revert AlreadySetUp();
-        isSetUp = true;
+        if (strategy != address(0)) revert AlreadySetUp();
+        strategy = strategy_;
+        address[] memory strategies = new address[](1);
+        strategies[0] = strategy_;
         // Order required by EigenLayer: metadata first (else NonexistentAVSMetadata), then registrar, then sets.
         allocationManager.updateAVSMetadataURI(address(this), metadataURI);
         allocationManager.setAVSRegistrar(address(this), address(this));
-        IAllocationManagerAVS.CreateSetParams[] memory sets = new IAllocationManagerAVS.CreateSetParams[](2);
-        sets[0].operatorSetId = PLAIN_SET;
-        sets[1].operatorSetId = RECORDING_SET;
+        uint32[4] memory ids = [PLAIN_SET, RECORDING_SET, ECDSA_KEY_SET, BN254_KEY_SET];
+        IAllocationManagerAVS.CreateSetParams[] memory sets = new IAllocationManagerAVS.CreateSetParams[](4);
+        for (uint256 i; i < 4; ++i) {
+            sets[i] = IAllocationManagerAVS.CreateSetParams(ids[i], strategies);
+        }
         allocationManager.createOperatorSets(address(this), sets);
+        IAllocationManagerAVS.CreateSetParamsV2[] memory redistributing = new IAllocationManagerAVS.CreateSetParamsV2[](1);
+        redistributing[0] = IAllocationManagerAVS.CreateSetParamsV2(REDISTRIBUTING_SET, strategies, slasher);
+        address[] memory recipients = new address[](1);
+        recipients[0] = recipient;
+        allocationManager.createRedistributingOperatorSets(address(this), redistributing, recipients);
+        keyRegistrar.configureOperatorSet(IKeyRegistrarAVS.OperatorSet(address(this), ECDSA_KEY_SET), 1);
+        keyRegistrar.configureOperatorSet(IKeyRegistrarAVS.OperatorSet(address(this), BN254_KEY_SET), 2);
+    }
+
+    /// @notice Slashes `wad` (1e18 = all) of `operator`'s allocation to set `id` in the stake strategy.
+    function slash(address operator, uint32 id, uint256 wad, string calldata description) external {
+        if (msg.sender != deployer) revert OnlyDeployer();
+        address[] memory strategies = new address[](1);
+        strategies[0] = strategy;
+        uint256[] memory wads = new uint256[](1);
+        wads[0] = wad;
+        allocationManager.slashOperator(
+            address(this), IAllocationManagerAVS.SlashingParams(operator, id, strategies, wads, description)
+        );
     }
 
     function supportsAVS(address avs) external view returns (bool) {
@@ -139,43 +207,19 @@ contract LegacyAVS {
         avsDirectory_.updateAVSMetadataURI(metadataURI);
     }
 
+    /// @notice Registration submitted by anyone holding the operator's signature (the AVSDirectory's own flow).
     function registerOperator(address operator, bytes calldata signature, bytes32 salt, uint256 expiry) external {
         avsDirectory.registerOperatorToAVS(
             operator, IAVSDirectoryAVS.SignatureWithSaltAndExpiry(signature, salt, expiry)
         );
     }
-}
 
-/// @notice Test fixture for opwallet's redistribution guard: it answers only the redistribution views that
-/// AllocationManager gained in EigenLayer 1.5.0 (the devnet runs 1.3.0, which predates them). Tests point an address
-/// book's AllocationManager at it to exercise the refusal path; it never stands in for a real AllocationManager.
-contract RedistributionViewsFixture {
-    struct OperatorSet {
-        address avs;
-        uint32 id;
-    }
-
-    address public immutable redistributingAvs;
-    uint32 public immutable redistributingId;
-    address public immutable recipient;
-
-    constructor(address avs, uint32 id, address recipient_) {
-        redistributingAvs = avs;
-        redistributingId = id;
-        recipient = recipient_;
-    }
-
-    /// @dev Every set exists as far as the fixture is concerned (the real check is EigenLayer's).
-    function isOperatorSet(OperatorSet calldata) external pure returns (bool) {
-        return true;
-    }
-
-    function isRedistributingOperatorSet(OperatorSet calldata set) external view returns (bool) {
-        return set.avs == redistributingAvs && set.id == redistributingId;
-    }
-
-    function getRedistributionRecipient(OperatorSet calldata set) external view returns (address) {
-        return set.avs == redistributingAvs && set.id == redistributingId ? recipient : address(0);
+    /// @notice Registration sent by the operator itself (msg.sender is the operator), as eigenlayer-middleware's
+    /// registry coordinators do: a contract operator both sends this and answers ERC-1271 for the signature.
+    function register(bytes calldata signature, bytes32 salt, uint256 expiry) external {
+        avsDirectory.registerOperatorToAVS(
+            msg.sender, IAVSDirectoryAVS.SignatureWithSaltAndExpiry(signature, salt, expiry)
+        );
     }
 }
 

@@ -45,7 +45,7 @@ async fn deploy_lands_on_the_predicted_address_and_info_reads_it() {
     assert_eq!(info["knownCode"], true);
     assert_eq!(info["signers"].as_array().expect("signers").len(), 3);
     assert_eq!(info["eigenlayer"]["isOperator"], false);
-    assert_eq!(info["eigenlayer"]["release"], "1.3.0");
+    assert_eq!(info["eigenlayer"]["release"], "1.13.0");
 
     // Same configuration and salt again: refused before anything is sent.
     let err = env.fails(&deploy, Some(DEPLOYER));
@@ -101,7 +101,7 @@ async fn operator_sets_registration_reaches_the_registrar() {
         None,
     );
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("EigenLayer 1.3.0 has no redistributable operator sets"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("none of these sets redistributes slashed stake"));
     let p = env.path("s.json");
     env.sign(&p, BOB);
     env.sign(&p, CAROL);
@@ -566,30 +566,23 @@ async fn safe_1_5_0_is_a_contract_signer() {
 
 #[tokio::test]
 async fn redistribution_guard_refuses_a_redistributing_set_and_shows_the_recipient() {
-    use opwallet_devnet::contracts::RedistributionViewsFixture;
+    use opwallet_devnet::{REDISTRIBUTION_RECIPIENT_INDEX, SLASHER_INDEX};
     let env = Env::with_wallet().await;
+    register(&env);
     let avs = env.fork.addresses.extra(OPERATOR_SET_AVS).expect("avs");
-    let recipient = Address::repeat_byte(0xEE);
-    let fixture = RedistributionViewsFixture::deploy(env.fork.provider_with(dev_signer(0)), avs, 1, recipient)
-        .await
-        .expect("deploy");
-
-    // An address book whose AllocationManager answers as a >= 1.5 release with set 1 redistributing.
-    let mut book = env.fork.addresses.clone();
-    book.allocation_manager = *fixture.address();
-    let book_file = env.path("redistributing.json");
-    std::fs::write(&book_file, serde_json::to_string(&book.to_json_document("devnet")).expect("json")).expect("write");
+    // The devnet's OperatorSetAVS created set 2 with EigenLayer's createRedistributingOperatorSets: its slashed
+    // stake goes to a fixed recipient, and a separate slasher may slash it.
+    let recipient = dev_signer(REDISTRIBUTION_RECIPIENT_INDEX).address();
+    let slasher = dev_signer(SLASHER_INDEX).address();
     let out_file = env.path("r.json");
-    let args = |extra: &[&str]| -> Vec<String> {
+    let args = |ids: &str, extra: &[&str]| -> Vec<String> {
         let mut v: Vec<String> = [
-            "--addresses",
-            book_file.to_str().expect("utf-8"),
             "propose",
             "register-operator-sets",
             "--avs",
             &avs.to_string(),
             "--ids",
-            "0,1",
+            ids,
             "-o",
             out_file.to_str().expect("utf-8"),
         ]
@@ -599,41 +592,51 @@ async fn redistribution_guard_refuses_a_redistributing_set_and_shows_the_recipie
         v.extend(extra.iter().map(|s| s.to_string()));
         v
     };
-    let refused = env.fails(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>(), None);
+    let shown = format!("{avs}:2 (slashed stake goes to {recipient}; slasher {slasher})");
+    let refused = env.fails(&args("0,2", &[]).iter().map(String::as_str).collect::<Vec<_>>(), None);
     assert_eq!(
         refused.trim(),
         format!(
-            "error: operator set(s) {avs}:1 (slashed stake goes to {recipient}) redistribute slashed stake: a compromised key \
-             could use this to steal stake. Pass --allow-redistributing only if that is intended"
+            "error: operator set(s) {shown} redistribute slashed stake: a compromised key could use this to steal \
+             stake. Pass --allow-redistributing only if that is intended"
         )
     );
     assert!(!out_file.exists(), "nothing may be written when refused");
-
-    let allowed = env.run(&args(&["--allow-redistributing"]).iter().map(String::as_str).collect::<Vec<_>>(), None);
-    assert!(allowed.status.success());
+    // A normal set passes, and says so.
+    let normal = env.run(&args("0", &[]).iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert!(normal.status.success(), "{}", String::from_utf8_lossy(&normal.stderr));
     assert!(
-        String::from_utf8_lossy(&allowed.stderr)
-            .contains(&format!("WARNING: redistributing operator set(s) {avs}:1 (slashed stake goes to {recipient})"))
+        String::from_utf8_lossy(&normal.stderr).contains("none of these sets redistributes slashed stake"),
+        "{}",
+        String::from_utf8_lossy(&normal.stderr)
+    );
+    std::fs::remove_file(&out_file).expect("remove");
+
+    let allowed =
+        env.run(&args("0,2", &["--allow-redistributing"]).iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
+    assert!(
+        String::from_utf8_lossy(&allowed.stderr).contains(&format!("WARNING: redistributing operator set(s) {shown}"))
     );
     // Signing re-checks the chain: refused without the flag, even though the proposer allowed it.
-    let book_arg = ["--addresses", book_file.to_str().expect("utf-8")];
-    let refused =
-        env.fails(&[&book_arg[..], &["sign", out_file.to_str().expect("utf-8"), "--yes"]].concat(), Some(ALICE));
+    let refused = env.fails(&["sign", out_file.to_str().expect("utf-8"), "--yes"], Some(ALICE));
     assert!(
         refused.contains("this batch touches operator set(s)") && refused.contains("nothing was signed"),
         "{refused}"
     );
-    // Every signer who allows it sees the recipient on the signing screen.
-    let sign = env.run(
-        &[&book_arg[..], &["sign", out_file.to_str().expect("utf-8"), "--yes", "--allow-redistributing"]].concat(),
-        Some(ALICE),
-    );
-    assert!(sign.status.success(), "{}", String::from_utf8_lossy(&sign.stderr));
-    let screen = String::from_utf8_lossy(&sign.stderr);
-    assert!(
-        screen.contains(&format!("REDISTRIBUTES  operator set {avs}:1 (slashed stake goes to {recipient})")),
-        "{screen}"
-    );
+    // Every signer who allows it sees the recipient and the slasher on the signing screen.
+    for key in [ALICE, BOB] {
+        let sign = env.run(&["sign", out_file.to_str().expect("utf-8"), "--yes", "--allow-redistributing"], Some(key));
+        assert!(sign.status.success(), "{}", String::from_utf8_lossy(&sign.stderr));
+        let screen = String::from_utf8_lossy(&sign.stderr);
+        assert!(screen.contains(&format!("REDISTRIBUTES  operator set {shown}")), "{screen}");
+    }
+    // Executing needs the flag too; then the wallet is a member of the redistributing set.
+    let refused = env.fails(&["execute", out_file.to_str().expect("utf-8")], Some(DEPLOYER));
+    assert!(refused.contains("nothing was sent"), "{refused}");
+    env.ok(&["execute", out_file.to_str().expect("utf-8"), "--allow-redistributing"], Some(DEPLOYER));
+    let am = IAllocationManager::new(env.fork.addresses.allocation_manager, env.fork.provider());
+    assert!(am.isMemberOfOperatorSet(env.wallet(), OperatorSet { avs, id: 2 }).call().await.expect("view"));
 }
 
 #[tokio::test]

@@ -18,6 +18,9 @@ pub(crate) struct Env {
     pub(crate) book: PathBuf,
     pub(crate) mnemonic: PathBuf,
     pub(crate) wallet: Option<Address>,
+    /// A public network the devnet imitates (`--like`): commands then run with `--network NAME` and no address
+    /// book file, as against the real network.
+    pub(crate) network: Option<&'static str>,
 }
 
 /// Signer indices into Anvil's dev accounts.
@@ -33,7 +36,17 @@ pub(crate) fn addr(i: u32) -> Address {
 
 impl Env {
     pub(crate) async fn new() -> Self {
-        let devnet = Devnet::start().await.expect("devnet");
+        Self::start(None).await
+    }
+
+    /// A devnet shaped like `network` (its chain id and EigenLayer addresses); commands use `--network`.
+    pub(crate) async fn like(network: &'static str) -> Self {
+        Self::start(Some(network)).await
+    }
+
+    async fn start(network: Option<&'static str>) -> Self {
+        let options = opwallet_devnet::DevnetOptions { like: network.map(str::to_owned), ..Default::default() };
+        let devnet = Devnet::start_with(options).await.expect("devnet");
         let fork = Fork::of_devnet(&devnet).await.expect("fork");
         let dir = std::env::temp_dir().join(format!(
             "opwallet-e2e-{}-{}",
@@ -46,7 +59,7 @@ impl Env {
             .expect("book");
         let mnemonic = dir.join("mnemonic");
         std::fs::write(&mnemonic, "test test test test test test test test test test test junk\n").expect("mnemonic");
-        Self { _devnet: devnet, fork, dir, book, mnemonic, wallet: None }
+        Self { _devnet: devnet, fork, dir, book, mnemonic, wallet: None, network }
     }
 
     /// A 2-of-3 wallet of alice, bob and carol, set as the default --wallet.
@@ -75,9 +88,17 @@ impl Env {
     /// defaults, so another RPC can be given too). An empty value removes the variable.
     pub(crate) fn run_with(&self, args: &[&str], key: Option<u32>, vars: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(BIN);
+        if let Some(network) = self.network {
+            // No address book file: the built-in one of the network; the factory (not on that network yet) by env.
+            let factory = self.fork.addresses.extra(opwallet_devnet::WALLET_FACTORY).expect("factory");
+            cmd.args(["--network", network])
+                .env_remove("OPWALLET_ADDRESSES")
+                .env("OPWALLET_FACTORY", factory.to_string());
+        } else {
+            cmd.env("OPWALLET_ADDRESSES", &self.book);
+        }
         cmd.args(args)
             .env("ETH_RPC_URL", self.fork.rpc_url().as_str())
-            .env("OPWALLET_ADDRESSES", &self.book)
             .env_remove("OPWALLET_WALLET")
             .env_remove("ETH_KEYSTORE");
         if let Some(w) = self.wallet {

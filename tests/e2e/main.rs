@@ -1,4 +1,4 @@
-//! End-to-end tests of the `opwallet` binary against real EigenLayer 1.3.0 on Anvil forks of the devnet.
+//! End-to-end tests of the `opwallet` binary against real EigenLayer 1.13.0 on Anvil forks of the devnet.
 //! One integration binary; each test gets its own devnet (from the state cache) and its own fork.
 
 mod attacks;
@@ -7,6 +7,7 @@ mod bad_input;
 mod bls;
 mod doubles;
 mod flows;
+mod ground;
 mod harness;
 mod ledger;
 mod snapshots;

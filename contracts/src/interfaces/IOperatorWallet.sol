@@ -57,13 +57,28 @@ interface IOperatorWallet {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice A batch signed for `nonce` ran; `digest` is the EIP-712 digest the signers signed.
+    /// @param nonce The nonce the batch consumed.
+    /// @param digest The digest the signatures were checked against.
     event Executed(uint256 indexed nonce, bytes32 digest);
+    /// @notice `signer` joined the signer set (it proved possession of its key first).
+    /// @param signer The new signer.
     event SignerAdded(address indexed signer);
+    /// @notice `signer` left the signer set; its signatures no longer count from the same transaction on.
+    /// @param signer The removed signer.
     event SignerRemoved(address indexed signer);
+    /// @notice The number of signatures an execution or an ERC-1271 answer needs changed.
+    /// @param threshold The new threshold.
     event ThresholdChanged(uint256 threshold);
     /// @notice The configuration version changed: every signature and approval made before is dead.
+    /// @param epoch The new epoch (the EIP-712 domain salt from now on).
     event EpochChanged(uint256 epoch);
+    /// @notice `signer` approved `digest` on chain (an `approved` entry in a packed signature).
+    /// @param signer The signer that approved.
+    /// @param digest The approved digest (bound to this wallet, chain and epoch).
     event HashApproved(address indexed signer, bytes32 indexed digest);
+    /// @notice `signer` withdrew its approval of `digest`.
+    /// @param signer The signer that revoked.
+    /// @param digest The digest no longer approved.
     event HashRevoked(address indexed signer, bytes32 indexed digest);
 
     /*//////////////////////////////////////////////////////////////
@@ -77,25 +92,53 @@ interface IOperatorWallet {
     /// - `block.timestamp <= deadline`;
     /// - `signatures` carries the current configuration and at least `threshold` valid entries;
     /// - every call succeeds (else {CallFailed} with the inner revert data).
+    /// WARNING: the wallet does not check what the calls do. A call that transfers tokens, registers for an
+    /// operator set that redistributes stake, or appoints a PermissionController admin does exactly that; clients
+    /// must show signers every call decoded (opwallet's signing screen does).
+    /// @param calls The calls to make, in order; `value` is sent from the wallet's balance.
+    /// @param deadline The last unix time at which the batch may run (signed).
+    /// @param signatures The packed signature: the configuration header, then one entry per signer.
     function execute(Call[] calldata calls, uint256 deadline, bytes calldata signatures) external payable;
 
     /// @notice Records an on-chain approval of `digest` by the calling signer. A `digest` is epoch-bound,
     /// so an approval dies with the next rotation or {bumpEpoch}.
+    /// WARNING: any address may call this; only a current signer's approval is ever counted.
+    /// @param digest The wallet digest approved (as {getExecuteDigest} or {getMessageDigest} return it).
     function approveHash(bytes32 digest) external;
 
     /// @notice Withdraws the caller's approval of `digest`.
+    /// @param digest The digest to stop approving.
     function revokeHash(bytes32 digest) external;
 
     /*//////////////////////////////////////////////////////////////
                        CONFIGURATION (SELF ONLY)
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice Adds `signer` and sets `newThreshold`. Only through {execute}. Moves to the next epoch.
+    /// @param signer The incoming signer (an EOA, or a contract answering ERC-1271).
+    /// @param newThreshold The threshold afterwards (`1..signers`).
+    /// @param proof `signer`'s signature over `AcceptSigner(signer)` at the current epoch ({getAcceptanceDigest}).
     function addSigner(address signer, uint256 newThreshold, bytes calldata proof) external;
+    /// @notice Removes `signer` and sets `newThreshold`. Only through {execute}. Moves to the next epoch.
+    /// @param signer A current signer.
+    /// @param newThreshold The threshold afterwards (`1..signers`).
     function removeSigner(address signer, uint256 newThreshold) external;
+    /// @notice Replaces `oldSigner` with `newSigner`, threshold unchanged. Only through {execute}. Moves to the next
+    /// epoch.
+    /// @param oldSigner A current signer.
+    /// @param newSigner The incoming signer.
+    /// @param proof `newSigner`'s acceptance signature at the current epoch.
     function replaceSigner(address oldSigner, address newSigner, bytes calldata proof) external;
+    /// @notice Sets the threshold. Only through {execute}. Moves to the next epoch.
+    /// @param newThreshold The new threshold (`1..signers`).
     function setThreshold(uint256 newThreshold) external;
     /// @notice Atomically removes `remove`, adds `add` (each proving possession with `proofs[i]` over
-    /// `AcceptSigner(address signer)` at the current epoch) and sets `newThreshold`.
+    /// `AcceptSigner(address signer)` at the current epoch) and sets `newThreshold`. Only through {execute}. Moves
+    /// to the next epoch.
+    /// @param remove Current signers to remove (removed first, so one may be re-added).
+    /// @param add Incoming signers.
+    /// @param proofs One acceptance signature per incoming signer, in the same order.
+    /// @param newThreshold The threshold afterwards (`1..signers`).
     function rotateSigners(
         address[] calldata remove,
         address[] calldata add,
@@ -103,27 +146,57 @@ interface IOperatorWallet {
         uint256 newThreshold
     ) external;
     /// @notice The panic button: invalidates every outstanding signature and approval without changing signers.
+    /// Only through {execute}.
     function bumpEpoch() external;
 
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice The current signers, in the order the configuration header lists them.
+    /// @return The signers.
     function getSigners() external view returns (address[] memory);
+    /// @notice Whether `account` is a current signer.
+    /// @param account The address asked about.
+    /// @return True if it is a signer.
     function isSigner(address account) external view returns (bool);
+    /// @notice The number of signatures an execution or an ERC-1271 answer needs.
+    /// @return The threshold.
     function threshold() external view returns (uint256);
+    /// @notice The nonce the next execution must be signed for.
+    /// @return The nonce.
     function nonce() external view returns (uint256);
+    /// @notice The configuration epoch every signature is bound to (the EIP-712 domain salt).
+    /// @return The epoch.
     function epoch() external view returns (uint256);
     /// @notice keccak256 of the configuration header every signature must start with.
+    /// @return The configuration hash.
     function configHash() external view returns (bytes32);
     /// @notice The configuration header (`epoch ‖ threshold ‖ count ‖ signers`) to prefix signatures with.
+    /// @return The header.
     function configHeader() external view returns (bytes memory);
+    /// @notice Whether `signer` has approved `digest` on chain ({approveHash}).
+    /// WARNING: this does not say whether `signer` is still a signer; the signature check does.
+    /// @param signer The approver.
+    /// @param digest The digest.
+    /// @return True if approved and not revoked.
     function approvedHashes(address signer, bytes32 digest) external view returns (bool);
+    /// @notice The EIP-712 domain separator at the current epoch.
+    /// @return The separator.
     function domainSeparator() external view returns (bytes32);
     /// @notice The digest signers sign to authorise `calls` at `nonce_` before `deadline` (current epoch).
+    /// @param calls The batch.
+    /// @param nonce_ The nonce it is for.
+    /// @param deadline Its deadline.
+    /// @return The digest.
     function getExecuteDigest(Call[] calldata calls, uint256 nonce_, uint256 deadline) external view returns (bytes32);
     /// @notice The wallet-bound digest signers sign so that {isValidSignature}(`hash`, 0x00 ‖ …) holds.
+    /// WARNING: the wallet does not know what `hash` means; a client must show signers its preimage.
+    /// @param hash The application's hash (for EigenLayer, its own digest).
+    /// @return The digest to sign.
     function getMessageDigest(bytes32 hash) external view returns (bytes32);
     /// @notice The digest an incoming `signer` signs to prove possession (current epoch).
+    /// @param signer The incoming signer.
+    /// @return The acceptance digest.
     function getAcceptanceDigest(address signer) external view returns (bytes32);
 }

@@ -16,11 +16,10 @@ const TARGETS: &[(&str, &str, &str)] = &[
     ("contracts/src/OperatorWallet.sol", "OperatorWallet", "crates/bindings/artifacts"),
     ("contracts/src/OperatorWalletFactory.sol", "OperatorWalletFactory", "crates/bindings/artifacts"),
     ("contracts/devnet/Devnet.sol", "EmptyContract", "crates/devnet/artifacts"),
-    ("contracts/devnet/Devnet.sol", "DevnetPauserRegistry", "crates/devnet/artifacts"),
+    ("contracts/devnet/Devnet.sol", "DevnetToken", "crates/devnet/artifacts"),
     ("contracts/devnet/Devnet.sol", "DevnetBeaconDeposit", "crates/devnet/artifacts"),
     ("contracts/devnet/Devnet.sol", "OperatorSetAVS", "crates/devnet/artifacts"),
     ("contracts/devnet/Devnet.sol", "LegacyAVS", "crates/devnet/artifacts"),
-    ("contracts/devnet/Devnet.sol", "RedistributionViewsFixture", "crates/devnet/artifacts"),
     ("contracts/devnet/Devnet.sol", "BLSAVS", "crates/devnet/artifacts"),
     (
         "node_modules/@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol",

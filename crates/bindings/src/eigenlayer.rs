@@ -25,6 +25,7 @@ sol! {
             external;
         function delegatedTo(address staker) external view returns (address);
         function undelegate(address staker) external returns (bytes32[] memory withdrawalRoots);
+        function operatorShares(address operator, address strategy) external view returns (uint256);
         function calculateDelegationApprovalDigestHash(address staker, address operator, address approver,
             bytes32 approverSalt, uint256 expiry) external view returns (bytes32);
         function isOperator(address operator) external view returns (bool);
@@ -70,6 +71,9 @@ sol! {
         // Release >= 1.5.0 only: probing it tells whether redistributable operator sets exist.
         function isRedistributingOperatorSet(OperatorSet operatorSet) external view returns (bool);
         function getRedistributionRecipient(OperatorSet operatorSet) external view returns (address);
+        function getStrategiesInOperatorSet(OperatorSet operatorSet) external view returns (address[] memory);
+        function getAllocatedStake(OperatorSet operatorSet, address[] operators, address[] strategies)
+            external view returns (uint256[][] memory slashableStake);
         // Release >= 1.9.0 only.
         function SLASHER_CONFIGURATION_DELAY() external view returns (uint32);
         function getSlasher(OperatorSet operatorSet) external view returns (address);
@@ -89,6 +93,30 @@ sol! {
             uint256 expiry) external view returns (bytes32);
         function avsOperatorStatus(address avs, address operator) external view returns (uint8);
         function operatorSaltIsSpent(address operator, bytes32 salt) external view returns (bool);
+    }
+
+    #[sol(rpc)]
+    interface IStrategyManager {
+        function stakerDepositShares(address staker, address strategy) external view returns (uint256 shares);
+        function depositIntoStrategy(address strategy, address token, uint256 amount) external returns (uint256);
+    }
+
+    /// Release >= 1.7.0: AVS signing keys per operator set.
+    #[sol(rpc)]
+    interface IKeyRegistrar {
+        function registerKey(address operator, OperatorSet operatorSet, bytes keyData, bytes signature) external;
+        function deregisterKey(address operator, OperatorSet operatorSet) external;
+        function getOperatorSetCurveType(OperatorSet operatorSet) external view returns (uint8);
+        function isRegistered(OperatorSet operatorSet, address operator) external view returns (bool);
+        function getECDSAAddress(OperatorSet operatorSet, address operator) external view returns (address);
+        function getKeyHash(OperatorSet operatorSet, address operator) external view returns (bytes32);
+        function isKeyGloballyRegistered(bytes32 keyHash) external view returns (bool);
+        function getECDSAKeyRegistrationMessageHash(address operator, OperatorSet operatorSet, address keyAddress)
+            external view returns (bytes32);
+        function getBN254KeyRegistrationMessageHash(address operator, OperatorSet operatorSet, bytes keyData)
+            external view returns (bytes32);
+        function domainSeparator() external view returns (bytes32);
+        function version() external view returns (string memory);
     }
 
     /// Release >= 1.9.0: the protocol-wide release string.

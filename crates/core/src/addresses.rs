@@ -38,6 +38,9 @@ pub struct AddressBook {
     pub protocol_registry: Option<Address>,
     #[serde(rename = "KeyRegistrar", default, skip_serializing_if = "Option::is_none")]
     pub key_registrar: Option<Address>,
+    /// A devnet's timing parameters (delays in blocks or seconds, as each name says), so tests can wait them out.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, u64>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, Address>,
 }
@@ -135,7 +138,7 @@ impl AddressBook {
     /// Refuses a book whose names could pass one contract off as another on a signing screen: an extra named
     /// like a core contract, an ABI or "this wallet", a name with unsafe characters, or one address under two names.
     pub fn check(&self) -> Result<(), String> {
-        const RESERVED: [&str; 5] = ["this wallet", "OperatorWallet", "ERC-20", "chainId", "release"];
+        const RESERVED: [&str; 6] = ["this wallet", "OperatorWallet", "ERC-20", "chainId", "release", "parameters"];
         let core = [
             "DelegationManager",
             "AllocationManager",

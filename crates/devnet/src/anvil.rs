@@ -69,3 +69,11 @@ pub fn dev_signer(index: u32) -> PrivateKeySigner {
         .and_then(|b| b.build())
         .expect("anvil's development mnemonic and indices below 2^31 always derive a key")
 }
+
+/// A wallet with the dev accounts the devnet's deployment sends from: the deployer (0) and the staker, who deposits
+/// into the stake strategy.
+pub fn dev_wallet() -> alloy::network::EthereumWallet {
+    let mut wallet = alloy::network::EthereumWallet::from(dev_signer(0));
+    wallet.register_signer(dev_signer(crate::deploy::STAKER_INDEX));
+    wallet
+}

@@ -6,7 +6,6 @@ use std::{
 };
 
 use alloy::{
-    network::EthereumWallet,
     node_bindings::AnvilInstance,
     primitives::{B256, Bytes},
     providers::{Provider, ProviderBuilder, ext::AnvilApi},
@@ -34,11 +33,14 @@ pub struct DevnetOptions {
     /// Where the cache lives: `$OPWALLET_DEVNET_CACHE`, else `$XDG_CACHE_HOME/opwallet`, else
     /// `~/.cache/opwallet`.
     pub cache_dir: Option<PathBuf>,
+    /// A public network (`mainnet`, `sepolia`) to imitate: its chain id, and EigenLayer's core proxies at its
+    /// addresses (`crates/core/networks.json`), so `--network NAME` works against this devnet offline.
+    pub like: Option<String>,
 }
 
 impl Default for DevnetOptions {
     fn default() -> Self {
-        Self { port: 0, use_cache: true, cache_dir: None }
+        Self { port: 0, use_cache: true, cache_dir: None, like: None }
     }
 }
 
@@ -69,12 +71,21 @@ impl Devnet {
 
     pub async fn start_with(options: DevnetOptions) -> Result<Self, Error> {
         let started = Instant::now();
-        let anvil = anvil::spawn(options.port, None, &[])?;
-        let deployer = crate::dev_signer(0);
-        let owner = deployer.address();
-        let provider = ProviderBuilder::new().wallet(EthereumWallet::from(deployer)).connect_http(anvil.endpoint_url());
+        let like = match &options.like {
+            Some(name) => Some(AddressBook::network(name).map_err(|e| Error::Like(e.to_string()))?),
+            None => None,
+        };
+        let chain_id = like.as_ref().map(|b| b.chain_id.to_string());
+        let extra: Vec<&str> = match &chain_id {
+            Some(id) => vec!["--chain-id", id],
+            None => vec![],
+        };
+        let anvil = anvil::spawn(options.port, None, &extra)?;
+        let owner = crate::dev_signer(0).address();
+        let provider = ProviderBuilder::new().wallet(crate::anvil::dev_wallet()).connect_http(anvil.endpoint_url());
 
-        let cache = options.use_cache.then(|| cache_file(options.cache_dir.as_deref()));
+        let variant = options.like.as_deref().unwrap_or("devnet");
+        let cache = options.use_cache.then(|| cache_file(options.cache_dir.as_deref(), variant));
         let fingerprint = deploy::recipe_fingerprint();
         if let Some(cached) = cache.as_deref().and_then(|path| read_cache(path, fingerprint)) {
             let loaded = provider.anvil_load_state(cached.state).await.map_err(Error::rpc)?;
@@ -89,7 +100,7 @@ impl Devnet {
             }
         }
 
-        let deployment = deploy::deploy_eigenlayer(&provider, owner).await?;
+        let deployment = deploy::deploy_eigenlayer(&provider, owner, like.as_ref()).await?;
         if let Some(path) = &cache {
             let state = provider.anvil_dump_state().await.map_err(Error::rpc)?;
             write_cache(path, &CachedState { fingerprint, addresses: deployment.addresses.clone(), state })?;
@@ -112,7 +123,7 @@ impl Devnet {
     }
 }
 
-fn cache_file(dir: Option<&std::path::Path>) -> PathBuf {
+fn cache_file(dir: Option<&std::path::Path>, variant: &str) -> PathBuf {
     let dir = dir.map(PathBuf::from).unwrap_or_else(|| {
         if let Some(d) = std::env::var_os("OPWALLET_DEVNET_CACHE") {
             return PathBuf::from(d);
@@ -123,7 +134,7 @@ fn cache_file(dir: Option<&std::path::Path>) -> PathBuf {
             .unwrap_or_else(std::env::temp_dir);
         base.join("opwallet")
     });
-    dir.join(format!("devnet-eigenlayer-{}.json", deploy::RELEASE))
+    dir.join(format!("{variant}-eigenlayer-{}.json", deploy::RELEASE))
 }
 
 /// A cache that is missing, unreadable or for another recipe is simply not used (the chain is redeployed).

@@ -22,6 +22,8 @@ pub enum Error {
     Rpc(String),
     #[error("state cache {path}: {why}")]
     Cache { path: PathBuf, why: String },
+    #[error("--like: {0} (imitable networks: mainnet, sepolia, hoodi)")]
+    Like(String),
 }
 
 impl Error {

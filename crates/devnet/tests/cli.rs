@@ -104,7 +104,7 @@ fn up_prints_the_book_and_stops_on_interrupt() {
     let json: serde_json::Value = serde_json::from_str(&doc).expect("stdout is one JSON document");
     let url = json["rpcUrl"].as_str().expect("rpcUrl").to_owned();
     let dm = json["addresses"]["devnet"]["DelegationManager"].as_str().expect("DelegationManager").to_owned();
-    assert_eq!(json["addresses"]["devnet"]["release"], "1.3.0");
+    assert_eq!(json["addresses"]["devnet"]["release"], "1.13.0");
 
     // The chain answers and has code at the DelegationManager.
     let code = rpc(&url, "eth_getCode", &format!(r#"["{dm}","latest"]"#));

@@ -1,4 +1,4 @@
-//! The devnet and the fork harness against real EigenLayer 1.3.0 contracts on Anvil: every assertion goes
+//! The devnet and the fork harness against real EigenLayer 1.13.0 contracts on Anvil: every assertion goes
 //! through EigenLayer's own views and events. Each test starts its own devnet (from the state cache) and its own
 //! fork, and both are killed when the test ends.
 
@@ -8,11 +8,13 @@ use alloy::{
     signers::SignerSync,
 };
 use opwallet_devnet::{
-    Devnet, DevnetOptions, Error, Fork, LEGACY_AVS, OPERATOR_SET_AVS, StateSource,
+    Devnet, DevnetOptions, Error, Fork, LEGACY_AVS, OPERATOR_SET_AVS, REDISTRIBUTION_RECIPIENT_INDEX, SLASHER_INDEX,
+    STAKE_STRATEGY, STAKER_INDEX, StateSource,
     contracts::{
-        IAVSDirectory, IAllocationManager, IDelegationManager, LegacyAVS, OperatorSet, OperatorSetAVS, RegisterParams,
+        IAVSDirectory, IAllocationManager, IDelegationManager, IKeyRegistrar, IProtocolRegistry, IStrategyManager,
+        LegacyAVS, OperatorSet, OperatorSetAVS, RegisterParams,
     },
-    dev_signer,
+    dev_signer, params,
 };
 
 type R = Result<(), Box<dyn std::error::Error>>;
@@ -65,11 +67,46 @@ async fn eoa_registers_as_operator() -> R {
 async fn operator_set_avs_created_its_sets() -> R {
     let (_devnet, fork) = net().await?;
     let avs = fork.addresses.extra(OPERATOR_SET_AVS)?;
+    let strategy = fork.addresses.extra(STAKE_STRATEGY)?;
     let am = IAllocationManager::new(fork.addresses.allocation_manager, fork.provider());
-    for id in [0, 1] {
-        assert!(am.isOperatorSet(OperatorSet { avs, id }).call().await?, "set {id} missing");
+    for id in 0..=4 {
+        let set = OperatorSet { avs, id };
+        assert!(am.isOperatorSet(set.clone()).call().await?, "set {id} missing");
+        assert_eq!(am.getStrategiesInOperatorSet(set).call().await?, vec![strategy], "set {id}");
     }
-    assert!(!am.isOperatorSet(OperatorSet { avs, id: 2 }).call().await?);
+    assert!(!am.isOperatorSet(OperatorSet { avs, id: 5 }).call().await?);
+    // Set 2 redistributes to its recipient and has its own slasher; the others burn and are slashed by the AVS.
+    let redistributing = OperatorSet { avs, id: 2 };
+    assert!(am.isRedistributingOperatorSet(redistributing.clone()).call().await?);
+    assert_eq!(
+        am.getRedistributionRecipient(redistributing.clone()).call().await?,
+        dev_signer(REDISTRIBUTION_RECIPIENT_INDEX).address()
+    );
+    assert_eq!(am.getSlasher(redistributing).call().await?, dev_signer(SLASHER_INDEX).address());
+    let plain = OperatorSet { avs, id: 0 };
+    assert!(!am.isRedistributingOperatorSet(plain.clone()).call().await?);
+    assert_eq!(am.getSlasher(plain).call().await?, avs);
+    // Sets 3 and 4 take AVS keys in the KeyRegistrar: ECDSA (1) and BN254 (2).
+    let kr = IKeyRegistrar::new(fork.addresses.key_registrar.ok_or("no KeyRegistrar")?, fork.provider());
+    assert_eq!(kr.getOperatorSetCurveType(OperatorSet { avs, id: 3 }).call().await?, 1);
+    assert_eq!(kr.getOperatorSetCurveType(OperatorSet { avs, id: 4 }).call().await?, 2);
+    assert_eq!(kr.getOperatorSetCurveType(OperatorSet { avs, id: 0 }).call().await?, 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_staker_holds_shares_that_follow_its_delegation() -> R {
+    let (_devnet, fork) = net().await?;
+    let strategy = fork.addresses.extra(STAKE_STRATEGY)?;
+    let staker = dev_signer(STAKER_INDEX);
+    let sm = IStrategyManager::new(fork.addresses.strategy_manager, fork.provider());
+    let shares = sm.stakerDepositShares(staker.address(), strategy).call().await?;
+    assert_eq!(shares, U256::from(params::STAKE));
+    let operator = register_operator(&fork, 2).await?;
+    let dm = IDelegationManager::new(fork.addresses.delegation_manager, fork.provider_with(staker.clone()));
+    let sig = opwallet_devnet::contracts::SignatureWithExpiry { signature: Bytes::new(), expiry: U256::ZERO };
+    assert!(dm.delegateTo(operator, sig, B256::ZERO).send().await?.get_receipt().await?.status());
+    assert_eq!(dm.operatorShares(operator, strategy).call().await?, shares);
     Ok(())
 }
 
@@ -246,12 +283,13 @@ async fn impersonation_sends_as_any_account() -> R {
 }
 
 #[tokio::test]
-async fn release_probe_reports_1_3_0_without_redistribution() -> R {
+async fn release_probe_reports_1_13_0_with_redistribution() -> R {
     let (_devnet, fork) = net().await?;
-    assert_eq!(fork.release.version, "1.3.0");
-    assert!(!fork.release.redistribution);
-    assert!(!fork.release.slasher_getters);
-    assert_eq!(fork.release.describe(), "EigenLayer 1.3.0: no redistributable operator sets");
+    assert_eq!(fork.release.version, "1.13.0");
+    assert!(fork.release.redistribution && fork.release.slasher_getters);
+    assert_eq!(fork.release.describe(), "EigenLayer 1.13.0: redistributable operator sets exist");
+    let registry = fork.addresses.protocol_registry.ok_or("no ProtocolRegistry")?;
+    assert_eq!(IProtocolRegistry::new(registry, fork.provider()).version().call().await?, "1.13.0");
     Ok(())
 }
 
@@ -266,8 +304,13 @@ async fn cached_state_equals_a_fresh_deployment() -> R {
     assert_eq!(cached.addresses, fresh.addresses, "addresses must be deterministic");
     let (p1, p2) = (fresh.provider(), cached.provider());
     let book = serde_json::to_value(&fresh.addresses)?;
+    // Roles are dev accounts (no code); every contract has code.
+    let roles = ["RewardsUpdater", "Staker", "RedistributionRecipient", "Slasher"];
     for (name, value) in book.as_object().ok_or("book is an object")? {
         let Some(Ok(address)) = value.as_str().map(str::parse::<Address>) else { continue };
+        if roles.contains(&name.as_str()) {
+            continue;
+        }
         let (c1, c2) = (p1.get_code_at(address).await?, p2.get_code_at(address).await?);
         assert!(!c1.is_empty(), "{name} has no code");
         assert_eq!(c1, c2, "{name} differs between fresh and cached state");
@@ -282,7 +325,32 @@ async fn devnet_addresses_are_deterministic() -> R {
     // Dev account 0, nonce 0: the first contract (the pauser stand-in) always lands here.
     assert_eq!(devnet.addresses.extra("PauserRegistry")?, dev_signer(0).address().create(0));
     assert_eq!(devnet.addresses.chain_id, 31337);
-    assert_eq!(devnet.addresses.release, "1.3.0");
+    assert_eq!(devnet.addresses.release, "1.13.0");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_mainnet_shaped_devnet_has_mainnets_chain_id_and_addresses() -> R {
+    let options = DevnetOptions { like: Some("mainnet".into()), ..Default::default() };
+    let devnet = Devnet::start_with(options).await?;
+    let mainnet = opwallet_devnet::AddressBook::network("mainnet")?;
+    assert_eq!(devnet.provider().get_chain_id().await?, 1);
+    assert_eq!(devnet.addresses.chain_id, 1);
+    for (name, address) in mainnet.names() {
+        assert_eq!(
+            devnet.addresses.names().into_iter().find(|(n, _)| *n == name).map(|(_, a)| a),
+            Some(address),
+            "{name}"
+        );
+        assert!(!devnet.provider().get_code_at(address).await?.is_empty(), "{name} has no code at {address}");
+    }
+    // The contracts behind those addresses are initialised and point at each other there.
+    let dm = IDelegationManager::new(mainnet.delegation_manager, devnet.provider());
+    assert_eq!(dm.version().call().await?, "1.13.0");
+    let registry = IProtocolRegistry::new(mainnet.protocol_registry.ok_or("registry")?, devnet.provider());
+    assert_eq!(registry.version().call().await?, "1.13.0");
+    let fork = Fork::of_devnet(&devnet).await?;
+    assert_eq!(fork.release.version, "1.13.0");
     Ok(())
 }
 

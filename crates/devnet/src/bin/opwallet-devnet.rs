@@ -1,19 +1,16 @@
-//! `opwallet-devnet`: a local EigenLayer (release 1.3.0) chain on Anvil.
+//! `opwallet-devnet`: a local EigenLayer (release 1.13.0) chain on Anvil.
 //!
 //! stdout carries only the result (RPC URL and address book, or the bench table); progress goes to stderr.
 
 use std::time::{Duration, Instant};
 
-use alloy::{
-    network::EthereumWallet,
-    providers::{Provider, ProviderBuilder, ext::AnvilApi},
-};
+use alloy::providers::{Provider, ProviderBuilder, ext::AnvilApi};
 use clap::{Parser, Subcommand};
 use eyre::{Context, Result};
 use opwallet_devnet::{AddressBook, Devnet, DevnetOptions, Error, Fork, StateSource, deploy_eigenlayer, dev_signer};
 
 #[derive(Debug, Parser)]
-#[command(name = "opwallet-devnet", version, about = "A local EigenLayer (release 1.3.0) chain on Anvil")]
+#[command(name = "opwallet-devnet", version, about = "A local EigenLayer (release 1.13.0) chain on Anvil")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,6 +29,10 @@ enum Command {
         /// Deploy from scratch instead of loading the cached state.
         #[arg(long)]
         no_cache: bool,
+        /// Imitate a public network: its chain id, and EigenLayer's core contracts at its addresses (mainnet,
+        /// sepolia), so `opwallet --network NAME` runs against this chain offline.
+        #[arg(long, value_name = "NETWORK")]
+        like: Option<String>,
     },
     /// Deploy EigenLayer and the test AVSs onto a running development chain (Anvil), as its account 0.
     Deploy {
@@ -53,17 +54,18 @@ enum Command {
 #[tokio::main]
 async fn main() -> Result<()> {
     match Cli::parse().command {
-        Command::Up { port, json, no_cache } => up(port, json, no_cache).await,
+        Command::Up { port, json, no_cache, like } => up(port, json, no_cache, like).await,
         Command::Deploy { rpc_url, json } => deploy(&rpc_url, json).await,
         Command::Bench { runs } => bench(runs.max(1)).await,
     }
 }
 
-async fn up(port: u16, json: bool, no_cache: bool) -> Result<()> {
-    let devnet = Devnet::start_with(DevnetOptions { port, use_cache: !no_cache, cache_dir: None })
+async fn up(port: u16, json: bool, no_cache: bool, like: Option<String>) -> Result<()> {
+    let network = like.clone().unwrap_or_else(|| "devnet".into());
+    let devnet = Devnet::start_with(DevnetOptions { port, use_cache: !no_cache, cache_dir: None, like })
         .await
         .wrap_err("starting the devnet")?;
-    print_book(devnet.rpc_url().as_ref(), &devnet.addresses, json)?;
+    print_book(devnet.rpc_url().as_ref(), &devnet.addresses, json, &network)?;
     let how = match devnet.source {
         StateSource::Cached => "from cached state",
         StateSource::Deployed => "deployed from scratch",
@@ -76,20 +78,20 @@ async fn up(port: u16, json: bool, no_cache: bool) -> Result<()> {
 
 async fn deploy(rpc_url: &str, json: bool) -> Result<()> {
     let url = rpc_url.parse().wrap_err_with(|| format!("--rpc-url `{rpc_url}` is not a URL"))?;
-    let provider = ProviderBuilder::new().wallet(EthereumWallet::from(dev_signer(0))).connect_http(url);
+    let provider = ProviderBuilder::new().wallet(opwallet_devnet::dev_wallet()).connect_http(url);
     // Only Anvil answers anvil_nodeInfo: never deploy test fixtures onto a real network.
     if let Err(e) = provider.anvil_node_info().await {
         return Err(Error::NotDevChain { rpc: rpc_url.to_owned(), why: format!("anvil_nodeInfo failed: {e}") }.into());
     }
     let owner = dev_signer(0).address();
-    let deployment = deploy_eigenlayer(&provider, owner).await.wrap_err("deploying EigenLayer")?;
+    let deployment = deploy_eigenlayer(&provider, owner, None).await.wrap_err("deploying EigenLayer")?;
     eprintln!("{} transactions", deployment.transactions);
-    print_book(rpc_url, &deployment.addresses, json)
+    print_book(rpc_url, &deployment.addresses, json, "devnet")
 }
 
-fn print_book(rpc_url: &str, book: &AddressBook, json: bool) -> Result<()> {
+fn print_book(rpc_url: &str, book: &AddressBook, json: bool, network: &str) -> Result<()> {
     if json {
-        let doc = serde_json::json!({ "rpcUrl": rpc_url, "addresses": book.to_json_document("devnet") });
+        let doc = serde_json::json!({ "rpcUrl": rpc_url, "addresses": book.to_json_document(network) });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         println!("rpc-url {rpc_url}");
@@ -123,7 +125,7 @@ async fn bench(runs: usize) -> Result<()> {
     let chain_id = Devnet::start().await?.provider().get_chain_id().await?;
     println!("{:<44} {:>10}", format!("measurement (median of {runs}, chain {chain_id})"), "ms");
     for (name, times) in [
-        ("devnet start, deploying (27 txs)", &mut fresh),
+        ("devnet start, deploying", &mut fresh),
         ("devnet start, cached state", &mut cached),
         ("fork of a devnet (incl. release probe)", &mut fork),
     ] {
