@@ -155,7 +155,8 @@ contract OperatorSetAVS {
             sets[i] = IAllocationManagerAVS.CreateSetParams(ids[i], strategies);
         }
         allocationManager.createOperatorSets(address(this), sets);
-        IAllocationManagerAVS.CreateSetParamsV2[] memory redistributing = new IAllocationManagerAVS.CreateSetParamsV2[](1);
+        IAllocationManagerAVS.CreateSetParamsV2[] memory redistributing =
+            new IAllocationManagerAVS.CreateSetParamsV2[](1);
         redistributing[0] = IAllocationManagerAVS.CreateSetParamsV2(REDISTRIBUTING_SET, strategies, slasher);
         address[] memory recipients = new address[](1);
         recipients[0] = recipient;
@@ -263,8 +264,7 @@ contract BLSAVS is EIP712 {
 
     uint32 public constant BLS_SET = 0;
     /// @dev BN254's base field modulus (middleware `BN254.FP_MODULUS`).
-    uint256 private constant FP_MODULUS =
-        21888242871839275222246405745257275088696311157297823662689037894645226208583;
+    uint256 private constant FP_MODULUS = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
     bytes32 public constant PUBKEY_REGISTRATION_TYPEHASH = keccak256("BN254PubkeyRegistration(address operator)");
 
     IAllocationManagerAVS public immutable allocationManager;
@@ -323,9 +323,8 @@ contract BLSAVS is EIP712 {
         uint256 x = uint256(h) % FP_MODULUS;
         while (true) {
             uint256 beta = addmod(mulmod(mulmod(x, x, FP_MODULUS), x, FP_MODULUS), 3, FP_MODULUS);
-            (bool ok, bytes memory out) = address(0x05).staticcall(
-                abi.encode(uint256(32), uint256(32), uint256(32), beta, (FP_MODULUS + 1) / 4, FP_MODULUS)
-            );
+            (bool ok, bytes memory out) = address(0x05)
+                .staticcall(abi.encode(uint256(32), uint256(32), uint256(32), beta, (FP_MODULUS + 1) / 4, FP_MODULUS));
             require(ok && out.length == 32);
             uint256 y = abi.decode(out, (uint256));
             if (mulmod(y, y, FP_MODULUS) == beta) return IBLSApkRegistryDevnet.G1Point(x, y);
