@@ -431,6 +431,15 @@ pub(crate) mod parse {
         s.trim().parse().map_err(|_| "not an amount in wei".to_owned())
     }
 
+    /// `AVS:ID`, an operator set.
+    pub(crate) fn operator_set(s: &str) -> Result<opwallet_bindings::eigenlayer::OperatorSet, String> {
+        let (avs, id) = s.split_once(':').ok_or_else(|| "expected AVS:ID".to_owned())?;
+        Ok(opwallet_bindings::eigenlayer::OperatorSet {
+            avs: address(avs)?,
+            id: id.trim().parse().map_err(|_| format!("`{id}` is not an operator set id"))?,
+        })
+    }
+
     /// `0x12345678`, or a signature such as `updateOperatorMetadataURI(address,string)`.
     pub(crate) fn selector(s: &str) -> Result<FixedBytes<4>, String> {
         if s.contains('(') {

@@ -1,7 +1,9 @@
 //! The commands. Each is a `…Args` struct with `run`; option groups come from `crate::opts`.
 
 mod keys;
+mod operator;
 mod propose;
+mod rewards;
 mod screen;
 mod sign;
 mod wallet;
@@ -28,6 +30,12 @@ enum Command {
     Predict(wallet::PredictArgs),
     /// Show a wallet: signers, threshold, nonce, epoch, code check, EigenLayer status.
     Info,
+    /// The operator's dashboard: sets, allocations, slashable stake, keys, splits, claimer, admins, appointees,
+    /// slashes.
+    Operator(operator::OperatorArgs),
+    /// Rewards: roots, claimer, claimed and claimable amounts.
+    #[command(subcommand)]
+    Rewards(rewards::Rewards),
     /// Write a proposal file for signers to sign offline.
     #[command(subcommand)]
     Propose(propose::Action),
@@ -68,6 +76,8 @@ impl Cli {
             Command::Deploy(a) => a.run(g).await,
             Command::Predict(a) => a.run(g).await,
             Command::Info => wallet::info(g).await,
+            Command::Operator(a) => a.run(g).await,
+            Command::Rewards(r) => r.run(g).await,
             Command::Propose(a) => a.run(g).await,
             Command::Sign(a) => a.run(g).await,
             Command::Status(a) => a.run(g).await,

@@ -476,3 +476,34 @@ impl Drop for LocalStack {
         let _ = self.child.wait();
     }
 }
+
+/// EigenLayer's rewards sidecar, `POST /rewards/v1/claim-proof` (protocol-apis `rewards/rpc.proto`, served through
+/// grpc-gateway as ProtoJSON: camelCase fields, bytes in base64, amounts as decimal strings), answering from
+/// `distribution`'s root at `index`. An earner not in the distribution gets the sidecar's 500.
+pub(crate) fn rewards_sidecar(distribution: opwallet_core::rewards::Distribution, index: u32) -> String {
+    use base64::Engine;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    serve(Arc::new(move |r: &Request| {
+        if r.method != "POST" || r.path != "/rewards/v1/claim-proof" {
+            return (404, r#"{"code":5,"message":"Not Found"}"#.into());
+        }
+        let body: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+        let Some(earner) = body["earnerAddress"].as_str().and_then(|e| e.parse::<Address>().ok()) else {
+            return (400, r#"{"code":3,"message":"earner address is required"}"#.into());
+        };
+        let Some(claim) = distribution.claim(index, earner) else {
+            return (500, r#"{"code":13,"message":"Failed to generate claim proof: earner index not found"}"#.into());
+        };
+        let proof = serde_json::json!({
+            "root": b64(distribution.root().as_slice()),
+            "rootIndex": claim.rootIndex,
+            "earnerIndex": claim.earnerIndex,
+            "earnerTreeProof": b64(&claim.earnerTreeProof),
+            "earnerLeaf": { "earner": claim.earnerLeaf.earner.to_checksum(None), "earnerTokenRoot": b64(claim.earnerLeaf.earnerTokenRoot.as_slice()) },
+            "tokenIndices": claim.tokenIndices,
+            "tokenTreeProofs": claim.tokenTreeProofs.iter().map(|p| b64(p)).collect::<Vec<_>>(),
+            "tokenLeaves": claim.tokenLeaves.iter().map(|l| serde_json::json!({ "token": l.token.to_checksum(None), "cumulativeEarnings": l.cumulativeEarnings.to_string() })).collect::<Vec<_>>(),
+        });
+        (200, serde_json::json!({ "proof": proof }).to_string())
+    }))
+}

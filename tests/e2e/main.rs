@@ -10,6 +10,7 @@ mod flows;
 mod ground;
 mod harness;
 mod ledger;
+mod lifecycle;
 mod snapshots;
 
 /// The signing screen's date for a unix time, computed independently of the CLI (`date -u`).

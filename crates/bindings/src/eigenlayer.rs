@@ -50,6 +50,13 @@ sol! {
         uint32[] operatorSetIds;
     }
 
+    /// A (pending) allocation: `currentMagnitude`, and `pendingDiff` taking effect at `effectBlock`.
+    struct Allocation {
+        uint64 currentMagnitude;
+        int128 pendingDiff;
+        uint32 effectBlock;
+    }
+
     struct AllocateParams {
         OperatorSet operatorSet;
         address[] strategies;
@@ -70,6 +77,20 @@ sol! {
         function version() external view returns (string memory);
         // Release >= 1.5.0 only: probing it tells whether redistributable operator sets exist.
         function isRedistributingOperatorSet(OperatorSet operatorSet) external view returns (bool);
+        function isOperatorSlashable(address operator, OperatorSet operatorSet) external view returns (bool);
+        function getMaxMagnitude(address operator, address strategy) external view returns (uint64);
+        function getEncumberedMagnitude(address operator, address strategy) external view returns (uint64);
+        function getAllocatableMagnitude(address operator, address strategy) external view returns (uint64);
+        function getAllocation(address operator, OperatorSet operatorSet, address strategy)
+            external view returns (Allocation memory);
+        function getAllocatedSets(address operator) external view returns (OperatorSet[] memory);
+        function getAllocatedStrategies(address operator, OperatorSet operatorSet) external view returns (address[] memory);
+        function getMinimumSlashableStake(OperatorSet operatorSet, address[] operators, address[] strategies,
+            uint32 futureBlock) external view returns (uint256[][] memory);
+        function DEALLOCATION_DELAY() external view returns (uint32);
+        function ALLOCATION_CONFIGURATION_DELAY() external view returns (uint32);
+        event OperatorSlashed(address operator, OperatorSet operatorSet, address[] strategies, uint256[] wadSlashed,
+            string description);
         function getRedistributionRecipient(OperatorSet operatorSet) external view returns (address);
         function getStrategiesInOperatorSet(OperatorSet operatorSet) external view returns (address[] memory);
         function getAllocatedStake(OperatorSet operatorSet, address[] operators, address[] strategies)
@@ -93,6 +114,80 @@ sol! {
             uint256 expiry) external view returns (bytes32);
         function avsOperatorStatus(address avs, address operator) external view returns (uint8);
         function operatorSaltIsSpent(address operator, bytes32 salt) external view returns (bool);
+    }
+
+    /// Release >= 1.0 rewards (RewardsCoordinator): claims, claimers and operator splits.
+    struct EarnerTreeMerkleLeaf {
+        address earner;
+        bytes32 earnerTokenRoot;
+    }
+
+    struct TokenTreeMerkleLeaf {
+        address token;
+        uint256 cumulativeEarnings;
+    }
+
+    struct RewardsMerkleClaim {
+        uint32 rootIndex;
+        uint32 earnerIndex;
+        bytes earnerTreeProof;
+        EarnerTreeMerkleLeaf earnerLeaf;
+        uint32[] tokenIndices;
+        bytes[] tokenTreeProofs;
+        TokenTreeMerkleLeaf[] tokenLeaves;
+    }
+
+    struct DistributionRoot {
+        bytes32 root;
+        uint32 rewardsCalculationEndTimestamp;
+        uint32 activatedAt;
+        bool disabled;
+    }
+
+    #[sol(rpc)]
+    interface IRewardsCoordinator {
+        event RewardsClaimed(bytes32 root, address indexed earner, address indexed claimer, address indexed recipient,
+            address token, uint256 claimedAmount);
+        event ClaimerForSet(address indexed earner, address indexed oldClaimer, address indexed claimer);
+        event OperatorAVSSplitBipsSet(address indexed caller, address indexed operator, address indexed avs,
+            uint32 activatedAt, uint16 oldOperatorAVSSplitBips, uint16 newOperatorAVSSplitBips);
+        event OperatorPISplitBipsSet(address indexed caller, address indexed operator, uint32 activatedAt,
+            uint16 oldOperatorPISplitBips, uint16 newOperatorPISplitBips);
+        event OperatorSetSplitBipsSet(address indexed caller, address indexed operator, OperatorSet operatorSet,
+            uint32 activatedAt, uint16 oldOperatorSetSplitBips, uint16 newOperatorSetSplitBips);
+
+        function processClaims(RewardsMerkleClaim[] claims, address recipient) external;
+        function processClaim(RewardsMerkleClaim claim, address recipient) external;
+        function checkClaim(RewardsMerkleClaim claim) external view returns (bool);
+        function setClaimerFor(address claimer) external;
+        function setOperatorAVSSplit(address operator, address avs, uint16 split) external;
+        function setOperatorPISplit(address operator, uint16 split) external;
+        function setOperatorSetSplit(address operator, OperatorSet operatorSet, uint16 split) external;
+        function submitRoot(bytes32 root, uint32 rewardsCalculationEndTimestamp) external;
+        function claimerFor(address earner) external view returns (address);
+        function cumulativeClaimed(address earner, address token) external view returns (uint256);
+        function calculateEarnerLeafHash(EarnerTreeMerkleLeaf leaf) external pure returns (bytes32);
+        function calculateTokenLeafHash(TokenTreeMerkleLeaf leaf) external pure returns (bytes32);
+        function getCurrentDistributionRoot() external view returns (DistributionRoot memory);
+        function getCurrentClaimableDistributionRoot() external view returns (DistributionRoot memory);
+        function getDistributionRootAtIndex(uint256 index) external view returns (DistributionRoot memory);
+        function getDistributionRootsLength() external view returns (uint256);
+        function getRootIndexFromHash(bytes32 rootHash) external view returns (uint32);
+        function getOperatorAVSSplit(address operator, address avs) external view returns (uint16);
+        function getOperatorPISplit(address operator) external view returns (uint16);
+        function getOperatorSetSplit(address operator, OperatorSet operatorSet) external view returns (uint16);
+        function activationDelay() external view returns (uint32);
+        function currRewardsCalculationEndTimestamp() external view returns (uint32);
+        function rewardsUpdater() external view returns (address);
+    }
+
+    /// ERC-20 metadata and transfers, for showing token amounts and moving claimed rewards.
+    #[sol(rpc)]
+    interface IERC20Metadata {
+        function symbol() external view returns (string memory);
+        function decimals() external view returns (uint8);
+        function balanceOf(address account) external view returns (uint256);
+        function transfer(address to, uint256 amount) external returns (bool);
     }
 
     #[sol(rpc)]
@@ -137,6 +232,10 @@ sol! {
         function getPendingAdmins(address account) external view returns (address[] memory);
         function canCall(address account, address caller, address target, bytes4 selector) external returns (bool);
         function getAppointees(address account, address target, bytes4 selector) external returns (address[] memory);
+        function getAppointeePermissions(address account, address appointee)
+            external returns (address[] memory, bytes4[] memory);
+        event AppointeeSet(address indexed account, address indexed appointee, address target, bytes4 selector);
+        event AppointeeRemoved(address indexed account, address indexed appointee, address target, bytes4 selector);
     }
 
     /// EigenLayer errors opwallet explains in words. Each selector was checked to occur in the release-1.3.0
@@ -154,6 +253,17 @@ sol! {
         error NonexistentAVSMetadata();
         error ActivelyDelegated();
         error NotActivelyDelegated();
+        error PreviousSplitPending();
+        error SplitExceedsMax();
+        error EarningsNotGreaterThanClaimed();
+        error UnauthorizedCaller();
+        error InvalidClaimProof();
+        error RootNotActivated();
+        error OperatorSetNotConfigured();
+        error OperatorAlreadyRegistered();
+        error KeyAlreadyRegistered();
+        error KeyNotFound(OperatorSet operatorSet, address operator);
+        error OperatorStillSlashable(OperatorSet operatorSet, address operator);
         error OperatorsCannotUndelegate();
         error CallerCannotUndelegate();
         error InvalidOperatorSet();

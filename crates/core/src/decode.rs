@@ -56,6 +56,8 @@ pub struct CallView {
 #[derive(Debug, Clone)]
 pub struct Decoder {
     wallet: Address,
+    /// ERC-20 tokens the calls move, read from the chain, so amounts show with symbol and decimals.
+    pub tokens: std::collections::HashMap<Address, crate::tokens::Token>,
     /// Which ABI each EigenLayer contract of the book speaks, by the book's typed fields (never by a name).
     abi_of: Vec<(Address, &'static str)>,
     /// Show long strings and byte strings in full (`--full`) instead of cut with their hash.
@@ -80,12 +82,15 @@ impl Decoder {
         let names = book.map(AddressBook::names).unwrap_or_default();
         let abi_of = book
             .map(|b| {
-                vec![
+                let mut v = vec![
                     (b.delegation_manager, "DelegationManager"),
                     (b.allocation_manager, "AllocationManager"),
                     (b.permission_controller, "PermissionController"),
                     (b.avs_directory, "AVSDirectory"),
-                ]
+                ];
+                v.extend(b.rewards_coordinator.map(|a| (a, "RewardsCoordinator")));
+                v.extend(b.key_registrar.map(|a| (a, "KeyRegistrar")));
+                v
             })
             .unwrap_or_default();
         let abis = vec![
@@ -94,8 +99,10 @@ impl Decoder {
             ("AllocationManager", eigenlayer::IAllocationManager::abi::contract()),
             ("PermissionController", eigenlayer::IPermissionController::abi::contract()),
             ("AVSDirectory", eigenlayer::IAVSDirectory::abi::contract()),
+            ("RewardsCoordinator", eigenlayer::IRewardsCoordinator::abi::contract()),
+            ("KeyRegistrar", eigenlayer::IKeyRegistrar::abi::contract()),
         ];
-        Self { wallet, abi_of, full: false, names, abis, erc20: IERC20::abi::contract() }
+        Self { wallet, tokens: Default::default(), abi_of, full: false, names, abis, erc20: IERC20::abi::contract() }
     }
 
     /// The name opwallet knows `address` by, if any.
@@ -104,6 +111,33 @@ impl Decoder {
             return Some("this wallet");
         }
         self.names.iter().find(|(_, a)| *a == address).map(|(n, _)| n.as_str())
+    }
+
+    /// `raw` units of `token`: `1.5 DRT of token 0x…` when its metadata was read, else `N units of token 0x…`.
+    pub fn amount(&self, token: Address, raw: U256) -> String {
+        match self.tokens.get(&token) {
+            Some(t) => format!("{} of token {}", t.amount(raw), self.address(token)),
+            None => format!("{raw} units of token {}", self.address(token)),
+        }
+    }
+
+    /// The ERC-20 tokens whose amounts the calls carry (transfers and approvals, rewards claims), to be read before
+    /// the calls are described.
+    pub fn token_addresses(&self, calls: &[ProposedCall]) -> Vec<Address> {
+        use alloy::sol_types::SolCall;
+        let mut out = Vec::new();
+        for c in calls {
+            let selector = c.data.get(..4).unwrap_or_default();
+            if selector == IERC20::transferCall::SELECTOR || selector == IERC20::approveCall::SELECTOR {
+                out.push(c.target);
+            }
+            if let Ok(claim) = eigenlayer::IRewardsCoordinator::processClaimsCall::abi_decode(&c.data) {
+                out.extend(claim.claims.iter().flat_map(|c| c.tokenLeaves.iter().map(|l| l.token)));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// `0x… (name)` for a known address, `0x…` otherwise.
@@ -130,7 +164,7 @@ impl Decoder {
         let target_is = self.target_of(call.target);
         let action = self.action(&target_is, call.target, &call.data);
         let summary = match &action {
-            Action::Function { abi, name, .. } => self.summary(abi, name, &call.data),
+            Action::Function { abi, name, .. } => self.summary(abi, name, call.target, &call.data),
             Action::Transfer => Some(format!("send {} ETH to {}", ether(call.value), self.address(call.target))),
             Action::Raw { .. } => None,
         };
@@ -239,7 +273,7 @@ impl Decoder {
     }
 
     /// A sentence for the functions opwallet proposes (the action registry's), or for ERC-20 transfers.
-    fn summary(&self, abi: &str, name: &str, data: &[u8]) -> Option<String> {
+    fn summary(&self, abi: &str, name: &str, target: Address, data: &[u8]) -> Option<String> {
         use alloy::sol_types::SolCall;
         if let Some(spec) = crate::actions::spec(abi, data) {
             return (spec.summary)(data, self);
@@ -247,11 +281,11 @@ impl Decoder {
         match (abi, name) {
             ("ERC-20", "transfer") => {
                 let c = IERC20::transferCall::abi_decode(data).ok()?;
-                Some(format!("transfer {} units of the token to {}", c.amount, self.address(c.to)))
+                Some(format!("transfer {} to {}", self.amount(target, c.amount), self.address(c.to)))
             }
             ("ERC-20", "approve") => {
                 let c = IERC20::approveCall::abi_decode(data).ok()?;
-                Some(format!("allow {} to spend {} units of the token", self.address(c.spender), c.amount))
+                Some(format!("allow {} to spend {}", self.address(c.spender), self.amount(target, c.amount)))
             }
             _ => None,
         }

@@ -107,7 +107,9 @@ impl Review {
         let state = state?;
         preimage?;
         let verdicts = verdicts(provider, proposal, &state.signers).await?;
-        let (views, title) = describe(decoder, proposal);
+        let mut decoder = decoder.clone();
+        decoder.tokens = crate::tokens::read_all(provider, &decoder.token_addresses(calls)).await;
+        let (views, title) = describe(&decoder, proposal);
         let mut review = Self {
             code: code.map_err(|e| e.to_string()),
             wallet_digest: wallet_digest?,

@@ -228,6 +228,9 @@ mod tests {
             ("AVSDirectory", el::AVSDirectory, b::IAVSDirectory::abi::functions()),
             ("PermissionController", el::PermissionController, b::IPermissionController::abi::functions()),
             ("ProtocolRegistry", el::ProtocolRegistry, b::IProtocolRegistry::abi::functions()),
+            ("RewardsCoordinator", el::RewardsCoordinator, b::IRewardsCoordinator::abi::functions()),
+            ("KeyRegistrar", el::KeyRegistrar, b::IKeyRegistrar::abi::functions()),
+            ("StrategyManager", el::StrategyManager, b::IStrategyManager::abi::functions()),
         ] {
             let release = abi(artifact);
             for f in bound.values().flatten() {

@@ -16,6 +16,7 @@ mod deploy;
 mod error;
 mod fork;
 mod release;
+pub mod rewards;
 pub mod safe;
 
 pub use anvil::{anvil_binary, dev_signer, dev_wallet};

@@ -16,7 +16,7 @@ pub(crate) struct AcceptAdminArgs {
 }
 
 impl AcceptAdminArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(AcceptAdmin, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(AcceptAdmin, Out)> {
         Ok((AcceptAdmin { account: self.account }, self.out))
     }
 }

@@ -15,7 +15,7 @@ pub(crate) struct AddPendingAdminArgs {
 }
 
 impl AddPendingAdminArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(AddPendingAdmin, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(AddPendingAdmin, Out)> {
         Ok((AddPendingAdmin { admin: self.admin }, self.out))
     }
 }

@@ -20,7 +20,7 @@ pub(crate) struct AddSignerArgs {
 }
 
 impl AddSignerArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(AddSigner, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(AddSigner, Out)> {
         Ok((AddSigner { signer: self.signer, proof: self.proof, threshold: self.threshold }, self.out))
     }
 }

@@ -21,7 +21,7 @@ pub(crate) struct AvsRegistrationArgs {
 }
 
 impl AvsRegistrationArgs {
-    pub(super) async fn action(self, now: u64) -> Result<(AvsRegistration, Out)> {
+    pub(super) async fn action(self, now: u64, _wallet: alloy::primitives::Address) -> Result<(AvsRegistration, Out)> {
         Ok((AvsRegistration { avs: self.avs, salt: self.salt, expiry: self.expiry, now }, self.out))
     }
 }

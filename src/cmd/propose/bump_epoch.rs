@@ -11,7 +11,7 @@ pub(crate) struct BumpEpochArgs {
 }
 
 impl BumpEpochArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(BumpEpoch, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(BumpEpoch, Out)> {
         Ok((BumpEpoch, self.out))
     }
 }

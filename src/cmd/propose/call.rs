@@ -20,7 +20,7 @@ pub(crate) struct CallArgs {
 }
 
 impl CallArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(Call, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(Call, Out)> {
         Ok((Call { to: self.to, value: self.value, data: self.data }, self.out))
     }
 }

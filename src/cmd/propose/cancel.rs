@@ -11,7 +11,7 @@ pub(crate) struct CancelArgs {
 }
 
 impl CancelArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(Cancel, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(Cancel, Out)> {
         Ok((Cancel, self.out))
     }
 }

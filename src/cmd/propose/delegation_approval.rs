@@ -22,7 +22,7 @@ pub(crate) struct DelegationApprovalArgs {
 }
 
 impl DelegationApprovalArgs {
-    pub(super) async fn action(self, now: u64) -> Result<(DelegationApproval, Out)> {
+    pub(super) async fn action(self, now: u64, _wallet: alloy::primitives::Address) -> Result<(DelegationApproval, Out)> {
         let Self { staker, operator, salt, expiry, out } = self;
         Ok((DelegationApproval { staker, operator, salt, expiry, now }, out))
     }

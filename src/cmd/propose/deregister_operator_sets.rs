@@ -18,7 +18,7 @@ pub(crate) struct DeregisterOperatorSetsArgs {
 }
 
 impl DeregisterOperatorSetsArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(DeregisterOperatorSets, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(DeregisterOperatorSets, Out)> {
         Ok((DeregisterOperatorSets { avs: self.avs, ids: self.ids }, self.out))
     }
 }

@@ -37,14 +37,14 @@ macro_rules! actions {
 
         #[derive(Debug, Subcommand)]
         pub(crate) enum Action {
-            $($(#[$doc])* $variant($module::$args),)*
+            $($(#[$doc])* $variant(Box<$module::$args>),)*
         }
 
         impl Action {
             pub(crate) async fn run(self, g: &Global) -> Result<()> {
                 match self {
                     $(Action::$variant(a) => {
-                        let (action, out) = a.action(now()).await?;
+                        let (action, out) = a.action(now(), g.wallet()?).await?;
                         propose(g, action, out).await
                     })*
                 }
@@ -63,6 +63,18 @@ actions! {
     /// DelegationManager.undelegate: force a staker delegated to the wallet out (its shares are queued for
     /// withdrawal back to it).
     Undelegate(undelegate::UndelegateArgs),
+    /// RewardsCoordinator.processClaims: claim the wallet's rewards from a proof to a recipient (checked first).
+    ClaimRewards(claim_rewards::ClaimRewardsArgs),
+    /// RewardsCoordinator.setClaimerFor: who may claim the wallet's rewards (and choose where they go).
+    SetClaimer(set_claimer::SetClaimerArgs),
+    /// RewardsCoordinator: the operator's split (commission) of an AVS's, an operator set's or PI rewards.
+    SetSplit(set_split::SetSplitArgs),
+    /// KeyRegistrar.registerKey: an AVS signing key (ECDSA or BN254) for one of the wallet's operator sets.
+    RegisterKey(register_key::RegisterKeyArgs),
+    /// KeyRegistrar.deregisterKey (once no longer slashable for the set; the key stays spent forever).
+    DeregisterKey(deregister_key::DeregisterKeyArgs),
+    /// Send an ERC-20 (amount in the token's units) or ETH from the wallet.
+    Transfer(transfer::TransferArgs),
     /// AllocationManager.registerForOperatorSets for this wallet (refused for redistributing sets unless allowed).
     RegisterOperatorSets(register_operator_sets::RegisterOperatorSetsArgs),
     /// AllocationManager.deregisterFromOperatorSets.

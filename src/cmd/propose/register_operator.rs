@@ -22,7 +22,7 @@ pub(crate) struct RegisterOperatorArgs {
 }
 
 impl RegisterOperatorArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(RegisterOperator, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(RegisterOperator, Out)> {
         let Self { metadata_uri, delegation_approver, allocation_delay, out } = self;
         Ok((RegisterOperator { delegation_approver, allocation_delay, metadata_uri }, out))
     }

@@ -37,7 +37,7 @@ pub(crate) struct RegisterOperatorSetsArgs {
 }
 
 impl RegisterOperatorSetsArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(RegisterOperatorSets, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(RegisterOperatorSets, Out)> {
         let Self { avs, ids, data, bls_keystore, bls_password, socket, allow_redistributing, out } = self;
         // The BLS key first: a wrong password or file fails before anything is asked of the chain.
         let data = match bls_keystore {

@@ -15,7 +15,7 @@ pub(crate) struct RemoveAdminArgs {
 }
 
 impl RemoveAdminArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(RemoveAdmin, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(RemoveAdmin, Out)> {
         Ok((RemoveAdmin { admin: self.admin }, self.out))
     }
 }

@@ -20,7 +20,7 @@ pub(crate) struct RemoveAppointeeArgs {
 }
 
 impl RemoveAppointeeArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(Appointee, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(Appointee, Out)> {
         let Self { appointee, target, selector, out } = self;
         Ok((Appointee { appointee, target, selector, remove: true }, out))
     }

@@ -17,7 +17,7 @@ pub(crate) struct RemoveSignerArgs {
 }
 
 impl RemoveSignerArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(RemoveSigner, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(RemoveSigner, Out)> {
         Ok((RemoveSigner { signer: self.signer, threshold: self.threshold }, self.out))
     }
 }

@@ -20,7 +20,7 @@ pub(crate) struct ReplaceSignerArgs {
 }
 
 impl ReplaceSignerArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(ReplaceSigner, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(ReplaceSigner, Out)> {
         Ok((ReplaceSigner { old: self.old, new: self.new, proof: self.proof }, self.out))
     }
 }

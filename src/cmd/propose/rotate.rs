@@ -24,7 +24,7 @@ pub(crate) struct RotateArgs {
 }
 
 impl RotateArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(Rotate, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(Rotate, Out)> {
         let Self { remove, add, proofs, threshold, out } = self;
         Ok((Rotate { remove, add, proofs, threshold }, out))
     }

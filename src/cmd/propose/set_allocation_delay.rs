@@ -14,7 +14,7 @@ pub(crate) struct SetAllocationDelayArgs {
 }
 
 impl SetAllocationDelayArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(SetAllocationDelay, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(SetAllocationDelay, Out)> {
         Ok((SetAllocationDelay { delay: self.delay }, self.out))
     }
 }

@@ -15,7 +15,7 @@ pub(crate) struct SetDelegationApproverArgs {
 }
 
 impl SetDelegationApproverArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(SetDelegationApprover, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(SetDelegationApprover, Out)> {
         Ok((SetDelegationApprover { approver: self.approver }, self.out))
     }
 }

@@ -13,7 +13,7 @@ pub(crate) struct SetThresholdArgs {
 }
 
 impl SetThresholdArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(SetThreshold, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(SetThreshold, Out)> {
         Ok((SetThreshold { threshold: self.threshold }, self.out))
     }
 }

@@ -15,7 +15,7 @@ pub(crate) struct SignHashArgs {
 }
 
 impl SignHashArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(SignHash, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(SignHash, Out)> {
         Ok((SignHash { hash: self.hash }, self.out))
     }
 }

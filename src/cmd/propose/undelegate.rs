@@ -16,7 +16,7 @@ pub(crate) struct UndelegateArgs {
 }
 
 impl UndelegateArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(Undelegate, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(Undelegate, Out)> {
         Ok((Undelegate { staker: self.staker }, self.out))
     }
 }

@@ -13,7 +13,7 @@ pub(crate) struct UpdateMetadataUriArgs {
 }
 
 impl UpdateMetadataUriArgs {
-    pub(super) async fn action(self, _now: u64) -> Result<(UpdateMetadataUri, Out)> {
+    pub(super) async fn action(self, _now: u64, _wallet: alloy::primitives::Address) -> Result<(UpdateMetadataUri, Out)> {
         Ok((UpdateMetadataUri { metadata_uri: self.metadata_uri }, self.out))
     }
 }

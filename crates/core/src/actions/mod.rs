@@ -31,9 +31,12 @@ pub mod avs_registration;
 pub mod bump_epoch;
 pub mod call;
 pub mod cancel;
+pub mod claim_rewards;
 pub mod delegation_approval;
+pub mod deregister_key;
 pub mod deregister_operator_sets;
 pub mod modify_allocations;
+pub mod register_key;
 pub mod register_operator;
 pub mod register_operator_sets;
 pub mod remove_admin;
@@ -41,9 +44,12 @@ pub mod remove_signer;
 pub mod replace_signer;
 pub mod rotate;
 pub mod set_allocation_delay;
+pub mod set_claimer;
 pub mod set_delegation_approver;
+pub mod set_split;
 pub mod set_threshold;
 pub mod sign_hash;
+pub mod transfer;
 pub mod undelegate;
 pub mod update_metadata_uri;
 
@@ -155,6 +161,13 @@ pub static SPECS: &[Spec] = &[
     rotate::SPEC,
     set_threshold::SPEC,
     bump_epoch::SPEC,
+    claim_rewards::SPEC,
+    set_claimer::SPEC,
+    set_split::AVS_SPEC,
+    set_split::PI_SPEC,
+    set_split::SET_SPEC,
+    register_key::SPEC,
+    deregister_key::SPEC,
 ];
 
 /// Every error the actions explain.
@@ -167,6 +180,10 @@ pub static ERRORS: &[&[ErrorText]] = &[
     add_pending_admin::ERRORS,
     accept_admin::ERRORS,
     avs_registration::ERRORS,
+    claim_rewards::ERRORS,
+    set_split::ERRORS,
+    register_key::ERRORS,
+    deregister_key::ERRORS,
 ];
 
 /// The registry entry for a call of `abi` with `data`.

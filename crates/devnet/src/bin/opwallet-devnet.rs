@@ -43,6 +43,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// As the devnet's rewards updater: publish a distribution (each earner has earned AMOUNT of TOKEN in all),
+    /// wait out the activation delay, and write each earner's claim proof (eigenlayer-cli's JSON) to DIR/EARNER.json.
+    Rewards {
+        #[arg(long, env = "ETH_RPC_URL")]
+        rpc_url: String,
+        /// The address book (`up --json` output).
+        #[arg(long, env = "OPWALLET_ADDRESSES")]
+        addresses: std::path::PathBuf,
+        #[arg(long, value_delimiter = ',', required = true)]
+        earners: Vec<alloy::primitives::Address>,
+        #[arg(long)]
+        token: alloy::primitives::Address,
+        /// Cumulative earnings per earner, in the token's smallest unit.
+        #[arg(long)]
+        amount: alloy::primitives::U256,
+        /// Where to write the proofs.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Time devnet start-up (fresh deployment and cached state) and fork start-up; prints medians.
     Bench {
         /// Runs per measurement.
@@ -57,6 +76,20 @@ async fn main() -> Result<()> {
         Command::Up { port, json, no_cache, like } => up(port, json, no_cache, like).await,
         Command::Deploy { rpc_url, json } => deploy(&rpc_url, json).await,
         Command::Bench { runs } => bench(runs.max(1)).await,
+        Command::Rewards { rpc_url, addresses, earners, token, amount, out } => {
+            let book = AddressBook::from_file(&addresses, None).wrap_err("reading the address book")?;
+            let d = opwallet_devnet::rewards::distribution(&earners, token, amount);
+            let index = opwallet_devnet::rewards::publish(&rpc_url, &book, &d).await.wrap_err("publishing the root")?;
+            std::fs::create_dir_all(&out)?;
+            for e in &earners {
+                let claim = d.claim(index, *e).ok_or_else(|| eyre::eyre!("{e} is not in the distribution"))?;
+                let file = out.join(format!("{e}.json"));
+                std::fs::write(&file, serde_json::to_string_pretty(&opwallet_core::rewards::ProofFile::from(&claim))?)?;
+            }
+            eprintln!("root {index} ({}) is claimable; proofs in {}", d.root(), out.display());
+            println!("{index}");
+            Ok(())
+        }
     }
 }
 

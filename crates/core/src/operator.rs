@@ -1,0 +1,336 @@
+//! The operator's dashboard: everything EigenLayer knows about the wallet as an operator, read from EigenLayer's
+//! own views (and, for what no view lists, its events over recent blocks).
+
+use std::collections::BTreeSet;
+
+use alloy::{
+    primitives::{Address, FixedBytes, U256},
+    providers::Provider,
+    rpc::types::Filter,
+    sol_types::SolEvent,
+};
+use opwallet_bindings::eigenlayer::{
+    IAllocationManager, IDelegationManager, IKeyRegistrar, IPermissionController, IRewardsCoordinator, OperatorSet,
+};
+use serde::Serialize;
+
+use crate::{
+    AddressBook, Error,
+    actions::set_split::{Split, SplitOf, read_split},
+    guard,
+};
+
+/// One strategy's allocation to one operator set.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StrategyAllocation {
+    pub strategy: Address,
+    pub magnitude: u64,
+    /// Change waiting to take effect (negative: a deallocation), and the block it takes effect at.
+    pub pending_diff: i128,
+    pub effect_block: u32,
+    /// Stake slashable by the set now, in strategy shares.
+    pub slashable_stake: U256,
+}
+
+/// One operator set the wallet is registered for or allocated to.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetStatus {
+    pub avs: Address,
+    pub id: u32,
+    pub registered: bool,
+    pub allocations: Vec<StrategyAllocation>,
+    /// Where its slashed stake goes, if it redistributes rather than burns, and its slasher.
+    pub redistribution_recipient: Option<Address>,
+    pub slasher: Option<Address>,
+    /// The wallet's signing key for it in the KeyRegistrar (ECDSA address or BN254 key hash), if any.
+    pub key: Option<String>,
+    /// The operator's split of rewards submitted for this operator set, if rewards are set up on this chain.
+    pub split: Option<Split>,
+}
+
+/// The operator's split of an AVS's rewards (those submitted for the AVS as a whole, not for one of its sets).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AvsSplit {
+    pub avs: Address,
+    pub split: Split,
+}
+
+/// Per strategy: the operator's delegated shares and magnitudes.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StrategyStatus {
+    pub strategy: Address,
+    pub delegated_shares: U256,
+    pub max_magnitude: u64,
+    pub encumbered_magnitude: u64,
+}
+
+/// An appointee and what it may call for the wallet.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Appointee {
+    pub appointee: Address,
+    pub permissions: Vec<(Address, FixedBytes<4>)>,
+}
+
+/// A slash of the wallet, from `OperatorSlashed`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Slash {
+    pub block: Option<u64>,
+    pub avs: Address,
+    pub id: u32,
+    pub strategies: Vec<Address>,
+    pub wad_slashed: Vec<U256>,
+    pub description: String,
+}
+
+/// The dashboard.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorStatus {
+    pub wallet: Address,
+    pub release: String,
+    pub is_operator: bool,
+    pub delegation_approver: Address,
+    /// The allocation delay in effect (`None`: not set yet).
+    pub allocation_delay: Option<u32>,
+    pub sets: Vec<SetStatus>,
+    pub strategies: Vec<StrategyStatus>,
+    pub claimer: Option<Address>,
+    /// Per AVS of the sets above: the operator's split of its AVS-wide rewards.
+    pub avs_splits: Vec<AvsSplit>,
+    /// The operator's split of programmatic incentives.
+    pub pi_split: Option<Split>,
+    pub admins: Vec<Address>,
+    pub pending_admins: Vec<Address>,
+    pub appointees: Vec<Appointee>,
+    pub slashes: Vec<Slash>,
+    /// The blocks scanned for events (appointees, slashes).
+    pub from_block: u64,
+    pub to_block: u64,
+}
+
+impl OperatorStatus {
+    /// Reads the dashboard; events are scanned over the last `blocks` blocks.
+    pub async fn read<P: Provider>(
+        provider: &P,
+        book: &AddressBook,
+        wallet: Address,
+        blocks: u64,
+    ) -> Result<Self, Error> {
+        let dm = IDelegationManager::new(book.delegation_manager, provider);
+        let am = IAllocationManager::new(book.allocation_manager, provider);
+        let pc = IPermissionController::new(book.permission_controller, provider);
+        let (release, is_operator, approver, delay, registered, allocated, admins, pending, head) = tokio::try_join!(
+            async { guard::release(provider, book).await.map(|(_, v)| crate::text::escape(&v)) },
+            async { dm.isOperator(wallet).call().await.map_err(Error::rpc) },
+            async { dm.delegationApprover(wallet).call().await.map_err(Error::rpc) },
+            async { am.getAllocationDelay(wallet).call().await.map_err(Error::rpc) },
+            async { am.getRegisteredSets(wallet).call().await.map_err(Error::rpc) },
+            async { am.getAllocatedSets(wallet).call().await.map_err(Error::rpc) },
+            async { pc.getAdmins(wallet).call().await.map_err(Error::rpc) },
+            async { pc.getPendingAdmins(wallet).call().await.map_err(Error::rpc) },
+            async { provider.get_block_number().await.map_err(Error::rpc) },
+        )?;
+        let from_block = head.saturating_sub(blocks);
+        let mut all_sets: Vec<OperatorSet> = registered.clone();
+        all_sets.extend(allocated.into_iter().filter(|s| !registered.contains(s)));
+        let mut sets = Vec::new();
+        for set in &all_sets {
+            sets.push(set_status(provider, book, wallet, set, registered.contains(set)).await?);
+        }
+        let strategy_list: BTreeSet<Address> =
+            sets.iter().flat_map(|s| s.allocations.iter().map(|a| a.strategy)).collect();
+        let mut strategies = Vec::new();
+        for strategy in strategy_list {
+            let (shares, max, encumbered) = tokio::try_join!(
+                async { dm.operatorShares(wallet, strategy).call().await.map_err(Error::rpc) },
+                async { am.getMaxMagnitude(wallet, strategy).call().await.map_err(Error::rpc) },
+                async { am.getEncumberedMagnitude(wallet, strategy).call().await.map_err(Error::rpc) },
+            )?;
+            strategies.push(StrategyStatus {
+                strategy,
+                delegated_shares: shares,
+                max_magnitude: max,
+                encumbered_magnitude: encumbered,
+            });
+        }
+        let (claimer, pi_split) = rewards(provider, book, wallet).await?;
+        let mut avs_splits = Vec::new();
+        if let Some(rc) = book.rewards_coordinator {
+            let avss: BTreeSet<Address> = sets.iter().map(|s| s.avs).collect();
+            for avs in avss {
+                avs_splits.push(AvsSplit { avs, split: read_split(provider, rc, wallet, &SplitOf::Avs(avs)).await? });
+            }
+        }
+        Ok(Self {
+            wallet,
+            release,
+            is_operator,
+            delegation_approver: approver,
+            allocation_delay: delay.isSet.then_some(delay.delay),
+            sets,
+            strategies,
+            claimer,
+            avs_splits,
+            pi_split,
+            admins,
+            pending_admins: pending,
+            appointees: appointees(provider, book, wallet, from_block, head).await?,
+            slashes: slashes(provider, book, wallet, from_block, head).await?,
+            from_block,
+            to_block: head,
+        })
+    }
+}
+
+/// One set's allocations, slashable stake, redistribution, key and split.
+async fn set_status<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    wallet: Address,
+    set: &OperatorSet,
+    registered: bool,
+) -> Result<SetStatus, Error> {
+    let am = IAllocationManager::new(book.allocation_manager, provider);
+    let strategies = am.getAllocatedStrategies(wallet, set.clone()).call().await.map_err(Error::rpc)?;
+    let mut allocations = Vec::new();
+    let stake = if strategies.is_empty() {
+        Vec::new()
+    } else {
+        am.getAllocatedStake(set.clone(), vec![wallet], strategies.clone()).call().await.map_err(Error::rpc)?
+    };
+    for (i, strategy) in strategies.iter().enumerate() {
+        let a = am.getAllocation(wallet, set.clone(), *strategy).call().await.map_err(Error::rpc)?;
+        allocations.push(StrategyAllocation {
+            strategy: *strategy,
+            magnitude: a.currentMagnitude,
+            pending_diff: a.pendingDiff,
+            effect_block: a.effectBlock,
+            slashable_stake: stake.first().and_then(|s| s.get(i)).copied().unwrap_or_default(),
+        });
+    }
+    let redistributing = am.isRedistributingOperatorSet(set.clone()).call().await.map_err(Error::rpc)?;
+    let (recipient, slasher) = if redistributing {
+        let recipient = am.getRedistributionRecipient(set.clone()).call().await.map_err(Error::rpc)?;
+        (Some(recipient), Some(am.getSlasher(set.clone()).call().await.map_err(Error::rpc)?))
+    } else {
+        (None, am.getSlasher(set.clone()).call().await.ok())
+    };
+    let key = match book.key_registrar {
+        Some(kr) => key_of(provider, kr, wallet, set).await?,
+        None => None,
+    };
+    let split = match book.rewards_coordinator {
+        Some(rc) => Some(read_split(provider, rc, wallet, &SplitOf::OperatorSet(set.clone())).await?),
+        None => None,
+    };
+    Ok(SetStatus {
+        avs: set.avs,
+        id: set.id,
+        registered,
+        allocations,
+        redistribution_recipient: recipient,
+        slasher,
+        key,
+        split,
+    })
+}
+
+/// The wallet's KeyRegistrar key for `set`: an ECDSA address, or a BN254 key hash.
+async fn key_of<P: Provider>(
+    provider: &P,
+    kr: Address,
+    wallet: Address,
+    set: &OperatorSet,
+) -> Result<Option<String>, Error> {
+    let kr = IKeyRegistrar::new(kr, provider);
+    if !kr.isRegistered(set.clone(), wallet).call().await.map_err(Error::rpc)? {
+        return Ok(None);
+    }
+    Ok(Some(match kr.getOperatorSetCurveType(set.clone()).call().await.map_err(Error::rpc)? {
+        1 => format!("ECDSA {}", kr.getECDSAAddress(set.clone(), wallet).call().await.map_err(Error::rpc)?),
+        _ => format!("BN254 key hash {}", kr.getKeyHash(set.clone(), wallet).call().await.map_err(Error::rpc)?),
+    }))
+}
+
+/// The rewards claimer and programmatic-incentives split, where the chain has a RewardsCoordinator.
+async fn rewards<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    wallet: Address,
+) -> Result<(Option<Address>, Option<Split>), Error> {
+    let Some(rc) = book.rewards_coordinator else { return Ok((None, None)) };
+    let (claimer, pi) = tokio::try_join!(
+        async { IRewardsCoordinator::new(rc, provider).claimerFor(wallet).call().await.map_err(Error::rpc) },
+        read_split(provider, rc, wallet, &SplitOf::ProgrammaticIncentives),
+    )?;
+    Ok((Some(claimer), Some(pi)))
+}
+
+/// Appointees, from the PermissionController's `AppointeeSet` events for the wallet, each with what it may still call.
+async fn appointees<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    wallet: Address,
+    from: u64,
+    to: u64,
+) -> Result<Vec<Appointee>, Error> {
+    let filter = Filter::new()
+        .address(book.permission_controller)
+        .event_signature(IPermissionController::AppointeeSet::SIGNATURE_HASH)
+        .topic1(wallet.into_word())
+        .from_block(from)
+        .to_block(to);
+    let logs = provider.get_logs(&filter).await.map_err(Error::rpc)?;
+    let mut seen = BTreeSet::new();
+    for log in logs {
+        if let Ok(e) = IPermissionController::AppointeeSet::decode_log(&log.inner) {
+            seen.insert(e.appointee);
+        }
+    }
+    let pc = IPermissionController::new(book.permission_controller, provider);
+    let mut out = Vec::new();
+    for appointee in seen {
+        let perms = pc.getAppointeePermissions(wallet, appointee).call().await.map_err(Error::rpc)?;
+        let permissions: Vec<(Address, FixedBytes<4>)> = perms._0.into_iter().zip(perms._1).collect();
+        if !permissions.is_empty() {
+            out.push(Appointee { appointee, permissions });
+        }
+    }
+    Ok(out)
+}
+
+/// `OperatorSlashed` events for the wallet (the operator is not an indexed field, so every slash is read).
+async fn slashes<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    wallet: Address,
+    from: u64,
+    to: u64,
+) -> Result<Vec<Slash>, Error> {
+    let filter = Filter::new()
+        .address(book.allocation_manager)
+        .event_signature(IAllocationManager::OperatorSlashed::SIGNATURE_HASH)
+        .from_block(from)
+        .to_block(to);
+    let logs = provider.get_logs(&filter).await.map_err(Error::rpc)?;
+    Ok(logs
+        .into_iter()
+        .filter_map(|log| {
+            let e = IAllocationManager::OperatorSlashed::decode_log(&log.inner).ok()?;
+            (e.operator == wallet).then(|| Slash {
+                block: log.block_number,
+                avs: e.operatorSet.avs,
+                id: e.operatorSet.id,
+                strategies: e.strategies.clone(),
+                wad_slashed: e.wadSlashed.clone(),
+                description: crate::text::escape(&e.description),
+            })
+        })
+        .collect())
+}
