@@ -41,7 +41,13 @@ fn render(s: &OperatorStatus, d: &Decoder) -> String {
         } else {
             a(s.delegation_approver)
         },
-        s.allocation_delay.map(|d| format!("{d} blocks")).unwrap_or_else(|| "not set".into())
+        {
+            let now = s.allocation_delay.map(|d| format!("{d} blocks")).unwrap_or_else(|| "not set".into());
+            match s.pending_allocation_delay {
+                Some((delay, block)) => format!("{now}; {delay} blocks from block {block}"),
+                None => now,
+            }
+        }
     );
     out.push_str("operator sets\n");
     if s.sets.is_empty() {
@@ -52,7 +58,11 @@ fn render(s: &OperatorStatus, d: &Decoder) -> String {
             "  {}:{}{}\n",
             a(set.avs),
             set.id,
-            if set.registered { "" } else { " (allocated, not registered)" }
+            match (set.registered, set.allocated) {
+                (true, _) => "",
+                (false, true) => " (allocated, not registered)",
+                (false, false) => " (a key only: not registered, nothing allocated)",
+            }
         ));
         if let Some(r) = set.redistribution_recipient {
             out.push_str(&format!(

@@ -252,6 +252,13 @@ async fn avs_keys_register_in_the_key_registrar() {
     env.sign(&p, BOB);
     env.execute(&p);
     assert_eq!(kr.getECDSAAddress(OperatorSet { avs, id: 3 }, env.wallet()).call().await.expect("view"), addr(7));
+    // The dashboard shows the key, though the wallet is neither registered for the set nor allocated to it.
+    let text = env.ok(&["operator"], None);
+    assert!(
+        text.contains(&format!("{avs} (OperatorSetAVS):3 (a key only: not registered, nothing allocated)")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("    key ECDSA {}", addr(7))), "{text}");
     // Keys are globally unique, and one per set.
     let again = env.run(
         &[
@@ -407,6 +414,17 @@ async fn allocations_undelegation_transfers_and_the_dashboard() {
         &env,
         &["modify-allocations", "--allocate", &format!("{avs}:0:{}=10%", Address::repeat_byte(1))],
         "is not in operator set",
+    );
+
+    // A new allocation delay is shown pending, with the block it applies from.
+    run(&env, "delay.json", &["set-allocation-delay", "--delay", "5"]);
+    let status: Value = serde_json::from_str(&env.ok(&["--json", "operator"], None)).expect("json");
+    assert_eq!(status["allocationDelay"], json!(0), "{status}");
+    let effect = status["pendingAllocationDelay"][1].as_u64().expect("pending delay");
+    assert_eq!(status["pendingAllocationDelay"][0], json!(5), "{status}");
+    assert!(effect > env.fork.provider().get_block_number().await.expect("head"), "{status}");
+    assert!(
+        env.ok(&["operator"], None).contains(&format!("allocation delay    0 blocks; 5 blocks from block {effect}"))
     );
 
     // The dashboard: sets, allocations and slashable stake, delegated shares, admins.

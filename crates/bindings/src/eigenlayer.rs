@@ -91,6 +91,7 @@ sol! {
         function ALLOCATION_CONFIGURATION_DELAY() external view returns (uint32);
         event OperatorSlashed(address operator, OperatorSet operatorSet, address[] strategies, uint256[] wadSlashed,
             string description);
+        event AllocationDelaySet(address operator, uint32 delay, uint32 effectBlock);
         function getRedistributionRecipient(OperatorSet operatorSet) external view returns (address);
         function getStrategiesInOperatorSet(OperatorSet operatorSet) external view returns (address[] memory);
         function getAllocatedStake(OperatorSet operatorSet, address[] operators, address[] strategies)
@@ -212,6 +213,7 @@ sol! {
             external view returns (bytes32);
         function domainSeparator() external view returns (bytes32);
         function version() external view returns (string memory);
+        event KeyRegistered(OperatorSet operatorSet, address indexed operator, uint8 curveType, bytes pubkey);
     }
 
     /// Release >= 1.9.0: the protocol-wide release string.

@@ -33,13 +33,15 @@ pub struct StrategyAllocation {
     pub slashable_stake: U256,
 }
 
-/// One operator set the wallet is registered for or allocated to.
+/// One operator set the wallet is registered for, allocated to, or holds a KeyRegistrar key for.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetStatus {
     pub avs: Address,
     pub id: u32,
     pub registered: bool,
+    /// Some stake of the wallet is allocated to it (or was, and its deallocation is pending).
+    pub allocated: bool,
     pub allocations: Vec<StrategyAllocation>,
     /// Where its slashed stake goes, if it redistributes rather than burns, and its slasher.
     pub redistribution_recipient: Option<Address>,
@@ -98,6 +100,8 @@ pub struct OperatorStatus {
     pub delegation_approver: Address,
     /// The allocation delay in effect (`None`: not set yet).
     pub allocation_delay: Option<u32>,
+    /// A new allocation delay set and not yet in effect: the delay, and the block it applies from.
+    pub pending_allocation_delay: Option<(u32, u32)>,
     pub sets: Vec<SetStatus>,
     pub strategies: Vec<StrategyStatus>,
     pub claimer: Option<Address>,
@@ -138,11 +142,20 @@ impl OperatorStatus {
         )?;
         let from_block = head.saturating_sub(blocks);
         let mut all_sets: Vec<OperatorSet> = registered.clone();
-        all_sets.extend(allocated.into_iter().filter(|s| !registered.contains(s)));
+        all_sets.extend(allocated.iter().filter(|s| !registered.contains(s)).cloned());
+        if let Some(kr) = book.key_registrar {
+            for set in keyed_sets(provider, kr, wallet, from_block, head).await? {
+                if !all_sets.contains(&set) {
+                    all_sets.push(set);
+                }
+            }
+        }
         let mut sets = Vec::new();
         for set in &all_sets {
-            sets.push(set_status(provider, book, wallet, set, registered.contains(set)).await?);
+            let member = (registered.contains(set), allocated.contains(set));
+            sets.push(set_status(provider, book, wallet, set, member).await?);
         }
+        let pending_allocation_delay = pending_delay(provider, book, wallet, from_block, head).await?;
         let strategy_list: BTreeSet<Address> =
             sets.iter().flat_map(|s| s.allocations.iter().map(|a| a.strategy)).collect();
         let mut strategies = Vec::new();
@@ -173,6 +186,7 @@ impl OperatorStatus {
             is_operator,
             delegation_approver: approver,
             allocation_delay: delay.isSet.then_some(delay.delay),
+            pending_allocation_delay,
             sets,
             strategies,
             claimer,
@@ -194,7 +208,7 @@ async fn set_status<P: Provider>(
     book: &AddressBook,
     wallet: Address,
     set: &OperatorSet,
-    registered: bool,
+    (registered, allocated): (bool, bool),
 ) -> Result<SetStatus, Error> {
     let am = IAllocationManager::new(book.allocation_manager, provider);
     let strategies = am.getAllocatedStrategies(wallet, set.clone()).call().await.map_err(Error::rpc)?;
@@ -233,12 +247,70 @@ async fn set_status<P: Provider>(
         avs: set.avs,
         id: set.id,
         registered,
+        allocated,
         allocations,
         redistribution_recipient: recipient,
         slasher,
         key,
         split,
     })
+}
+
+/// Sets the wallet registered a KeyRegistrar key for in blocks `from..=to` (still holding it or not: `key_of` tells).
+async fn keyed_sets<P: Provider>(
+    provider: &P,
+    kr: Address,
+    wallet: Address,
+    from: u64,
+    to: u64,
+) -> Result<Vec<OperatorSet>, Error> {
+    let filter = Filter::new()
+        .address(kr)
+        .event_signature(IKeyRegistrar::KeyRegistered::SIGNATURE_HASH)
+        .topic1(wallet.into_word())
+        .from_block(from)
+        .to_block(to);
+    let mut sets = Vec::new();
+    for log in provider.get_logs(&filter).await.map_err(Error::rpc)? {
+        if let Ok(e) = IKeyRegistrar::KeyRegistered::decode_log(&log.inner)
+            && !sets.contains(&e.operatorSet)
+        {
+            sets.push(e.operatorSet.clone());
+        }
+    }
+    let registrar = IKeyRegistrar::new(kr, provider);
+    let mut held = Vec::new();
+    for set in sets {
+        if registrar.isRegistered(set.clone(), wallet).call().await.map_err(Error::rpc)? {
+            held.push(set);
+        }
+    }
+    Ok(held)
+}
+
+/// The last allocation delay set for the wallet in blocks `from..=to`, if it has not taken effect by `to`
+/// (`AllocationDelaySet`; no view reports a pending delay).
+async fn pending_delay<P: Provider>(
+    provider: &P,
+    book: &AddressBook,
+    wallet: Address,
+    from: u64,
+    to: u64,
+) -> Result<Option<(u32, u32)>, Error> {
+    let filter = Filter::new()
+        .address(book.allocation_manager)
+        .event_signature(IAllocationManager::AllocationDelaySet::SIGNATURE_HASH)
+        .from_block(from)
+        .to_block(to);
+    let last = provider
+        .get_logs(&filter)
+        .await
+        .map_err(Error::rpc)?
+        .iter()
+        .filter_map(|log| IAllocationManager::AllocationDelaySet::decode_log(&log.inner).ok())
+        .filter(|e| e.operator == wallet)
+        .last();
+    Ok(last.filter(|e| u64::from(e.effectBlock) > to).map(|e| (e.delay, e.effectBlock)))
 }
 
 /// The wallet's KeyRegistrar key for `set`: an ECDSA address, or a BN254 key hash.
