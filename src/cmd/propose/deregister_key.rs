@@ -9,6 +9,7 @@ use crate::opts::parse;
 
 #[derive(Debug, Args)]
 pub(crate) struct DeregisterKeyArgs {
+    /// The AVS whose operator set the key is for.
     #[arg(long, value_parser = parse::address)]
     avs: Address,
     /// The operator set id.

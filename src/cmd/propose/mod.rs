@@ -81,7 +81,7 @@ actions! {
     DeregisterOperatorSets(deregister_operator_sets::DeregisterOperatorSetsArgs),
     /// AllocationManager.setAllocationDelay (blocks).
     SetAllocationDelay(set_allocation_delay::SetAllocationDelayArgs),
-    /// AllocationManager.modifyAllocations for one operator set (refused for redistributing sets unless allowed).
+    /// AllocationManager.modifyAllocations: magnitudes (%, bips or raw) for one or more sets, before → after shown; over-allocation and redistributing sets refused.
     ModifyAllocations(modify_allocations::ModifyAllocationsArgs),
     /// PermissionController.addPendingAdmin on the wallet's account (add the wallet itself first).
     AddPendingAdmin(add_pending_admin::AddPendingAdminArgs),

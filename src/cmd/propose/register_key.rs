@@ -11,6 +11,7 @@ use crate::opts::{KeyArgs, parse, parse_secret_source};
 
 #[derive(Debug, Args)]
 pub(crate) struct RegisterKeyArgs {
+    /// The AVS whose operator set the key is for.
     #[arg(long, value_parser = parse::address)]
     avs: Address,
     /// The operator set id.
