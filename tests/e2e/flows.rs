@@ -463,6 +463,27 @@ async fn erc1271_delegation_approval_lets_a_staker_delegate() {
         .call()
         .await;
     assert!(refused.is_err());
+
+    // As the operator's delegation approver, the wallet may force the staker out again.
+    let out = env.run(
+        &[
+            "propose",
+            "undelegate",
+            "--staker",
+            &staker.to_string(),
+            "-o",
+            env.path("out.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let notice = String::from_utf8_lossy(&out.stderr);
+    assert!(notice.contains(&format!("as the delegation approver of its operator {}", operator.address())), "{notice}");
+    let p = env.path("out.json");
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    env.execute(&p);
+    assert_eq!(dm.delegatedTo(staker).call().await.expect("view"), Address::ZERO);
 }
 
 #[tokio::test]

@@ -7,14 +7,15 @@ use alloy::{
     providers::Provider,
     sol_types::{SolCall, SolError},
 };
-use opwallet_bindings::eigenlayer::{IDelegationManager, IEigenLayerErrors::*};
+use opwallet_bindings::eigenlayer::{IDelegationManager, IEigenLayerErrors::*, IPermissionController};
 
 use super::{Action, Ctx, ErrorText, Planned, Spec, no_sets};
 use crate::{Error, decode::Decoder, proposal::ProposedCall};
 
 type Call = IDelegationManager::undelegateCall;
 
-/// Force-undelegates `staker` from the wallet.
+/// Force-undelegates `staker` from the wallet, or from an operator whose delegation approver the wallet is (or that
+/// let the wallet call `undelegate` for it through the PermissionController).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Undelegate {
     pub staker: Address,
@@ -31,16 +32,34 @@ impl Action for Undelegate {
         if is_operator {
             return Err(Error::Chain(format!("{} is an operator, and operators cannot be undelegated", self.staker)));
         }
-        if delegated_to != ctx.wallet() {
-            return Err(Error::Chain(if delegated_to.is_zero() {
-                format!("{} is not delegated to anyone: there is nothing to undelegate", self.staker)
-            } else {
-                format!("{} is delegated to {delegated_to}, not to {}", self.staker, ctx.wallet())
-            }));
+        if delegated_to.is_zero() {
+            return Err(Error::Chain(format!(
+                "{} is not delegated to anyone: there is nothing to undelegate",
+                self.staker
+            )));
         }
+        let w = ctx.wallet();
+        let role = if delegated_to == w {
+            "its operator".to_string()
+        } else if dm.delegationApprover(delegated_to).call().await.map_err(Error::rpc)? == w {
+            format!("the delegation approver of its operator {delegated_to}")
+        } else if IPermissionController::new(book.permission_controller, ctx.provider)
+            .canCall(delegated_to, w, book.delegation_manager, Call::SELECTOR.into())
+            .call()
+            .await
+            .map_err(Error::rpc)?
+        {
+            format!("an admin or appointee of its operator {delegated_to}")
+        } else {
+            return Err(Error::Chain(format!(
+                "{} is delegated to {delegated_to}, and this wallet {w} is neither that operator, nor its delegation \
+                 approver, nor allowed to call undelegate for it",
+                self.staker
+            )));
+        };
         Ok(Planned::call(ProposedCall::new(book.delegation_manager, Call { staker: self.staker }.abi_encode())).notice(
             format!(
-                "warning: {} will be undelegated: all its shares are queued for withdrawal back to it (it can complete the \
+                "warning: {} will be undelegated by this wallet as {role}: all its shares are queued for withdrawal back to it (it can complete the \
                  withdrawal after EigenLayer's withdrawal delay), and it stops earning with this operator",
                 self.staker
             ),
