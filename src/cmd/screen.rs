@@ -9,6 +9,7 @@ use opwallet_core::{
     decode::{Action, CallView, Decoder, Target, ether, quote},
     guard::Redistribution,
     proposal::{Body, Preimage, Proposal, Verdict},
+    simulate::Simulation,
     text::escape,
 };
 
@@ -36,6 +37,42 @@ pub(crate) struct Screen<'a> {
     pub(crate) warnings: &'a [String],
     /// The wallet's state, when the chain was read (offline: `None`).
     pub(crate) state: Option<&'a opwallet_core::wallet::WalletState>,
+    /// The node's simulation of the batch, when it ran.
+    pub(crate) simulation: Option<&'a Result<Simulation, String>>,
+}
+
+/// The simulation for `--json`: the simulation itself, or `{"error": why}`.
+pub(crate) fn simulation_json(sim: Option<&Result<Simulation, String>>) -> serde_json::Value {
+    match sim {
+        Some(Ok(s)) => serde_json::to_value(s).unwrap_or_default(),
+        Some(Err(e)) => serde_json::json!({ "error": escape(e) }),
+        None => serde_json::Value::Null,
+    }
+}
+
+/// The simulation's lines: the verdict, then (when it succeeds) the events and balance changes the node reports.
+pub(crate) fn simulation_lines(sim: &Result<Simulation, String>) -> String {
+    let sim = match sim {
+        Ok(sim) => sim,
+        Err(why) => return red(&format!("simulation   unavailable: {}\n", escape(why))),
+    };
+    let verdict = format!("simulation   {} (the node's account)\n", sim.verdict());
+    let mut s = if sim.success { verdict } else { red(&verdict) };
+    if let Some(changes) = &sim.balance_changes {
+        if changes.is_empty() {
+            s.push_str("  balances   no ETH or ERC-20 balance changes\n");
+        }
+        for c in changes {
+            s.push_str(&format!("  balance    {}\n", c.text));
+        }
+    }
+    if let Some(events) = &sim.events {
+        for e in events {
+            let args: Vec<String> = e.args.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+            s.push_str(&format!("  event      {}.{}({})\n", e.emitter_text, e.name, args.join(", ")));
+        }
+    }
+    s
 }
 
 impl Screen<'_> {
@@ -80,6 +117,9 @@ impl Screen<'_> {
                 s.push_str("redistribution: none of the operator sets touched redistributes slashed stake\n")
             }
             Some(Redistribution::NotApplicable) | None => {}
+        }
+        if let Some(sim) = self.simulation {
+            s.push_str(&simulation_lines(sim));
         }
         s.push_str(&format!(
             "domain hash  {}\nmessage hash {}\ndigest       {}\n",
@@ -127,7 +167,12 @@ impl Screen<'_> {
             }
             Body::Message { .. } => "an ERC-1271 signature (nothing is sent)".to_owned(),
         };
-        format!("SIGNING      {}\n             {what}\n             digest {}", self.title, p.hashes.digest)
+        let simulated = match self.simulation {
+            Some(Ok(sim)) => format!("\n             simulation: {}", sim.verdict()),
+            Some(Err(_)) => "\n             simulation: unavailable".to_owned(),
+            None => String::new(),
+        };
+        format!("SIGNING      {}\n             {what}{simulated}\n             digest {}", self.title, p.hashes.digest)
     }
 
     fn call(&self, i: usize, c: &CallView) -> String {

@@ -15,6 +15,7 @@ use opwallet_core::{
     packing::{SignatureKind, SignerSignature, erc1271_wallet_message},
     proposal::{Body, Preimage, Proposal, Verdict, check_ecdsa},
     review::{self, Review},
+    simulate::Simulation,
     submit,
     wallet::WalletState,
 };
@@ -99,6 +100,10 @@ pub(crate) struct SignArgs {
     /// Show long strings and byte strings in full on the screen (by default they are cut, with their hash).
     #[arg(long)]
     full: bool,
+    /// Sign although the node's simulation says the batch would revert now (e.g. it depends on a proposal that
+    /// is not in the queue), or could not simulate it.
+    #[arg(long)]
+    force: bool,
 }
 
 impl SignArgs {
@@ -131,8 +136,9 @@ impl SignArgs {
             (None, proposal.offline_verdicts())
         } else {
             let provider = g.provider().await.wrap_err("on-chain checks need an RPC (or pass --offline)")?;
-            let review = Review::read(&provider, &proposal, book.as_ref(), &decoder, now()).await?;
+            let review = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &[]).await?;
             self.refusals(&proposal, &review, me)?;
+            simulation_refusal(review.simulation.as_ref(), self.force)?;
             let verdicts = review.verdicts.clone();
             (Some(review), verdicts)
         };
@@ -151,6 +157,7 @@ impl SignArgs {
             verdicts: &verdicts,
             warnings: &warnings,
             state: review.as_ref().map(|r| &r.state),
+            simulation: review.as_ref().and_then(|r| r.simulation.as_ref()),
         };
         eprintln!("{}\nsigner       {me}\n{}", screen.render(), screen.recap());
         if !self.yes {
@@ -252,6 +259,20 @@ impl SignArgs {
 }
 
 /// Refuses a batch touching redistributing operator sets unless `allow`; warns when allowed.
+/// Stops a signer before the prompt when the node says the batch would revert, or could not run it.
+fn simulation_refusal(simulation: Option<&Result<Simulation, String>>, force: bool) -> Result<()> {
+    let why = match simulation {
+        Some(Ok(sim)) if !sim.success => sim.verdict(),
+        Some(Err(e)) => format!("the batch could not be simulated: {}", opwallet_core::text::escape(e)),
+        _ => return Ok(()),
+    };
+    if force {
+        eprintln!("WARNING: signing although the simulation says: {why}");
+        return Ok(());
+    }
+    bail!("not signed: simulation {why}; fix the proposal, or pass --force to sign anyway (nothing was added)")
+}
+
 fn redistribution_refusal(found: &Redistribution, allow: bool, verb: &str) -> Result<()> {
     if let Redistribution::Redistributing(sets) = found {
         let list: Vec<String> = sets.iter().map(ToString::to_string).collect();
@@ -285,7 +306,8 @@ impl StatusArgs {
         let provider = g.provider().await?;
         let book = g.book_for(proposal.chain_id)?;
         let r =
-            Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref(), false), now()).await?;
+            Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref(), false), now(), &[])
+                .await?;
         let valid = r.valid_signers();
         let invalid: Vec<_> = r
             .verdicts
@@ -301,7 +323,7 @@ impl StatusArgs {
             json!({
                 "title": r.title, "digest": proposal.hashes.digest, "threshold": r.state.threshold, "signed": valid,
                 "invalid": invalid, "notSigned": missing, "ready": r.problems.is_empty(), "problems": r.problems,
-                "warnings": r.warnings,
+                "warnings": r.warnings, "simulation": super::screen::simulation_json(r.simulation.as_ref()),
             }),
             || {
                 let mut s = format!(
@@ -313,6 +335,13 @@ impl StatusArgs {
                 );
                 for a in &r.state.signers {
                     s.push_str(&format!("  {} {a}\n", if valid.contains(a) { "signed " } else { "pending" }));
+                }
+                match &r.simulation {
+                    Some(Ok(sim)) => s.push_str(&format!("simulation {}\n", sim.verdict())),
+                    Some(Err(why)) => {
+                        s.push_str(&format!("simulation unavailable: {}\n", opwallet_core::text::escape(why)))
+                    }
+                    None => {}
                 }
                 if r.problems.is_empty() {
                     s.push_str("ready");
@@ -349,7 +378,7 @@ impl ExecuteArgs {
         let provider = g.provider_with(sender).await?;
         let book = g.book_for(proposal.chain_id)?;
         let decoder = decoder(&proposal, book.as_ref(), false);
-        let r = Review::read(&provider, &proposal, book.as_ref(), &decoder, now()).await?;
+        let r = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &[]).await?;
         if !r.problems.is_empty() {
             bail!("not executed, nothing was sent:\n  - {}", r.problems.join("\n  - "));
         }
@@ -370,6 +399,7 @@ impl ExecuteArgs {
             verdicts: &r.verdicts,
             warnings: &r.warnings,
             state: Some(&r.state),
+            simulation: r.simulation.as_ref(),
         };
         eprintln!("{}", screen.render());
         let tx = submit::prepare_execute(&provider, &proposal, r.packed(&proposal)?, from).await?;
@@ -437,7 +467,8 @@ impl SignatureArgs {
         let provider = g.provider().await?;
         let book = g.book_for(proposal.chain_id)?;
         let r =
-            Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref(), false), now()).await?;
+            Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref(), false), now(), &[])
+                .await?;
         if !r.problems.is_empty() {
             bail!("no signature produced:\n  - {}", r.problems.join("\n  - "));
         }

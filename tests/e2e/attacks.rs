@@ -106,7 +106,12 @@ async fn the_signing_screen_for_a_registration_is_exactly_this() {
     let v = read(&p);
     let out = env.run(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE));
     assert!(out.status.success(), "{}", stderr(&out));
-    let (w, dm) = (env.wallet(), env.fork.addresses.delegation_manager);
+    let (w, dm, am) = (env.wallet(), env.fork.addresses.delegation_manager, env.fork.addresses.allocation_manager);
+    // A newly registered operator's allocation delay applies from the block it registers in: the simulated block,
+    // which this Anvil numbers as its head.
+    let next = env.fork.provider().get_block_number().await.expect("head");
+    let digest = v["digest"].as_str().expect("hash");
+    let zero = Address::ZERO;
     let expected = format!(
         "── signing {}\n\
          proposal   register this wallet as an EigenLayer operator (permanent)\n\
@@ -121,6 +126,14 @@ async fn the_signing_screen_for_a_registration_is_exactly_this() {
                 initDelegationApprover = 0x0000000000000000000000000000000000000000\n        \
                 allocationDelay = 0\n        \
                 metadataURI = \"https://op.example/m.json\"\n\
+         simulation   succeeds, N gas (eth_simulateV1) (the node's account)\n  \
+           balances   no ETH or ERC-20 balance changes\n  \
+           event      {w} (this wallet).Executed(nonce: 0, digest: {digest})\n  \
+           event      {am} (AllocationManager).AllocationDelaySet(operator: {w} (this wallet), delay: 0, effectBlock: {next})\n  \
+           event      {dm} (DelegationManager).DelegationApproverUpdated(operator: {w} (this wallet), newDelegationApprover: {zero})\n  \
+           event      {dm} (DelegationManager).StakerDelegated(staker: {w} (this wallet), operator: {w} (this wallet))\n  \
+           event      {dm} (DelegationManager).OperatorRegistered(operator: {w} (this wallet), delegationApprover: {zero})\n  \
+           event      {dm} (DelegationManager).OperatorMetadataURIUpdated(operator: {w} (this wallet), metadataURI: \"https://op.example/m.json\")\n\
          domain hash  {}\n\
          message hash {}\n\
          digest       {}\n\
@@ -129,6 +142,7 @@ async fn the_signing_screen_for_a_registration_is_exactly_this() {
          signer       {}\n\
          SIGNING      register this wallet as an EigenLayer operator (permanent)\n             \
          1 call(s) to {dm} (DelegationManager); 0 ETH leaves the wallet\n             \
+         simulation: succeeds, N gas (eth_simulateV1)\n             \
          digest {}\n",
         "─".repeat(42),
         v["body"]["deadline"],
@@ -139,7 +153,7 @@ async fn the_signing_screen_for_a_registration_is_exactly_this() {
         addr(ALICE),
         v["digest"].as_str().expect("hash"),
     );
-    assert_eq!(stderr(&out), expected);
+    assert_eq!(crate::without_gas(&stderr(&out)), expected);
 }
 
 /// Item 2: a message proposal carries its preimage; its hash is recomputed from it, and checked on chain.
@@ -703,8 +717,9 @@ async fn long_values_are_cut_and_the_recap_comes_last() {
     let screen = stderr(&out);
     assert!(screen.len() < 4_000, "{} bytes of screen", screen.len());
     assert!(screen.contains("⟨") && screen.contains("characters in all, keccak256 0x"), "{screen}");
-    let last: Vec<&str> = screen.lines().rev().take(4).collect();
-    assert!(last[2].starts_with("SIGNING      set ") && last[1].contains("1 call(s) to"), "{last:?}");
+    let last: Vec<&str> = screen.lines().rev().take(5).collect();
+    assert!(last[3].starts_with("SIGNING      set ") && last[2].contains("1 call(s) to"), "{last:?}");
+    assert!(last[1].contains("simulation: succeeds"), "{last:?}");
 }
 
 /// Review finding 2: signers signing the same file at once never lose each other's signatures.

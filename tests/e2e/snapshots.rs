@@ -41,9 +41,9 @@ async fn info_status_and_execute_print_exactly_this() {
     env.sign(&p, ALICE);
     let status = env.ok(&["status", p.to_str().expect("utf-8")], None);
     assert_eq!(
-        normalize(&status),
+        crate::without_gas(&normalize(&status)),
         format!(
-            "register this wallet as an EigenLayer operator (permanent)\ndigest     <digest>\nthreshold  2 of 3\n  signed  {a}\n  pending {b}\n  pending {c}\nnot ready:\n  - 1 of 2 required signatures: 1 more from {b}, {c}"
+            "register this wallet as an EigenLayer operator (permanent)\ndigest     <digest>\nthreshold  2 of 3\n  signed  {a}\n  pending {b}\n  pending {c}\nsimulation succeeds, N gas (eth_simulateV1)\nnot ready:\n  - 1 of 2 required signatures: 1 more from {b}, {c}"
         )
     );
 

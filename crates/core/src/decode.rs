@@ -239,7 +239,7 @@ impl Decoder {
 
     /// A value formatted for a signer: decimal numbers, checksummed (and named) addresses, hex bytes, quoted and
     /// escaped strings, `[…]` arrays and `(name: value, …)` tuples.
-    fn value(&self, param: &Param, value: &DynSolValue) -> String {
+    pub(crate) fn value(&self, param: &Param, value: &DynSolValue) -> String {
         match value {
             DynSolValue::Address(a) => self.address(*a),
             DynSolValue::Bool(b) => b.to_string(),
@@ -268,7 +268,22 @@ impl Decoder {
                     .collect();
                 format!("({})", shown.join(", "))
             }
-            other => escape(&format!("{other:?}")),
+            DynSolValue::CustomStruct { prop_names, tuple, .. } => {
+                let shown: Vec<String> = tuple
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let component = param.components.get(i).cloned().unwrap_or_default();
+                        let name = prop_names.get(i).map(String::as_str).unwrap_or(&component.name);
+                        if name.is_empty() {
+                            self.value(&component, v)
+                        } else {
+                            format!("{}: {}", escape(name), self.value(&component, v))
+                        }
+                    })
+                    .collect();
+                format!("({})", shown.join(", "))
+            }
         }
     }
 

@@ -1,10 +1,15 @@
 //! opwallet's logic, generic over alloy providers and signers. It never prints: the CLI decides what to show.
 //!
-//! - [`eip712`]: the wallet's typed data and hashes (alloy `sol!` structs);
-//! - [`packing`]: the packed signature format (docs/signatures.md);
-//! - [`proposal`]: the offline proposal file (docs/proposal-format.md);
-//! - [`signer`]: where keys come from (env var, file, keystore, Foundry account, mnemonic file);
-//! - [`wallet`]: reading a wallet's on-chain state and checking its code.
+//! - [`actions`]: every proposal opwallet makes, one module each, and the registry that decodes and explains them;
+//! - [`review`]: what a proposal does and who signed it, read once for `sign`, `status` and `execute`;
+//! - [`simulate`]: the batch run through the wallet's real `execute` before anyone signs;
+//! - [`decode`]: calls (and events) decoded from their bytes for the signing screen; [`text`]: escaping;
+//! - [`guard`]: the redistribution guard and the EigenLayer release probe;
+//! - [`eip712`], [`packing`], [`proposal`], [`preimage`]: typed data, the packed signature format, the proposal
+//!   file and the EigenLayer messages it can carry (docs/signatures.md, docs/proposal-format.md);
+//! - [`signer`], [`remote`], [`bls`]: where keys come from and how each backend signs; BLS (BN254) AVS keys;
+//! - [`operator`], [`rewards`], [`tokens`]: the operator's dashboard, rewards proofs and Merkle trees, ERC-20 metadata;
+//! - [`wallet`], [`submit`]: the wallet's on-chain state and code check; fees, simulation and sending.
 
 pub mod actions;
 mod addresses;
@@ -22,6 +27,7 @@ pub mod review;
 pub mod rewards;
 pub mod rules;
 pub mod signer;
+pub mod simulate;
 pub mod strict_json;
 pub mod submit;
 pub mod text;

@@ -15,6 +15,7 @@ use crate::{
     guard::{self, Redistribution},
     packing::{SignatureKind, SignerSignature},
     proposal::{Body, Preimage, Proposal, Verdict},
+    simulate::Simulation,
     submit,
     wallet::{self, CodeCheck, WalletState},
 };
@@ -38,6 +39,9 @@ pub struct Review {
     pub problems: Vec<String>,
     /// What a signer should know but that does not stop signing (a nonce already used, a deadline passed).
     pub warnings: Vec<String>,
+    /// The batch run through the wallet's `execute` now (execute proposals for the current epoch and a nonce not
+    /// yet used); `Err` says why the node could not simulate it.
+    pub simulation: Option<Result<Simulation, String>>,
     /// The AllocationManager and PermissionController of the address book, for the delegation warnings.
     book_addresses: Option<(Address, Address)>,
 }
@@ -78,7 +82,8 @@ fn delegation_warning(call: &crate::proposal::ProposedCall, book: Option<(Addres
 }
 
 impl Review {
-    /// Reads and checks everything about `proposal` on `provider`'s chain. Errors only when the chain cannot be
+    /// Reads and checks everything about `proposal` on `provider`'s chain, simulated after `queued` (the
+    /// proposals with lower nonces still waiting, in order; empty for a lone file). Errors only when the chain cannot be
     /// read, or it contradicts the file in a way no signer should see past (a message whose preimage does not
     /// hash to its hash on chain; a guard that cannot run).
     pub async fn read<P: Provider>(
@@ -87,6 +92,7 @@ impl Review {
         book: Option<&AddressBook>,
         decoder: &Decoder,
         now: u64,
+        queued: &[&Proposal],
     ) -> Result<Self, Error> {
         let calls: &[_] = match &proposal.body {
             Body::Execute { calls, .. } => calls,
@@ -106,9 +112,20 @@ impl Review {
         );
         let state = state?;
         preimage?;
-        let verdicts = verdicts(provider, proposal, &state.signers).await?;
         let mut decoder = decoder.clone();
         decoder.tokens = crate::tokens::read_all(provider, &decoder.token_addresses(calls)).await;
+        let simulate = async {
+            match &proposal.body {
+                Body::Execute { nonce, .. } if proposal.epoch == state.epoch && *nonce >= state.nonce => Some(
+                    crate::simulate::simulate(provider, &state, queued, proposal, &decoder)
+                        .await
+                        .map_err(|e| e.to_string()),
+                ),
+                _ => None,
+            }
+        };
+        let (verdicts, simulation) = tokio::join!(verdicts(provider, proposal, &state.signers), simulate);
+        let verdicts = verdicts?;
         let (views, title) = describe(&decoder, proposal);
         let mut review = Self {
             code: code.map_err(|e| e.to_string()),
@@ -119,6 +136,7 @@ impl Review {
             verdicts,
             problems: Vec::new(),
             warnings: Vec::new(),
+            simulation,
             state,
             book_addresses: book.map(|b| (b.allocation_manager, b.permission_controller)),
         };

@@ -199,12 +199,32 @@ pub fn sending_failed(from: Address, e: &alloy::contract::Error) -> Error {
 pub fn explain(error: &alloy::contract::Error) -> String {
     match error.as_decoded_interface_error::<OperatorWalletErrors>() {
         Some(e) => describe(&e),
-        None => error.to_string(),
+        None => match error.as_revert_data() {
+            Some(data) if !data.is_empty() => explain_revert(&data),
+            _ => crate::text::escape(&error.to_string()),
+        },
+    }
+}
+
+/// Revert data as a sentence: the wallet's errors (with a failed call's inner error), EigenLayer's errors,
+/// `Error(string)` and `Panic(uint256)`; anything else as hex.
+pub fn explain_revert(data: &[u8]) -> String {
+    use alloy::sol_types::{GenericContractError, SolInterface};
+    if let Ok(e) = OperatorWalletErrors::abi_decode(data) {
+        return describe(&e);
+    }
+    if let Some(e) = crate::actions::error_text(data) {
+        return format!("EigenLayer: {} ({})", e.words, e.name);
+    }
+    match GenericContractError::abi_decode(data) {
+        Ok(GenericContractError::Revert(r)) => format!("reverted: {}", crate::decode::quote(&r.reason)),
+        Ok(GenericContractError::Panic(p)) => format!("panic {}", p.code),
+        Err(_) if data.is_empty() => "reverted without a reason".into(),
+        Err(_) => format!("revert data {}", crate::decode::bytes(data)),
     }
 }
 
 fn describe(e: &OperatorWalletErrors) -> String {
-    use alloy::sol_types::SolInterface;
     match e {
         OperatorWalletErrors::InvalidSignatures(_) => {
             "the signatures are invalid or fewer than the threshold (InvalidSignatures)".into()
@@ -214,13 +234,7 @@ fn describe(e: &OperatorWalletErrors) -> String {
         }
         OperatorWalletErrors::Expired(x) => format!("the deadline {} has passed (Expired)", x.deadline),
         OperatorWalletErrors::CallFailed(x) => {
-            let inner = OperatorWalletErrors::abi_decode(&x.returnData)
-                .map(|i| describe(&i))
-                .ok()
-                .or_else(|| {
-                    crate::actions::error_text(&x.returnData).map(|e| format!("EigenLayer: {} ({})", e.words, e.name))
-                })
-                .unwrap_or_else(|| format!("revert data {}", x.returnData));
+            let inner = explain_revert(&x.returnData);
             format!("call {} of the batch failed: {inner}", x.index)
         }
         OperatorWalletErrors::InvalidAcceptance(x) => {

@@ -218,6 +218,19 @@ mod tests {
     }
 
     #[test]
+    fn the_events_a_simulation_names_are_exactly_the_releases() {
+        let mut release: Vec<String> =
+            el::ALL.iter().flat_map(|(_, a)| abi(a).events().map(|e| e.full_signature()).collect::<Vec<_>>()).collect();
+        release.sort();
+        release.dedup();
+        let mut named: Vec<String> =
+            opwallet_core::simulate::eigenlayer_events().iter().map(|e| e.full_signature()).collect();
+        named.sort();
+        named.dedup();
+        assert_eq!(named, release, "crates/core/src/eigenlayer-events.json is stale: run tools/eigenlayer-events");
+    }
+
+    #[test]
     fn opwallets_eigenlayer_bindings_are_in_the_release_abi() {
         use opwallet_bindings::eigenlayer as b;
         // Functions of releases before 1.9 that the release probe tries and expects to fail on 1.13.0.

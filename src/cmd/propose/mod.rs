@@ -24,6 +24,10 @@ pub(crate) struct Out {
     /// do, which is read from the calldata).
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
+    /// Write the proposal although the node's simulation says it would revert now (e.g. it needs an earlier
+    /// proposal executed first).
+    #[arg(long)]
+    force: bool,
 }
 
 fn now() -> u64 {
@@ -128,13 +132,33 @@ async fn propose<A: CoreAction>(g: &Global, action: A, out: Out) -> Result<()> {
     let wallet = g.wallet()?;
     let chain_id = alloy::providers::Provider::get_chain_id(&provider).await?;
     let book = g.book_for(chain_id)?;
-    let (proposal, notices) = actions::propose(&provider, book.as_ref(), wallet, action, out.valid_for, now()).await?;
+    let actions::Proposed { proposal, notices, simulation } =
+        actions::propose(&provider, book.as_ref(), wallet, action, out.valid_for, now()).await?;
     for n in &notices {
         eprintln!("{}", opwallet_core::text::escape(n));
     }
+    if let Some(sim) = &simulation {
+        eprint!("{}", super::screen::simulation_lines(sim));
+        let why = match sim {
+            Ok(s) if !s.success => Some(s.verdict()),
+            Err(e) => Some(format!("the batch could not be simulated: {}", opwallet_core::text::escape(e))),
+            Ok(_) => None,
+        };
+        if let Some(why) = why {
+            if !out.force {
+                bail!(
+                    "no proposal written: simulation {why}; fix it, or pass --force to write it anyway (signers \
+                     will be stopped too unless they pass --force)"
+                );
+            }
+            eprintln!("WARNING: written although the simulation says: {why}");
+        }
+    }
     let proposal = proposal.with_note(out.note)?;
     proposal.save(path).wrap_err("writing the proposal")?;
-    emit(g.json, json!({ "file": path, "digest": proposal.hashes.digest, "notices": notices }), || {
-        format!("{}\ndigest {}", path.display(), proposal.hashes.digest)
-    })
+    emit(
+        g.json,
+        json!({ "file": path, "digest": proposal.hashes.digest, "notices": notices, "simulation": super::screen::simulation_json(simulation.as_ref()) }),
+        || format!("{}\ndigest {}", path.display(), proposal.hashes.digest),
+    )
 }

@@ -282,6 +282,20 @@ contract ApproveHashTest is TestBase {
         assertTrue(wallet.approvedHashes(signers[0], bytes32("d")));
     }
 
+    /// The CLI's simulation sets approvals by state override at `keccak256(digest . keccak256(signer . 23))` and
+    /// the nonce at slot 1 (crates/core/src/simulate.rs): a storage layout change must fail here first.
+    function test_approvedHashes_AndNonce_LiveWhereTheSimulationWritesThem() public {
+        bytes32 digest = bytes32("d");
+        bytes32 slot = keccak256(abi.encode(digest, keccak256(abi.encode(signers[0], uint256(23)))));
+        assertEq(vm.load(address(wallet), slot), bytes32(0));
+        vm.prank(signers[0]);
+        wallet.approveHash(digest);
+        assertEq(vm.load(address(wallet), slot), bytes32(uint256(1)));
+        vm.store(address(wallet), bytes32(uint256(1)), bytes32((uint256(7) << 64) | 5));
+        assertEq(wallet.nonce(), 5);
+        assertEq(wallet.epoch(), 7);
+    }
+
     function test_revokeHash_ClearsAndEmits() public {
         vm.startPrank(signers[0]);
         wallet.approveHash(bytes32("d"));

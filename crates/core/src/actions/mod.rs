@@ -207,7 +207,7 @@ pub async fn propose<P: Provider, A: Action>(
     action: A,
     valid_for: u64,
     now: u64,
-) -> Result<(Proposal, Vec<String>), Error> {
+) -> Result<Proposed, Error> {
     let state = WalletState::read(provider, wallet).await?;
     if let Some(b) = book
         && b.chain_id != state.chain_id
@@ -230,7 +230,25 @@ pub async fn propose<P: Provider, A: Action>(
         }
         Plan::Message { hash, preimage } => Proposal::message(state.chain_id, wallet, state.epoch, hash, preimage)?,
     };
-    Ok((proposal, planned.notices))
+    let simulation = match proposal.body {
+        crate::proposal::Body::Execute { .. } => {
+            let mut decoder = crate::decode::Decoder::new(wallet, book);
+            if let crate::proposal::Body::Execute { calls, .. } = &proposal.body {
+                decoder.tokens = crate::tokens::read_all(provider, &decoder.token_addresses(calls)).await;
+            }
+            Some(crate::simulate::simulate(provider, &state, &[], &proposal, &decoder).await.map_err(|e| e.to_string()))
+        }
+        crate::proposal::Body::Message { .. } => None,
+    };
+    Ok(Proposed { proposal, notices: planned.notices, simulation })
+}
+
+/// A proposal as planned, with what the planning found and the node's simulation of it (execute proposals).
+#[derive(Debug)]
+pub struct Proposed {
+    pub proposal: Proposal,
+    pub notices: Vec<String>,
+    pub simulation: Option<Result<crate::simulate::Simulation, String>>,
 }
 
 /// The warning every change of the signer configuration carries.
