@@ -92,7 +92,13 @@ impl Global {
         let local = parsed
             .host_str()
             .is_some_and(|h| h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()));
-        Ok(alloy::rpc::client::RpcClient::new(Http::with_client(client, parsed), local))
+        // Reads and sends that a node turns away as rate-limited or temporarily unavailable (429, 503) are
+        // retried three times with backoff. Sends are signed here, so a repeated send is the same transaction
+        // (the node answers "already known"), never a second one.
+        let retry = alloy::transports::layers::RetryBackoffLayer::new(3, 300, 10_000);
+        Ok(alloy::rpc::client::ClientBuilder::default()
+            .layer(retry)
+            .transport(Http::with_client(client, parsed), local))
     }
 
     pub(crate) async fn provider(&self) -> Result<impl Provider + Clone + use<>> {

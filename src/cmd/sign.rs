@@ -324,6 +324,7 @@ impl StatusArgs {
                 "title": r.title, "digest": proposal.hashes.digest, "threshold": r.state.threshold, "signed": valid,
                 "invalid": invalid, "notSigned": missing, "ready": r.problems.is_empty(), "problems": r.problems,
                 "warnings": r.warnings, "simulation": super::screen::simulation_json(r.simulation.as_ref()),
+                "executed": r.executed,
             }),
             || {
                 let mut s = format!(
@@ -343,7 +344,9 @@ impl StatusArgs {
                     }
                     None => {}
                 }
-                if r.problems.is_empty() {
+                if let Some(e) = r.executed.as_ref().filter(|e| e.this_proposal) {
+                    s.push_str(&format!("executed{}", review::where_executed(e)));
+                } else if r.problems.is_empty() {
                     s.push_str("ready");
                 } else {
                     s.push_str(&format!("not ready:\n  - {}", r.problems.join("\n  - ")));
@@ -375,10 +378,19 @@ impl ExecuteArgs {
         let proposal = load(g, &self.file)?;
         let limits = self.fees.limits()?;
         let (from, sender) = self.sender.sender().await?;
-        let provider = g.provider_with(sender).await?;
+        let provider = g.provider_with(sender.clone()).await?;
         let book = g.book_for(proposal.chain_id)?;
         let decoder = decoder(&proposal, book.as_ref(), false);
         let r = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &[]).await?;
+        if let Some(e) = r.executed.as_ref().filter(|e| e.this_proposal) {
+            // Running it again is asking whether it ran: it did, so say where (and send nothing).
+            eprintln!("already executed{}: nothing was sent", review::where_executed(e));
+            return emit(
+                g.json,
+                json!({ "transaction": e.transaction, "block": e.block, "alreadyExecuted": true }),
+                || e.transaction.map(|t| t.to_string()).unwrap_or_default(),
+            );
+        }
         if !r.problems.is_empty() {
             bail!("not executed, nothing was sent:\n  - {}", r.problems.join("\n  - "));
         }
@@ -405,7 +417,10 @@ impl ExecuteArgs {
         let tx = submit::prepare_execute(&provider, &proposal, r.packed(&proposal)?, from).await?;
         let plan = submit::plan_fees(&provider, &tx, limits).await?;
         eprintln!("{}", crate::opts::describe_fees(&plan));
-        let receipt = submit::send(&provider, tx, plan, from, g.timeout() * 10).await?;
+        let receipt = submit::send(&provider, &sender, tx, plan, from, g.timeout() * 10, |h| {
+            eprintln!("sending transaction {h}")
+        })
+        .await?;
         let events: Vec<String> = receipt.inner.logs().iter().filter_map(|l| describe_log(l.inner.clone())).collect();
         emit(
             g.json,

@@ -94,7 +94,7 @@ impl DeployArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let (factory, signers, threshold, salt) = self.config.parse(g)?;
         let (from, sender) = self.sender.sender().await?;
-        let provider = g.provider_with(sender).await?;
+        let provider = g.provider_with(sender.clone()).await?;
         let f = OperatorWalletFactory::new(factory, &provider);
         let predicted = f.predictAddress(signers.clone(), threshold, salt).call().await?;
         eprintln!("wallet address (predicted): {predicted}");
@@ -108,7 +108,10 @@ impl DeployArgs {
         let tx = call.into_transaction_request();
         let plan = opwallet_core::submit::plan_fees(&provider, &tx, self.fees.limits()?).await?;
         eprintln!("{}", crate::opts::describe_fees(&plan));
-        let receipt = opwallet_core::submit::send(&provider, tx, plan, from, g.timeout() * 10).await?;
+        let receipt = opwallet_core::submit::send(&provider, &sender, tx, plan, from, g.timeout() * 10, |h| {
+            eprintln!("sending transaction {h}")
+        })
+        .await?;
         let check = wallet::check_code(&provider, predicted).await?;
         if !check.known {
             bail!("the wallet at {predicted} does not run the OperatorWallet code opwallet knows");

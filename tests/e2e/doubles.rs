@@ -507,3 +507,42 @@ pub(crate) fn rewards_sidecar(distribution: opwallet_core::rewards::Distribution
         (200, serde_json::json!({ "proof": proof }).to_string())
     }))
 }
+
+/// What a faulty node does with one JSON-RPC request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// Forwards it and returns the answer.
+    None,
+    /// Forwards it, then loses the answer: HTTP 502 with an empty body.
+    LoseAnswer,
+    /// Answers 502 without forwarding.
+    Refuse,
+    /// Answers 503 (temporarily unavailable) without forwarding.
+    Unavailable,
+    /// Forwards it, then holds the connection for this many seconds before losing the answer.
+    Hang(u64),
+}
+
+/// A node in front of `upstream` that misbehaves per request as `fault` says (by the request's JSON).
+pub(crate) fn faulty_node(
+    upstream: String,
+    fault: impl Fn(&serde_json::Value) -> Fault + Send + Sync + 'static,
+) -> String {
+    serve(Arc::new(move |r: &Request| {
+        let request: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+        match fault(&request) {
+            Fault::None => (200, forward(&upstream, &r.body)),
+            Fault::LoseAnswer => {
+                forward(&upstream, &r.body);
+                (502, String::new())
+            }
+            Fault::Refuse => (502, String::new()),
+            Fault::Unavailable => (503, String::new()),
+            Fault::Hang(seconds) => {
+                forward(&upstream, &r.body);
+                std::thread::sleep(std::time::Duration::from_secs(seconds));
+                (502, String::new())
+            }
+        }
+    }))
+}

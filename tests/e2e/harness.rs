@@ -126,7 +126,12 @@ impl Env {
 
     /// Runs and expects failure (exit 1, nothing on stdout); returns stderr.
     pub(crate) fn fails(&self, args: &[&str], key: Option<u32>) -> String {
-        let out = self.run(args, key);
+        self.fails_with(args, key, &[])
+    }
+
+    /// As [`Self::fails`], with extra environment variables.
+    pub(crate) fn fails_with(&self, args: &[&str], key: Option<u32>, vars: &[(&str, &str)]) -> String {
+        let out = self.run_with(args, key, vars);
         assert_eq!(
             out.status.code(),
             Some(1),

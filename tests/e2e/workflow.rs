@@ -2,13 +2,13 @@
 
 use alloy::{
     primitives::{Address, U256},
-    providers::ext::AnvilApi,
+    providers::{Provider, ext::AnvilApi},
 };
 use opwallet_devnet::{OPERATOR_SET_AVS, REWARD_TOKEN, contracts::DevnetToken, dev_signer};
 use serde_json::{Value, json};
 
 use crate::{
-    doubles::rpc_proxy,
+    doubles::{Fault, faulty_node, rpc_proxy},
     harness::{ALICE, BOB, DEPLOYER, Env, addr},
 };
 
@@ -164,4 +164,145 @@ async fn a_node_without_simulate_v1_falls_back_to_eth_call() {
         "{}",
         stderr(&out)
     );
+}
+
+fn registration(env: &Env) -> std::path::PathBuf {
+    let p = env.propose("register.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&p, ALICE);
+    env.sign(&p, BOB);
+    p
+}
+
+fn is_operator(env: &Env) -> impl std::future::Future<Output = bool> + '_ {
+    let dm = opwallet_bindings::eigenlayer::IDelegationManager::new(
+        env.fork.addresses.delegation_manager,
+        env.fork.provider(),
+    );
+    async move { dm.isOperator(env.wallet()).call().await.expect("view") }
+}
+
+/// A node that runs the transaction and loses the answer: `execute` finds it by its hash and reports it executed.
+#[tokio::test]
+async fn a_lost_send_answer_is_looked_up_by_hash_not_reported_as_a_failure() {
+    let env = Env::with_wallet().await;
+    let p = registration(&env);
+    let node = faulty_node(env.fork.rpc_url().to_string(), |r| {
+        if r["method"] == "eth_sendRawTransaction" { Fault::LoseAnswer } else { Fault::None }
+    });
+    let out = env.run_with(&["execute", p.to_str().expect("utf-8")], Some(DEPLOYER), &[("ETH_RPC_URL", &node)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hash =
+        stderr(&out).lines().find_map(|l| l.strip_prefix("sending transaction ")).expect("hash first").to_owned();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(&hash), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(is_operator(&env).await);
+    // Asking again is answered, not refused: it ran, here.
+    let again = env.run(&["execute", p.to_str().expect("utf-8")], Some(DEPLOYER));
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stderr(&again).contains(&format!("already executed in transaction {hash} (block ")), "{}", stderr(&again));
+}
+
+/// Receipts lost too: `execute` says the transaction may be mined and to check; `status` then finds it executed.
+#[tokio::test]
+async fn a_lost_receipt_is_reported_as_unknown_and_status_finds_the_execution() {
+    let env = Env::with_wallet().await;
+    let p = registration(&env);
+    let node = faulty_node(env.fork.rpc_url().to_string(), |r| match r["method"].as_str() {
+        Some("eth_sendRawTransaction") => Fault::LoseAnswer,
+        Some("eth_getTransactionReceipt" | "eth_getTransactionByHash") => Fault::Refuse,
+        _ => Fault::None,
+    });
+    let out = env.run_with(
+        &["--rpc-timeout", "2", "execute", p.to_str().expect("utf-8")],
+        Some(DEPLOYER),
+        &[("ETH_RPC_URL", &node)],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("was handed to the node, but its receipt did not arrive"), "{err}");
+    assert!(err.contains("check with `opwallet status` before sending anything again"), "{err}");
+    assert!(!err.contains("sending failed"), "{err}");
+    let status: Value =
+        serde_json::from_str(&env.ok(&["--json", "status", p.to_str().expect("utf-8")], None)).expect("json");
+    assert_eq!(status["executed"]["thisProposal"], true, "{status}");
+    let text = env.ok(&["status", p.to_str().expect("utf-8")], None);
+    assert!(
+        text.trim_end().ends_with(&format!(
+            "executed in transaction {} (block {})",
+            status["executed"]["transaction"].as_str().expect("tx"),
+            status["executed"]["block"]
+        )),
+        "{text}"
+    );
+}
+
+/// A node that takes the transaction and then hangs: the send times out, the lookup finds it mined.
+#[tokio::test]
+async fn a_hanging_node_is_bounded_by_the_timeout_and_the_transaction_found() {
+    let env = Env::with_wallet().await;
+    let p = registration(&env);
+    let node = faulty_node(env.fork.rpc_url().to_string(), |r| {
+        if r["method"] == "eth_sendRawTransaction" { Fault::Hang(30) } else { Fault::None }
+    });
+    let started = std::time::Instant::now();
+    let out = env.run_with(
+        &["--rpc-timeout", "2", "execute", p.to_str().expect("utf-8")],
+        Some(DEPLOYER),
+        &[("ETH_RPC_URL", &node)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(started.elapsed() < std::time::Duration::from_secs(25), "not bounded by --rpc-timeout");
+    assert!(is_operator(&env).await);
+}
+
+/// A send the node never saw is reported as not sent, by hash.
+#[tokio::test]
+async fn a_refused_send_is_reported_as_not_sent() {
+    let env = Env::with_wallet().await;
+    let p = registration(&env);
+    let node = faulty_node(env.fork.rpc_url().to_string(), |r| {
+        if r["method"] == "eth_sendRawTransaction" { Fault::Refuse } else { Fault::None }
+    });
+    let err = env.fails_with(&["execute", p.to_str().expect("utf-8")], Some(DEPLOYER), &[("ETH_RPC_URL", &node)]);
+    assert!(err.contains("the node does not know transaction 0x"), "{err}");
+    assert!(err.contains("it was not sent"), "{err}");
+    assert!(!is_operator(&env).await);
+}
+
+/// `deploy` too: a lost answer is looked up by the transaction's hash, and the wallet is there.
+#[tokio::test]
+async fn deploy_survives_a_lost_answer() {
+    let env = Env::new().await;
+    let node = faulty_node(env.fork.rpc_url().to_string(), |r| {
+        if r["method"] == "eth_sendRawTransaction" { Fault::LoseAnswer } else { Fault::None }
+    });
+    let signers = format!("{},{}", addr(ALICE), addr(BOB));
+    let out =
+        env.run_with(&["deploy", "--signers", &signers, "--threshold", "2"], Some(DEPLOYER), &[("ETH_RPC_URL", &node)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let wallet: Address = String::from_utf8_lossy(&out.stdout).trim().parse().expect("the wallet's address");
+    assert!(!env.fork.provider().get_code_at(wallet).await.expect("code").is_empty());
+}
+
+/// Reads a node turns away as temporarily unavailable are retried with backoff, a bounded number of times.
+#[tokio::test]
+async fn unavailable_reads_are_retried_a_bounded_number_of_times() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+    let env = Env::with_wallet().await;
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    let flaky = faulty_node(env.fork.rpc_url().to_string(), move |_| {
+        if counter.fetch_add(1, Ordering::SeqCst) < 2 { Fault::Unavailable } else { Fault::None }
+    });
+    let out = env.run_with(&["info"], None, &[("ETH_RPC_URL", &flaky)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(seen.load(Ordering::SeqCst) > 2);
+
+    let down = faulty_node(env.fork.rpc_url().to_string(), |_| Fault::Unavailable);
+    let started = std::time::Instant::now();
+    let err = env.fails_with(&["info"], None, &[("ETH_RPC_URL", &down)]);
+    assert!(err.contains("503"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "retries are not bounded");
 }

@@ -42,8 +42,19 @@ pub struct Review {
     /// The batch run through the wallet's `execute` now (execute proposals for the current epoch and a nonce not
     /// yet used); `Err` says why the node could not simulate it.
     pub simulation: Option<Result<Simulation, String>>,
+    /// For a proposal whose nonce is used: the `Executed` event of that nonce (this proposal, or another).
+    pub executed: Option<submit::Execution>,
     /// The AllocationManager and PermissionController of the address book, for the delegation warnings.
     book_addresses: Option<(Address, Address)>,
+}
+
+/// ` in transaction 0x… (block N)`, as far as the event says.
+pub fn where_executed(e: &submit::Execution) -> String {
+    match (e.transaction, e.block) {
+        (Some(t), Some(b)) => format!(" in transaction {t} (block {b})"),
+        (Some(t), None) => format!(" in transaction {t}"),
+        _ => String::new(),
+    }
 }
 
 /// A deadline further away than this (30 days) is worth a warning: a signature stays valid that long.
@@ -124,8 +135,18 @@ impl Review {
                 _ => None,
             }
         };
-        let (verdicts, simulation) = tokio::join!(verdicts(provider, proposal, &state.signers), simulate);
+        let executed = async {
+            match &proposal.body {
+                Body::Execute { nonce, .. } if *nonce < state.nonce => {
+                    submit::find_execution(provider, proposal.wallet, *nonce, proposal.hashes.digest).await
+                }
+                _ => Ok(None),
+            }
+        };
+        let (verdicts, simulation, executed) =
+            tokio::join!(verdicts(provider, proposal, &state.signers), simulate, executed);
         let verdicts = verdicts?;
+        let executed = executed?;
         let (views, title) = describe(&decoder, proposal);
         let mut review = Self {
             code: code.map_err(|e| e.to_string()),
@@ -137,6 +158,7 @@ impl Review {
             problems: Vec::new(),
             warnings: Vec::new(),
             simulation,
+            executed,
             state,
             book_addresses: book.map(|b| (b.allocation_manager, b.permission_controller)),
         };
@@ -170,6 +192,9 @@ impl Review {
     }
 
     fn find_problems(&self, proposal: &Proposal, now: u64) -> Vec<String> {
+        if let Some(e) = self.executed.as_ref().filter(|e| e.this_proposal) {
+            return vec![format!("it was executed{}", where_executed(e))];
+        }
         let state = &self.state;
         let mut out = Vec::new();
         if proposal.chain_id != state.chain_id {
@@ -188,10 +213,18 @@ impl Review {
         if let Body::Execute { nonce, deadline, .. } = &proposal.body {
             if *nonce != state.nonce {
                 out.push(if *nonce < state.nonce {
-                    format!(
-                        "nonce {nonce} was already used (the wallet is at nonce {}): this proposal can never run",
-                        state.nonce
-                    )
+                    match &self.executed {
+                        Some(e) if e.this_proposal => format!("it was executed{}", where_executed(e)),
+                        Some(e) => format!(
+                            "nonce {nonce} was used by another proposal (digest {}){}: this one can never run",
+                            e.digest,
+                            where_executed(e)
+                        ),
+                        None => format!(
+                            "nonce {nonce} was already used (the wallet is at nonce {}): this proposal can never run",
+                            state.nonce
+                        ),
+                    }
                 } else {
                     format!(
                         "nonce {nonce} is ahead of the wallet (at {}): execute the earlier proposals first",
@@ -228,10 +261,13 @@ impl Review {
         match &proposal.body {
             Body::Execute { nonce, deadline, calls } => {
                 if *nonce < self.state.nonce {
-                    out.push(format!(
-                        "nonce {nonce} was already used (the wallet is at nonce {}): this proposal can never run",
-                        self.state.nonce
-                    ));
+                    out.push(match &self.executed {
+                        Some(e) if e.this_proposal => format!("it was already executed{}", where_executed(e)),
+                        _ => format!(
+                            "nonce {nonce} was already used (the wallet is at nonce {}): this proposal can never run",
+                            self.state.nonce
+                        ),
+                    });
                 } else if *nonce > self.state.nonce {
                     out.push(format!(
                         "nonce {nonce} is ahead of the wallet (at {}): it runs only after the proposals before it",

@@ -1,9 +1,12 @@
 //! Executing a proposal: the wallet's digest view, simulation, fee caps, sending, and contract errors in words.
 
 use alloy::{
+    eips::eip2718::Encodable2718,
+    network::{NetworkTransactionBuilder, TransactionBuilder},
     primitives::{Address, B256, Bytes, U256},
-    providers::Provider,
-    rpc::types::{TransactionReceipt, TransactionRequest},
+    providers::{PendingTransactionBuilder, Provider},
+    rpc::types::{Filter, TransactionReceipt, TransactionRequest},
+    sol_types::SolEvent,
 };
 use opwallet_bindings::{
     IOperatorWallet,
@@ -144,29 +147,139 @@ pub async fn prepare_execute<P: Provider>(
     Ok(tx.into_transaction_request())
 }
 
-/// Sends `tx` with `plan`'s gas and fees from `provider`'s signer and waits for the receipt (bounded by
-/// `receipt_timeout`).
+/// Where a proposal's nonce went: the transaction and block of its `Executed` event, and whether it ran this
+/// proposal (the event's digest is the proposal's) or another one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Execution {
+    pub transaction: Option<B256>,
+    pub block: Option<u64>,
+    pub digest: B256,
+    /// The event's digest is the proposal's: this proposal ran.
+    pub this_proposal: bool,
+}
+
+/// Looks up the wallet's `Executed(nonce, digest)` event for `nonce` (the whole chain, or the last 100,000 blocks
+/// where a node refuses so wide a range). `None`: no such event was found.
+pub async fn find_execution<P: Provider>(
+    provider: &P,
+    wallet: Address,
+    nonce: u64,
+    digest: B256,
+) -> Result<Option<Execution>, Error> {
+    let filter = Filter::new()
+        .address(wallet)
+        .event_signature(OperatorWallet::Executed::SIGNATURE_HASH)
+        .topic1(B256::from(U256::from(nonce)));
+    let logs = match provider.get_logs(&filter.clone().from_block(0)).await {
+        Ok(logs) => logs,
+        Err(_) => {
+            let head = provider.get_block_number().await.map_err(Error::rpc)?;
+            provider.get_logs(&filter.from_block(head.saturating_sub(100_000))).await.map_err(Error::rpc)?
+        }
+    };
+    Ok(logs.into_iter().rev().find_map(|log| {
+        let e = OperatorWallet::Executed::decode_log(&log.inner).ok()?;
+        Some(Execution {
+            transaction: log.transaction_hash,
+            block: log.block_number,
+            digest: e.digest,
+            this_proposal: e.digest == digest,
+        })
+    }))
+}
+
+/// Sends `tx` with `plan`'s gas and fees, signed here first so that its hash is known (and printed through
+/// `on_hash`) before a byte leaves; then waits for the receipt (bounded by `receipt_timeout`). When the node's
+/// answer is lost (a transport error, a timeout), the transaction is looked up by its hash before anything is
+/// said: a transaction the node has is never reported as failed, and nothing is ever sent twice.
 pub async fn send<P: Provider>(
     provider: &P,
+    sender: &alloy::network::EthereumWallet,
     mut tx: TransactionRequest,
     plan: FeePlan,
     from: Address,
     receipt_timeout: std::time::Duration,
+    on_hash: impl FnOnce(B256),
 ) -> Result<TransactionReceipt, Error> {
-    tx.gas = Some(plan.gas_limit);
-    tx.max_fee_per_gas = Some(plan.max_fee_per_gas);
-    tx.max_priority_fee_per_gas = Some(plan.max_priority_fee_per_gas);
-    let pending = provider.send_transaction(tx).await.map_err(|e| sending_failed_transport(from, &e))?;
-    let hash = *pending.tx_hash();
-    let receipt = pending
-        .with_timeout(Some(receipt_timeout))
-        .get_receipt()
+    let (nonce, chain_id) =
+        tokio::try_join!(async { provider.get_transaction_count(from).pending().await.map_err(Error::rpc) }, async {
+            provider.get_chain_id().await.map_err(Error::rpc)
+        },)?;
+    tx.set_from(from);
+    tx.set_nonce(nonce);
+    tx.set_chain_id(chain_id);
+    tx.set_gas_limit(plan.gas_limit);
+    tx.set_max_fee_per_gas(plan.max_fee_per_gas);
+    tx.set_max_priority_fee_per_gas(plan.max_priority_fee_per_gas);
+    let envelope = <TransactionRequest as NetworkTransactionBuilder<alloy::network::Ethereum>>::build(tx, sender)
         .await
-        .map_err(|e| Error::Chain(format!("transaction {hash} was sent, but its receipt did not arrive: {e}")))?;
+        .map_err(|e| Error::Chain(format!("the transaction could not be signed, nothing was sent: {e}")))?;
+    let hash = *envelope.tx_hash();
+    on_hash(hash);
+    let sent = provider.send_raw_transaction(&envelope.encoded_2718()).await;
+    if let Err(e) = &sent {
+        // The node may have taken it and lost the answer: ask before saying anything.
+        match lookup(provider, hash).await {
+            Lookup::Unknown => {
+                return Err(match sending_failed_transport(from, e) {
+                    Error::Chain(why) => {
+                        Error::Chain(format!("{why}; the node does not know transaction {hash}: it was not sent"))
+                    }
+                    other => other,
+                });
+            }
+            Lookup::Mined(receipt) => return mined(*receipt),
+            Lookup::Pending | Lookup::Unreachable => {}
+        }
+    }
+    let pending = PendingTransactionBuilder::new(provider.root().clone(), hash).with_timeout(Some(receipt_timeout));
+    match pending.get_receipt().await {
+        Ok(receipt) => mined(receipt),
+        Err(e) => match lookup(provider, hash).await {
+            Lookup::Mined(receipt) => mined(*receipt),
+            _ => Err(Error::Chain(format!(
+                "transaction {hash} was handed to the node, but its receipt did not arrive ({}): it may still be \
+                 mined; check with `opwallet status` before sending anything again",
+                crate::text::escape(&e.to_string())
+            ))),
+        },
+    }
+}
+
+fn mined(receipt: TransactionReceipt) -> Result<TransactionReceipt, Error> {
     if !receipt.status() {
         return Err(Error::Chain(format!("transaction {} reverted on chain", receipt.transaction_hash)));
     }
     Ok(receipt)
+}
+
+enum Lookup {
+    Mined(Box<TransactionReceipt>),
+    Pending,
+    Unknown,
+    Unreachable,
+}
+
+/// What the node knows of transaction `hash`: mined (with its receipt), pending, unknown, or nothing (unreachable).
+async fn lookup<P: Provider>(provider: &P, hash: B256) -> Lookup {
+    for attempt in 0..3u32 {
+        if attempt > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(250 << attempt)).await;
+        }
+        match provider.get_transaction_receipt(hash).await {
+            Ok(Some(receipt)) => return Lookup::Mined(Box::new(receipt)),
+            Ok(None) => {
+                return match provider.get_transaction_by_hash(hash).await {
+                    Ok(Some(_)) => Lookup::Pending,
+                    Ok(None) => Lookup::Unknown,
+                    Err(_) => Lookup::Unreachable,
+                };
+            }
+            Err(_) => continue,
+        }
+    }
+    Lookup::Unreachable
 }
 
 fn sending_failed_transport(from: Address, e: &alloy::transports::TransportError) -> Error {
