@@ -454,3 +454,13 @@ pub(crate) mod parse {
         s.trim().parse().map_err(|_| "neither 0x + 8 hex digits nor a function signature".to_owned())
     }
 }
+
+/// A proposal's place: a file, or `s3://BUCKET/KEY`.
+pub(crate) fn parse_location(s: &str) -> Result<opwallet_core::store::Location, String> {
+    opwallet_core::store::Location::parse(s).map_err(|e| e.to_string())
+}
+
+/// A folder of queues: a directory, or `s3://BUCKET[/PREFIX]`.
+pub(crate) fn parse_folder(s: &str) -> Result<opwallet_core::store::Folder, String> {
+    opwallet_core::store::Folder::parse(s).map_err(|e| e.to_string())
+}

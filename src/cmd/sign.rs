@@ -1,4 +1,4 @@
-use std::{io::IsTerminal, path::PathBuf};
+use std::io::IsTerminal;
 
 use alloy::{
     primitives::{Address, B256, Bytes},
@@ -16,23 +16,39 @@ use opwallet_core::{
     proposal::{Body, Preimage, Proposal, Verdict, check_ecdsa},
     review::{self, Review},
     simulate::Simulation,
+    store::{self, Location},
     submit,
     wallet::WalletState,
 };
 use serde_json::json;
 
 use super::{emit, screen::Screen};
-use crate::opts::{FeeArgs, Global, KeyArgs};
+use crate::opts::{FeeArgs, Global, KeyArgs, parse_location};
 
 fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
 }
 
-/// Loads a proposal file for the wallet the user means.
-fn load(g: &Global, file: &std::path::Path) -> Result<Proposal> {
-    let proposal = Proposal::load(file)?;
+/// Loads a proposal (a file or a store's object) for the wallet the user means.
+async fn load(g: &Global, file: &Location) -> Result<Proposal> {
+    let (proposal, _) = store::load(file, g.timeout()).await?;
     g.check_wallet(proposal.wallet)?;
     Ok(proposal)
+}
+
+/// The other proposals of the queue `file` is in (none for a lone file), for the simulation to run first.
+async fn queue_of(g: &Global, file: &Location, proposal: &Proposal) -> Result<Vec<Proposal>> {
+    match file.queue() {
+        Some(q) if q.chain_id == proposal.chain_id && q.wallet == proposal.wallet => Ok(q
+            .list(g.timeout())
+            .await?
+            .0
+            .into_iter()
+            .map(|q| q.proposal)
+            .filter(|p| p.hashes.digest != proposal.hashes.digest)
+            .collect()),
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// The refusals a signer gets unless they pass the flag named: a message whose EigenLayer contract is not the one
@@ -71,8 +87,10 @@ fn message_refusal(proposal: &Proposal, book: Option<&AddressBook>) -> Option<St
 
 #[derive(Debug, Args)]
 pub(crate) struct SignArgs {
-    /// The proposal file (rewritten atomically with the signature added).
-    file: PathBuf,
+    /// The proposal: a file (rewritten atomically with the signature added) or an S3 object (s3://BUCKET/KEY,
+    /// updated with a conditional write).
+    #[arg(value_parser = parse_location)]
+    file: Location,
     #[command(flatten)]
     key: KeyArgs,
     /// Add a contract signer's ERC-1271 signature (a Safe, or another OperatorWallet) instead of signing with a key.
@@ -114,8 +132,10 @@ impl SignArgs {
         if !self.yes && !std::io::stdin().is_terminal() {
             bail!("refusing to sign without confirmation: run in a terminal, or pass --yes");
         }
-        let proposal = load(g, &self.file)?;
-        Proposal::check_writable(&self.file)?;
+        let proposal = load(g, &self.file).await?;
+        if let Location::File(path) = &self.file {
+            Proposal::check_writable(path)?;
+        }
         let book = g.book_for(proposal.chain_id)?;
         if let Some(why) = message_refusal(&proposal, book.as_ref()) {
             if !self.unverified_hash {
@@ -136,7 +156,8 @@ impl SignArgs {
             (None, proposal.offline_verdicts())
         } else {
             let provider = g.provider().await.wrap_err("on-chain checks need an RPC (or pass --offline)")?;
-            let review = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &[]).await?;
+            let queue = queue_of(g, &self.file, &proposal).await?;
+            let review = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &queue).await?;
             self.refusals(&proposal, &review, me)?;
             simulation_refusal(review.simulation.as_ref(), self.force)?;
             let verdicts = review.verdicts.clone();
@@ -179,7 +200,7 @@ impl SignArgs {
         let invalid =
             |s: &SignerSignature| verdicts.iter().any(|(who, v)| *who == s.signer && matches!(v, Verdict::Invalid(_)));
         // Added to the file as it is now (other signers may have signed meanwhile), under a lock.
-        let (added, proposal) = Proposal::add_signature_to_file(&self.file, &proposal, entry, invalid)?;
+        let (added, proposal) = store::add_signature(&self.file, &proposal, entry, invalid, g.timeout()).await?;
         if !added {
             eprintln!("{me} had already signed: the file is unchanged");
         }
@@ -229,8 +250,10 @@ impl SignArgs {
         };
         let signature: Bytes =
             text.trim().parse().map_err(|_| eyre!("--contract-signature is not hex bytes (expected 0x…)"))?;
-        let proposal = load(g, &self.file)?;
-        Proposal::check_writable(&self.file)?;
+        let proposal = load(g, &self.file).await?;
+        if let Location::File(path) = &self.file {
+            Proposal::check_writable(path)?;
+        }
         let provider = g.provider().await?;
         let state = WalletState::read(&provider, proposal.wallet).await?;
         if !state.signers.contains(&contract) {
@@ -248,7 +271,7 @@ impl SignArgs {
         let invalid =
             |s: &SignerSignature| verdicts.iter().any(|(who, v)| *who == s.signer && matches!(v, Verdict::Invalid(_)));
         let entry = SignerSignature { signer: contract, kind: SignatureKind::Contract { signature } };
-        let (added, proposal) = Proposal::add_signature_to_file(&self.file, &proposal, entry, invalid)?;
+        let (added, proposal) = store::add_signature(&self.file, &proposal, entry, invalid, g.timeout()).await?;
         if !added {
             eprintln!("{contract} had already signed: the file is unchanged");
         }
@@ -290,7 +313,8 @@ fn redistribution_refusal(found: &Redistribution, allow: bool, verb: &str) -> Re
 
 #[derive(Debug, Args)]
 pub(crate) struct StatusArgs {
-    file: PathBuf,
+    #[arg(value_parser = parse_location)]
+    file: Location,
 }
 
 /// A decoder for `proposal` (`full`: long values shown in full).
@@ -302,7 +326,7 @@ fn decoder(proposal: &Proposal, book: Option<&AddressBook>, full: bool) -> Decod
 
 impl StatusArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
-        let proposal = load(g, &self.file)?;
+        let proposal = load(g, &self.file).await?;
         let provider = g.provider().await?;
         let book = g.book_for(proposal.chain_id)?;
         let r =
@@ -359,7 +383,8 @@ impl StatusArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExecuteArgs {
-    file: PathBuf,
+    #[arg(value_parser = parse_location)]
+    file: Location,
     /// Who submits (pays gas; gets no rights).
     #[command(flatten)]
     sender: KeyArgs,
@@ -375,13 +400,14 @@ pub(crate) struct ExecuteArgs {
 
 impl ExecuteArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
-        let proposal = load(g, &self.file)?;
+        let proposal = load(g, &self.file).await?;
         let limits = self.fees.limits()?;
         let (from, sender) = self.sender.sender().await?;
         let provider = g.provider_with(sender.clone()).await?;
         let book = g.book_for(proposal.chain_id)?;
         let decoder = decoder(&proposal, book.as_ref(), false);
-        let r = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &[]).await?;
+        let queue = queue_of(g, &self.file, &proposal).await?;
+        let r = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &queue).await?;
         if let Some(e) = r.executed.as_ref().filter(|e| e.this_proposal) {
             // Running it again is asking whether it ran: it did, so say where (and send nothing).
             eprintln!("already executed{}: nothing was sent", review::where_executed(e));
@@ -470,14 +496,15 @@ fn describe_log(log: alloy::primitives::Log) -> Option<String> {
 #[derive(Debug, Args)]
 pub(crate) struct SignatureArgs {
     /// A signed message proposal (`opwallet propose avs-registration`).
-    file: PathBuf,
+    #[arg(value_parser = parse_location)]
+    file: Location,
 }
 
 impl SignatureArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
-        let proposal = load(g, &self.file)?;
+        let proposal = load(g, &self.file).await?;
         let Body::Message { hash, .. } = &proposal.body else {
-            bail!("{} is an execution proposal: use `opwallet execute`", self.file.display());
+            bail!("{} is an execution proposal: use `opwallet execute`", self.file);
         };
         let provider = g.provider().await?;
         let book = g.book_for(proposal.chain_id)?;

@@ -24,6 +24,9 @@ pub enum Error {
     Rpc(String),
     #[error("{0}")]
     Chain(String),
+    /// A proposal store (an S3 bucket) refused or failed.
+    #[error("{location}: {why}")]
+    Store { location: String, why: String },
 }
 
 impl Error {

@@ -9,6 +9,7 @@
 //!   file and the EigenLayer messages it can carry (docs/signatures.md, docs/proposal-format.md);
 //! - [`signer`], [`remote`], [`bls`]: where keys come from and how each backend signs; BLS (BN254) AVS keys;
 //! - [`operator`], [`rewards`], [`tokens`]: the operator's dashboard, rewards proofs and Merkle trees, ERC-20 metadata;
+//! - [`store`]: proposals in files or a shared S3 store, and a wallet's queue;
 //! - [`wallet`], [`submit`]: the wallet's on-chain state and code check; fees, simulation and sending.
 
 pub mod actions;
@@ -28,6 +29,7 @@ pub mod rewards;
 pub mod rules;
 pub mod signer;
 pub mod simulate;
+pub mod store;
 pub mod strict_json;
 pub mod submit;
 pub mod text;

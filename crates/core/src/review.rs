@@ -93,8 +93,8 @@ fn delegation_warning(call: &crate::proposal::ProposedCall, book: Option<(Addres
 }
 
 impl Review {
-    /// Reads and checks everything about `proposal` on `provider`'s chain, simulated after `queued` (the
-    /// proposals with lower nonces still waiting, in order; empty for a lone file). Errors only when the chain cannot be
+    /// Reads and checks everything about `proposal` on `provider`'s chain, simulated after the proposals of
+    /// `queue` that run before it (its queue's proposals; empty for a lone file). Errors only when the chain cannot be
     /// read, or it contradicts the file in a way no signer should see past (a message whose preimage does not
     /// hash to its hash on chain; a guard that cannot run).
     pub async fn read<P: Provider>(
@@ -103,7 +103,7 @@ impl Review {
         book: Option<&AddressBook>,
         decoder: &Decoder,
         now: u64,
-        queued: &[&Proposal],
+        queue: &[Proposal],
     ) -> Result<Self, Error> {
         let calls: &[_] = match &proposal.body {
             Body::Execute { calls, .. } => calls,
@@ -127,11 +127,23 @@ impl Review {
         decoder.tokens = crate::tokens::read_all(provider, &decoder.token_addresses(calls)).await;
         let simulate = async {
             match &proposal.body {
-                Body::Execute { nonce, .. } if proposal.epoch == state.epoch && *nonce >= state.nonce => Some(
-                    crate::simulate::simulate(provider, &state, queued, proposal, &decoder)
-                        .await
-                        .map_err(|e| e.to_string()),
-                ),
+                Body::Execute { nonce, .. } if proposal.epoch == state.epoch && *nonce >= state.nonce => {
+                    // A lone file is simulated as if the nonces before it were used; one in a queue, after the
+                    // queued proposals before it.
+                    let before = if queue.is_empty() {
+                        Ok(Vec::new())
+                    } else {
+                        crate::store::predecessors(queue, state.nonce, *nonce)
+                    };
+                    Some(match before {
+                        Ok(before) => crate::simulate::simulate(provider, &state, &before, proposal, &decoder)
+                            .await
+                            .map_err(|e| e.to_string()),
+                        Err(gap) => Err(format!(
+                            "no proposal is queued for nonce {gap}, which must run before this one (nonce {nonce})"
+                        )),
+                    })
+                }
                 _ => None,
             }
         };

@@ -2,21 +2,36 @@
 //! the core action (`opwallet_core::actions`); checking the chain, building the calls and making the proposal is
 //! core's. The list below is the one place an action is added to the CLI.
 
-use std::path::PathBuf;
-
 use clap::{Args, Subcommand};
 use eyre::{Result, WrapErr, bail};
-use opwallet_core::actions::{self, Action as CoreAction};
+use opwallet_core::{
+    actions::{self, Action as CoreAction},
+    store::{self, Folder, Location, Queue},
+};
 use serde_json::json;
 
-use crate::{cmd::emit, opts::Global};
+use crate::{
+    cmd::emit,
+    opts::{Global, parse_folder, parse_location},
+};
 
 /// Options every proposal takes.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct Out {
-    /// Where to write the proposal file.
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
-    path: PathBuf,
+    /// Where to write the proposal: a file, or an S3 object (s3://BUCKET/KEY). Never over an existing one.
+    #[arg(short = 'o', long = "out", value_name = "FILE|s3://…", value_parser = parse_location, required_unless_present = "store", conflicts_with = "store")]
+    path: Option<Location>,
+    /// Put the proposal in the wallet's queue in this folder (a directory, or s3://BUCKET[/PREFIX] shared by
+    /// signers on different machines), at the next free nonce.
+    #[arg(long, value_name = "DIR|s3://…", value_parser = parse_folder, env = "OPWALLET_STORE")]
+    store: Option<Folder>,
+    /// The nonce to propose for (default: the wallet's next, past every proposal queued in --store).
+    #[arg(long)]
+    nonce: Option<u64>,
+    /// Propose for a nonce a queued proposal already has: an alternative to it, e.g. `propose cancel --nonce N
+    /// --replace` (whichever is executed first wins; the other can then never run).
+    #[arg(long)]
+    replace: bool,
     /// Seconds from now until the proposal expires (multisig collection takes time).
     #[arg(long, default_value_t = 7 * 24 * 3600)]
     valid_for: u64,
@@ -124,16 +139,23 @@ actions! {
 
 /// Plans `action` in core, says what core noticed, and writes the proposal file (never over an existing one).
 async fn propose<A: CoreAction>(g: &Global, action: A, out: Out) -> Result<()> {
-    let path = &out.path;
-    if std::fs::symlink_metadata(path).is_ok() {
+    if let Some(Location::File(path)) = &out.path
+        && std::fs::symlink_metadata(path).is_ok()
+    {
         bail!("{} already exists: it may hold collected signatures; choose another -o", path.display());
     }
     let provider = g.provider().await?;
     let wallet = g.wallet()?;
     let chain_id = alloy::providers::Provider::get_chain_id(&provider).await?;
     let book = g.book_for(chain_id)?;
+    let queue = out.store.clone().map(|folder| Queue::new(folder, chain_id, wallet));
+    let queued: Vec<_> = match &queue {
+        Some(q) => q.list(g.timeout()).await?.0.into_iter().map(|q| q.proposal).collect(),
+        None => Vec::new(),
+    };
+    let slot = actions::QueueSlot { proposals: &queued, nonce: out.nonce, replace: out.replace };
     let actions::Proposed { proposal, notices, simulation } =
-        actions::propose(&provider, book.as_ref(), wallet, action, out.valid_for, now()).await?;
+        actions::propose(&provider, book.as_ref(), wallet, action, out.valid_for, now(), slot).await?;
     for n in &notices {
         eprintln!("{}", opwallet_core::text::escape(n));
     }
@@ -155,10 +177,22 @@ async fn propose<A: CoreAction>(g: &Global, action: A, out: Out) -> Result<()> {
         }
     }
     let proposal = proposal.with_note(out.note)?;
-    proposal.save(path).wrap_err("writing the proposal")?;
+    let location = match (&out.path, &queue) {
+        (Some(path), _) => path.clone(),
+        (None, Some(q)) => q.location_of(&proposal),
+        (None, None) => bail!("pass -o FILE or --store DIR|s3://…"),
+    };
+    store::create(&location, &proposal, g.timeout()).await.wrap_err("writing the proposal")?;
+    let nonce = match &proposal.body {
+        opwallet_core::proposal::Body::Execute { nonce, .. } => Some(*nonce),
+        opwallet_core::proposal::Body::Message { .. } => None,
+    };
     emit(
         g.json,
-        json!({ "file": path, "digest": proposal.hashes.digest, "notices": notices, "simulation": super::screen::simulation_json(simulation.as_ref()) }),
-        || format!("{}\ndigest {}", path.display(), proposal.hashes.digest),
+        json!({
+            "file": location.to_string(), "digest": proposal.hashes.digest, "nonce": nonce, "notices": notices,
+            "simulation": super::screen::simulation_json(simulation.as_ref()),
+        }),
+        || format!("{location}\ndigest {}", proposal.hashes.digest),
     )
 }

@@ -207,6 +207,7 @@ pub async fn propose<P: Provider, A: Action>(
     action: A,
     valid_for: u64,
     now: u64,
+    queue: QueueSlot<'_>,
 ) -> Result<Proposed, Error> {
     let state = WalletState::read(provider, wallet).await?;
     if let Some(b) = book
@@ -226,7 +227,8 @@ pub async fn propose<P: Provider, A: Action>(
                     "--valid-for {valid_for} reaches beyond the end of time as a unix timestamp: choose fewer seconds"
                 ))
             })?;
-            Proposal::execute(state.chain_id, wallet, state.epoch, state.nonce, deadline, calls)
+            let nonce = queue.nonce(state.nonce)?;
+            Proposal::execute(state.chain_id, wallet, state.epoch, nonce, deadline, calls)
         }
         Plan::Message { hash, preimage } => Proposal::message(state.chain_id, wallet, state.epoch, hash, preimage)?,
     };
@@ -236,11 +238,63 @@ pub async fn propose<P: Provider, A: Action>(
             if let crate::proposal::Body::Execute { calls, .. } = &proposal.body {
                 decoder.tokens = crate::tokens::read_all(provider, &decoder.token_addresses(calls)).await;
             }
-            Some(crate::simulate::simulate(provider, &state, &[], &proposal, &decoder).await.map_err(|e| e.to_string()))
+            let nonce = match &proposal.body {
+                crate::proposal::Body::Execute { nonce, .. } => *nonce,
+                crate::proposal::Body::Message { .. } => state.nonce,
+            };
+            Some(match crate::store::predecessors(queue.proposals, state.nonce, nonce) {
+                Ok(before) => crate::simulate::simulate(provider, &state, &before, &proposal, &decoder)
+                    .await
+                    .map_err(|e| e.to_string()),
+                // Not in a queue (an explicit --nonce ahead of the wallet): simulated as if the nonces before it
+                // were used.
+                Err(_) if queue.proposals.is_empty() => {
+                    crate::simulate::simulate(provider, &state, &[], &proposal, &decoder)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Err(gap) => Err(format!("no proposal is queued for nonce {gap}, which must run before this one")),
+            })
         }
         crate::proposal::Body::Message { .. } => None,
     };
     Ok(Proposed { proposal, notices: planned.notices, simulation })
+}
+
+/// Which nonce a new proposal takes, among the proposals already queued for the wallet.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueSlot<'a> {
+    /// The proposals of the wallet's queue (empty: not proposing into a queue).
+    pub proposals: &'a [Proposal],
+    /// The nonce asked for; `None`: the wallet's next, past every queued proposal.
+    pub nonce: Option<u64>,
+    /// Propose for a nonce a queued proposal already has (an alternative: whichever executes first wins).
+    pub replace: bool,
+}
+
+impl QueueSlot<'_> {
+    fn nonce(&self, wallet_nonce: u64) -> Result<u64, Error> {
+        let nonce = self.nonce.unwrap_or_else(|| crate::store::next_nonce(self.proposals, wallet_nonce));
+        if nonce < wallet_nonce {
+            return Err(Error::Refused(format!(
+                "nonce {nonce} is already used (the wallet is at nonce {wallet_nonce}): a proposal for it can never run"
+            )));
+        }
+        let taken: Vec<String> = self
+            .proposals
+            .iter()
+            .filter(|p| matches!(p.body, crate::proposal::Body::Execute { nonce: n, .. } if n == nonce))
+            .map(|p| p.hashes.digest.to_string())
+            .collect();
+        if !taken.is_empty() && !self.replace {
+            return Err(Error::Refused(format!(
+                "nonce {nonce} is taken by the queued proposal(s) {}: pass --replace to propose an alternative \
+                 (whichever is executed first wins; the other can then never run), or omit --nonce",
+                taken.join(", ")
+            )));
+        }
+        Ok(nonce)
+    }
 }
 
 /// A proposal as planned, with what the planning found and the node's simulation of it (execute proposals).
