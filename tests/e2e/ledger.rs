@@ -16,7 +16,7 @@ use opwallet_core::{
     eip712,
     packing::{SignatureKind, SignerSignature},
     proposal::Proposal,
-    signer::{DeviceError, DevicePayload, sign_on_device},
+    signer::ledger::{DeviceError, DevicePayload, sign_on_device},
 };
 use opwallet_devnet::dev_signer;
 

@@ -22,7 +22,8 @@ use zeroize::Zeroizing;
 
 use crate::{
     Error,
-    signer::{Password, private_copy, private_dir, write_private},
+    secrets::SecretSource,
+    signer::local::{private_copy, private_dir, write_private},
 };
 
 /// A BN254 secret key. The scalar is wiped when the key is dropped.
@@ -205,7 +206,7 @@ pub fn write_keystore(dir: &Path, name: &str, key: &BlsKey, password: &str) -> R
 }
 
 /// Reads and decrypts a BLS keystore (this layout, or EigenLayer's tooling's), checking the stored public key.
-pub async fn read_keystore(path: &Path, password: &Password) -> Result<BlsKey, Error> {
+pub async fn read_keystore(path: &Path, password: &SecretSource) -> Result<BlsKey, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Signer(format!("cannot read BLS keystore {}: {e}", path.display())))?;
     let document: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
@@ -213,7 +214,7 @@ pub async fn read_keystore(path: &Path, password: &Password) -> Result<BlsKey, E
         .get("crypto")
         .or_else(|| document.get("Crypto"))
         .ok_or_else(|| Error::Signer(format!("{} is not a BLS keystore (no `crypto` section)", path.display())))?;
-    let secret = password.read().await?;
+    let secret = password.read_password().await?;
     let wrapped = serde_json::json!({ "crypto": crypto, "id": "00000000-0000-0000-0000-000000000000", "version": 3 });
     let (_scratch, v3) = private_copy(wrapped.to_string().as_bytes())?;
     let bytes = Zeroizing::new(eth_keystore::decrypt_key(&v3, secret.as_bytes()).map_err(|e| {
@@ -318,13 +319,13 @@ mod tests {
         }
         let password = dir.path().join("pw");
         std::fs::write(&password, "a long password\n").expect("write");
-        let read = read_keystore(&path, &Password::File(password.clone())).await.expect("decrypts");
+        let read = read_keystore(&path, &SecretSource::File(password.clone())).await.expect("decrypts");
         assert_eq!(read.public_g1(), key.public_g1());
         assert!(write_keystore(dir.path(), "avs", &key, "x").is_err(), "never overwrites");
 
         let wrong = dir.path().join("wrong");
         std::fs::write(&wrong, "nope\n").expect("write");
-        let e = read_keystore(&path, &Password::File(wrong)).await.expect_err("wrong password");
+        let e = read_keystore(&path, &SecretSource::File(wrong)).await.expect_err("wrong password");
         assert_eq!(e.to_string(), format!("signer: wrong password for BLS keystore {}", path.display()));
 
         let mut doc: serde_json::Value =
@@ -332,7 +333,7 @@ mod tests {
         doc["pubKey"] = pubkey_string(&BlsKey::generate().public_g1()).into();
         let swapped = dir.path().join("swapped.json");
         std::fs::write(&swapped, doc.to_string()).expect("write");
-        let e = read_keystore(&swapped, &Password::File(password)).await.expect_err("swapped");
+        let e = read_keystore(&swapped, &SecretSource::File(password)).await.expect_err("swapped");
         assert!(e.to_string().contains("does not belong to its secret key"), "{e}");
     }
 }

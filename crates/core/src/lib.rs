@@ -3,7 +3,8 @@
 //! - [`eip712`]: the wallet's typed data and hashes (alloy `sol!` structs);
 //! - [`packing`]: the packed signature format (docs/signatures.md);
 //! - [`proposal`]: the offline proposal file (docs/proposal-format.md);
-//! - [`signer`]: where keys come from (env var, file, keystore, Foundry account, mnemonic file);
+//! - [`signer`]: where keys come from, one module per backend (local, Ledger, AWS KMS, Web3Signer, Fireblocks);
+//! - [`secrets`]: secrets kept in an environment variable, a file, HashiCorp Vault or AWS Secrets Manager;
 //! - [`wallet`]: reading a wallet's on-chain state and checking its code.
 
 pub mod actions;
@@ -13,12 +14,13 @@ pub mod decode;
 pub mod eip712;
 mod error;
 pub mod guard;
+mod http;
 pub mod packing;
 pub mod preimage;
 pub mod proposal;
-pub mod remote;
 pub mod review;
 pub mod rules;
+pub mod secrets;
 pub mod signer;
 pub mod strict_json;
 pub mod submit;
