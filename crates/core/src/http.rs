@@ -10,22 +10,20 @@ pub(crate) const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3
 
 /// An HTTP client for the public web PKI, bounded by [`TIMEOUT`].
 pub(crate) fn client() -> Result<Client, Error> {
-    Client::builder().timeout(TIMEOUT).build().map_err(|e| Error::Signer(format!("http client: {}", chain(&e))))
+    Client::builder().timeout(TIMEOUT).build().map_err(Error::HttpClient)
 }
 
-/// An error with its causes: a request error says which request, its sources say why (refused, TLS, …).
-pub(crate) fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let next = s.to_string();
-        if !text.contains(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
-        source = s.source();
+/// `url` parsed, refusing plain http to another machine when it would carry `exposed` (a credential); `what`
+/// names the setting in messages ("web3signer URL").
+pub(crate) fn parse_url(url: &str, what: &'static str, exposed: Option<&'static str>) -> Result<Url, Error> {
+    let parsed: Url = url.parse().map_err(|_| Error::NotAUrl { what, url: crate::text::redact_url(url) })?;
+    if let Some(exposed) = exposed
+        && parsed.scheme() == "http"
+        && !is_loopback(&parsed)
+    {
+        return Err(Error::PlainHttp { what, url: crate::text::redact_url(url), exposed });
     }
-    text
+    Ok(parsed)
 }
 
 /// Whether `url` points at this machine (plain http is acceptable there).

@@ -29,7 +29,7 @@ pub mod wallet;
 
 pub use addresses::AddressBook;
 use alloy::primitives::{Address, B256, Signature};
-pub use error::Error;
+pub use error::{AwsSecretError, BoxError, Error, FireblocksError, KmsError, LedgerError, VaultError, Web3SignerError};
 
 /// The address that signed `digest` with the 65-byte `signature` (low-s enforced, as the contract does).
 pub fn recover(digest: B256, signature: &[u8]) -> Result<Address, Error> {

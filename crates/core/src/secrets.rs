@@ -5,12 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use alloy::transports::http::reqwest::Url;
 use zeroize::Zeroizing;
 
 use crate::{
-    Error,
-    http::{chain, client, is_loopback},
+    AwsSecretError, Error, VaultError,
+    http::{client, parse_url},
 };
 
 /// Where a secret is kept: a keystore password, a keystore's JSON, or an RSA API secret.
@@ -28,23 +27,27 @@ pub enum SecretSource {
 }
 
 impl SecretSource {
-    /// A password: as [`SecretSource::read`], but only the first line of a file.
+    /// A keystore password: as [`SecretSource::read`], but only the first line of a file.
     pub(crate) async fn read_password(&self) -> Result<Zeroizing<String>, Error> {
+        const WHAT: &str = "the keystore password";
         match self {
-            Self::File(file) => read_first_line(file),
-            other => other.read().await,
+            Self::File(file) => read_first_line(file, WHAT),
+            other => other.read(WHAT).await,
         }
     }
 
-    /// The whole secret (a keystore's JSON, a PEM key), zeroised in memory.
-    pub(crate) async fn read(&self) -> Result<Zeroizing<String>, Error> {
+    /// The whole secret (a keystore's JSON, a PEM key), zeroised in memory; `what` names it in messages ("the
+    /// keystore password").
+    pub(crate) async fn read(&self, what: &'static str) -> Result<Zeroizing<String>, Error> {
         match self {
-            Self::Env(var) => std::env::var(var)
-                .map(Zeroizing::new)
-                .map_err(|_| Error::Signer(format!("environment variable {var} (the keystore password) is not set"))),
-            Self::File(path) => std::fs::read_to_string(path)
-                .map(Zeroizing::new)
-                .map_err(|e| Error::Signer(format!("cannot read {}: {e}", path.display()))),
+            Self::Env(var) => {
+                std::env::var(var).map(Zeroizing::new).map_err(|_| Error::EnvVarMissing { var: var.clone(), what })
+            }
+            Self::File(path) => std::fs::read_to_string(path).map(Zeroizing::new).map_err(|source| Error::FileRead {
+                path: path.clone(),
+                what,
+                source,
+            }),
             Self::Vault(reference) => vault_read(reference).await,
             Self::AwsSecret(reference) => aws_read(reference).await,
         }
@@ -63,11 +66,13 @@ impl std::fmt::Display for SecretSource {
     }
 }
 
-/// The first line of the file at `path`, trimmed, zeroised in memory.
-pub(crate) fn read_first_line(path: &Path) -> Result<Zeroizing<String>, Error> {
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path).map_err(|e| Error::Signer(format!("cannot read {}: {e}", path.display())))?,
-    );
+/// The first line of the file at `path`, trimmed, zeroised in memory; `what` names it in messages.
+pub(crate) fn read_first_line(path: &Path, what: &'static str) -> Result<Zeroizing<String>, Error> {
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| Error::FileRead {
+        path: path.to_owned(),
+        what,
+        source,
+    })?);
     Ok(Zeroizing::new(text.lines().next().unwrap_or_default().trim().to_owned()))
 }
 
@@ -89,109 +94,87 @@ fn field_text(value: &serde_json::Value) -> Option<Zeroizing<String>> {
 }
 
 /// Where a Vault KV v2 reference `<mount>/<path>#<field>` lives: URL of its data endpoint, the field, the
-/// secret's name for messages, and the token ($VAULT_ADDR, $VAULT_TOKEN).
+/// secret's name for messages (`<mount>/<path>`), the server as messages show it, and the token ($VAULT_ADDR,
+/// $VAULT_TOKEN).
 struct VaultTarget {
     url: String,
     field: String,
     name: String,
-    addr: String,
+    shown: String,
     token: Zeroizing<String>,
 }
 
-fn vault_target(reference: &str) -> Result<VaultTarget, Error> {
-    let malformed = || Error::Signer(format!("vault reference `{reference}` must be <mount>/<path>#<field>"));
-    let (path, field) = reference.split_once('#').ok_or_else(malformed)?;
-    let (mount, rest) = path.split_once('/').ok_or_else(malformed)?;
-    let addr = std::env::var("VAULT_ADDR").map_err(|_| Error::Signer("VAULT_ADDR is not set".into()))?;
-    let parsed: Url = addr
-        .parse()
-        .map_err(|_| Error::Signer(format!("VAULT_ADDR {} is not a URL", crate::text::redact_url(&addr))))?;
-    if parsed.scheme() == "http" && !is_loopback(&parsed) {
-        return Err(Error::Signer(format!(
-            "VAULT_ADDR {} is plain http to another machine: the Vault token would cross the network unencrypted; \
-             use https://",
-            crate::text::redact_url(&addr)
-        )));
+impl VaultTarget {
+    fn of(reference: &str) -> Result<Self, Error> {
+        let malformed = || VaultError::Reference { reference: reference.to_owned() };
+        let (path, field) = reference.split_once('#').ok_or_else(malformed)?;
+        let (mount, rest) = path.split_once('/').ok_or_else(malformed)?;
+        let var = |var: &str, what| std::env::var(var).map_err(|_| Error::EnvVarMissing { var: var.into(), what });
+        let addr = var("VAULT_ADDR", "the Vault server's address")?;
+        parse_url(&addr, "VAULT_ADDR", Some("Vault token"))?;
+        let token = Zeroizing::new(var("VAULT_TOKEN", "the Vault token")?);
+        Ok(Self {
+            url: format!("{}/v1/{mount}/data/{rest}", addr.trim_end_matches('/')),
+            field: field.to_owned(),
+            name: format!("{mount}/{rest}"),
+            shown: crate::text::redact_url(&addr),
+            token,
+        })
     }
-    let token =
-        Zeroizing::new(std::env::var("VAULT_TOKEN").map_err(|_| Error::Signer("VAULT_TOKEN is not set".into()))?);
-    Ok(VaultTarget {
-        url: format!("{}/v1/{mount}/data/{rest}", addr.trim_end_matches('/')),
-        field: field.to_owned(),
-        name: format!("{mount}/{rest}"),
-        addr,
-        token,
-    })
+
+    fn unreachable(&self, source: alloy::transports::http::reqwest::Error) -> VaultError {
+        VaultError::Unreachable { addr: self.shown.clone(), source }
+    }
+
+    /// The secret's current version and fields (version 0 and none if it does not exist yet).
+    async fn current(&self) -> Result<Option<(u64, serde_json::Map<String, serde_json::Value>)>, Error> {
+        let response = client()?
+            .get(&self.url)
+            .header("X-Vault-Token", self.token.as_str())
+            .send()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        let status = response.status().as_u16();
+        let body = Zeroizing::new(response.text().await.map_err(|e| self.unreachable(e))?);
+        match status {
+            200 => {}
+            404 => return Ok(None),
+            403 => return Err(VaultError::Denied { secret: self.name.clone() }.into()),
+            status => return Err(VaultError::Status { secret: self.name.clone(), status }.into()),
+        }
+        let mut current: serde_json::Value = serde_json::from_str(&body)
+            .map_err(|source| VaultError::BadAnswer { secret: self.name.clone(), source })?;
+        let version = current["data"]["metadata"]["version"].as_u64().unwrap_or(0);
+        let fields = match current["data"]["data"].take() {
+            serde_json::Value::Object(fields) => fields,
+            _ => serde_json::Map::new(),
+        };
+        Ok(Some((version, fields)))
+    }
 }
 
 /// A HashiCorp Vault KV v2 secret field, `<mount>/<path>#<field>`, read with `$VAULT_ADDR` and `$VAULT_TOKEN`.
 async fn vault_read(reference: &str) -> Result<Zeroizing<String>, Error> {
-    let t = vault_target(reference)?;
-    let response = client()?.get(&t.url).header("X-Vault-Token", t.token.as_str()).send().await.map_err(|e| {
-        Error::Signer(format!("vault at {} unreachable: {}", crate::text::redact_url(&t.addr), chain(&e)))
-    })?;
-    let status = response.status();
-    let body = Zeroizing::new(response.text().await.map_err(|e| Error::Signer(format!("vault: {e}")))?);
-    match status.as_u16() {
-        200 => {}
-        403 => {
-            return Err(Error::Signer(format!(
-                "vault refused {}: permission denied (check VAULT_TOKEN and its policy)",
-                t.name
-            )));
-        }
-        404 => return Err(Error::Signer(format!("vault has no secret {}", t.name))),
-        _ => return Err(Error::Signer(format!("vault answered {status} for {}", t.name))),
-    }
-    let value: serde_json::Value =
-        serde_json::from_str(&body).map_err(|e| Error::Signer(format!("vault: not JSON: {e}")))?;
-    field_text(&value["data"]["data"][&t.field])
-        .ok_or_else(|| Error::Signer(format!("vault secret {} has no field `{}`", t.name, t.field)))
+    let t = VaultTarget::of(reference)?;
+    let (_, fields) = t.current().await?.ok_or_else(|| VaultError::NoSecret { secret: t.name.clone() })?;
+    let value = fields.get(&t.field).and_then(field_text);
+    forget(fields);
+    Ok(value.ok_or_else(|| VaultError::NoField { secret: t.name.clone(), field: t.field.clone() })?)
 }
 
-/// Writes `value` into a Vault KV v2 secret field (creating a new version of the secret).
+/// Writes `value` into a new field of a Vault KV v2 secret (creating a new version of the secret). KV v2 replaces
+/// every field on a write, so the new field is written together with the others, and only if nobody changed the
+/// secret meanwhile (check-and-set, `options.cas`); an existing field is never replaced.
 pub async fn vault_store(reference: &str, value: &str) -> Result<(), Error> {
-    let t = vault_target(reference)?;
-    let unreachable = |e: &dyn std::error::Error| {
-        Error::Signer(format!("vault at {} unreachable: {}", crate::text::redact_url(&t.addr), chain(e)))
-    };
-    // Read the secret's current version and fields: KV v2 replaces every field on a write, so the new field is
-    // written together with the others, and only if nobody changed the secret meanwhile (check-and-set).
-    let response =
-        client()?.get(&t.url).header("X-Vault-Token", t.token.as_str()).send().await.map_err(|e| unreachable(&e))?;
-    let status = response.status().as_u16();
-    let body = Zeroizing::new(response.text().await.map_err(|e| unreachable(&e))?);
-    let (version, mut fields) = match status {
-        404 => (0u64, serde_json::Map::new()),
-        200 => {
-            let current: serde_json::Value =
-                serde_json::from_str(&body).map_err(|e| Error::Signer(format!("vault: not JSON: {e}")))?;
-            let version = current["data"]["metadata"]["version"].as_u64().unwrap_or(0);
-            let fields = current["data"]["data"].as_object().cloned().unwrap_or_default();
-            (version, fields)
-        }
-        403 => {
-            return Err(Error::Signer(format!(
-                "vault refused {}: permission denied (check VAULT_TOKEN and its policy)",
-                t.name
-            )));
-        }
-        other => return Err(Error::Signer(format!("vault answered {other} for {}", t.name))),
-    };
+    let t = VaultTarget::of(reference)?;
+    let (version, mut fields) = t.current().await?.unwrap_or_default();
     if fields.contains_key(&t.field) {
-        return Err(Error::Signer(format!(
-            "vault secret {} already has a field `{}`: opwallet never overwrites a password (it may be the only copy \
-             of another key's); choose another field or path",
-            t.name, t.field
-        )));
+        forget(fields);
+        return Err(VaultError::FieldExists { secret: t.name.clone(), field: t.field.clone() }.into());
     }
     fields.insert(t.field.clone(), serde_json::Value::String(value.to_owned()));
-    let body = Zeroizing::new(serde_json::json!({ "options": { "cas": version }, "data": fields }).to_string());
-    for v in fields.values_mut() {
-        if let serde_json::Value::String(s) = v {
-            zeroize::Zeroize::zeroize(s);
-        }
-    }
+    let body = Zeroizing::new(serde_json::json!({ "options": { "cas": version }, "data": &fields }).to_string());
+    forget(fields);
     let response = client()?
         .post(&t.url)
         .header("X-Vault-Token", t.token.as_str())
@@ -199,15 +182,21 @@ pub async fn vault_store(reference: &str, value: &str) -> Result<(), Error> {
         .body(body.to_string())
         .send()
         .await
-        .map_err(|e| unreachable(&e))?;
+        .map_err(|e| t.unreachable(e))?;
     match response.status().as_u16() {
         200 | 204 => Ok(()),
-        400 => Err(Error::Signer(format!(
-            "vault refused to store {}: the secret changed while opwallet was writing it (check-and-set), or the \
-             mount is not KV v2; nothing was overwritten, run again",
-            t.name
-        ))),
-        other => Err(Error::Signer(format!("vault refused to store {}: HTTP {other}", t.name))),
+        400 => Err(VaultError::Conflict { secret: t.name }.into()),
+        403 => Err(VaultError::Denied { secret: t.name }.into()),
+        status => Err(VaultError::Status { secret: t.name, status }.into()),
+    }
+}
+
+/// Wipes a secret's fields (other keys' passwords, perhaps) before they are dropped.
+fn forget(mut fields: serde_json::Map<String, serde_json::Value>) {
+    for v in fields.values_mut() {
+        if let serde_json::Value::String(s) = v {
+            zeroize::Zeroize::zeroize(s);
+        }
     }
 }
 
@@ -219,15 +208,9 @@ pub async fn aws_store(name: &str, value: &str) -> Result<(), Error> {
     match client.create_secret().name(name).secret_string(value).send().await {
         Ok(_) => Ok(()),
         Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_exists_exception()) => {
-            Err(Error::Signer(format!(
-                "AWS Secrets Manager secret `{name}` already exists: choose another name (opwallet never overwrites a \
-             password)"
-            )))
+            Err(AwsSecretError::Exists { id: name.to_owned() }.into())
         }
-        Err(e) => Err(Error::Signer(format!(
-            "cannot create AWS Secrets Manager secret `{name}`: {} (check credentials, region and permissions)",
-            aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
-        ))),
+        Err(e) => Err(AwsSecretError::Create { id: name.to_owned(), source: Box::new(e) }.into()),
     }
 }
 
@@ -239,26 +222,16 @@ async fn aws_read(reference: &str) -> Result<Zeroizing<String>, Error> {
     };
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
     let client = aws_sdk_secretsmanager::Client::new(&config);
-    let value = client.get_secret_value().secret_id(id).send().await.map_err(|e| {
-        Error::Signer(format!(
-            "AWS Secrets Manager secret `{id}`: {} (check the name, credentials and region)",
-            aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
-        ))
-    })?;
-    let text = Zeroizing::new(
-        value
-            .secret_string()
-            .ok_or_else(|| Error::Signer(format!("AWS Secrets Manager secret `{id}` holds no string")))?
-            .to_owned(),
-    );
-    match field {
-        None => Ok(text),
-        Some(field) => {
-            let json: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
-                Error::Signer(format!("AWS Secrets Manager secret `{id}` is not JSON, so it has no field `{field}`"))
-            })?;
-            field_text(&json[field])
-                .ok_or_else(|| Error::Signer(format!("AWS Secrets Manager secret `{id}` has no field `{field}`")))
-        }
-    }
+    let value = client
+        .get_secret_value()
+        .secret_id(id)
+        .send()
+        .await
+        .map_err(|e| AwsSecretError::Read { id: id.to_owned(), source: Box::new(e) })?;
+    let text = Zeroizing::new(value.secret_string().ok_or(AwsSecretError::NoString { id: id.to_owned() })?.to_owned());
+    let Some(field) = field else { return Ok(text) };
+    let no_field = |field: &str| AwsSecretError::NoField { id: id.to_owned(), field: field.to_owned() };
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|_| AwsSecretError::NotJson { id: id.to_owned(), field: field.to_owned() })?;
+    Ok(field_text(&json[field]).ok_or_else(|| no_field(field))?)
 }

@@ -11,8 +11,8 @@ use alloy::{
 use zeroize::Zeroizing;
 
 use crate::{
-    Error,
-    http::{chain, client, is_loopback},
+    Error, FireblocksError,
+    http::{client, parse_url},
     secrets::SecretSource,
 };
 
@@ -25,16 +25,9 @@ pub(crate) async fn connect(
     api_key_env: &str,
     secret: &SecretSource,
 ) -> Result<Fireblocks, Error> {
-    let api_key = std::env::var(api_key_env).map_err(|_| {
-        Error::Signer(format!("environment variable {api_key_env} (the Fireblocks API key) is not set"))
-    })?;
-    let pem = match secret {
-        SecretSource::File(path) => Zeroizing::new(
-            std::fs::read_to_string(path)
-                .map_err(|e| Error::Signer(format!("cannot read the Fireblocks API secret {}: {e}", path.display())))?,
-        ),
-        other => other.read_password().await?,
-    };
+    let api_key = std::env::var(api_key_env)
+        .map_err(|_| Error::EnvVarMissing { var: api_key_env.to_owned(), what: "the Fireblocks API key" })?;
+    let pem = secret.read("the Fireblocks API secret").await?;
     Fireblocks::new(url, api_key, pem, vault_account.to_owned(), address)
 }
 
@@ -61,6 +54,12 @@ struct FireblocksClaims<'a> {
     #[serde(rename = "bodyHash")]
     body_hash: String,
 }
+
+/// The API secret as a JWT signing key. The parser's error is dropped: the text it parsed is a secret.
+fn encoding_key(secret_pem: &str) -> Result<jsonwebtoken::EncodingKey, FireblocksError> {
+    jsonwebtoken::EncodingKey::from_rsa_pem(secret_pem.as_bytes()).map_err(|_| FireblocksError::BadSecret)
+}
+
 impl Fireblocks {
     /// `secret_pem` is the API user's RSA private key; it stays in memory (zeroised on drop).
     pub fn new(
@@ -70,18 +69,8 @@ impl Fireblocks {
         vault_account: String,
         address: Address,
     ) -> Result<Self, Error> {
-        let base: Url = base
-            .parse()
-            .map_err(|_| Error::Signer(format!("Fireblocks URL {} is not a URL", crate::text::redact_url(base))))?;
-        if base.scheme() == "http" && !is_loopback(&base) {
-            return Err(Error::Signer(format!(
-                "Fireblocks URL {} is plain http to another machine: the API key would cross the network unencrypted; \
-                 use https://",
-                crate::text::redact_url(base.as_str())
-            )));
-        }
-        jsonwebtoken::EncodingKey::from_rsa_pem(secret_pem.as_bytes())
-            .map_err(|_| Error::Signer("the Fireblocks API secret is not an RSA private key in PEM form".into()))?;
+        let base = parse_url(base, "Fireblocks URL", Some("API key"))?;
+        encoding_key(&secret_pem)?;
         // Signing waits for approvals on the Fireblocks side: poll every few seconds, for up to an hour.
         let ms = |var: &str, default: u64| {
             std::env::var(var)
@@ -106,7 +95,12 @@ impl Fireblocks {
         self.address
     }
 
-    fn jwt(&self, uri: &str, body: &[u8]) -> Result<String, Error> {
+    /// Fireblocks' URL as messages may show it.
+    fn shown(&self) -> String {
+        crate::text::redact_url(self.base.as_str())
+    }
+
+    fn jwt(&self, uri: &str, body: &[u8]) -> Result<String, FireblocksError> {
         use rand::RngCore;
         use sha2::Digest;
         let now =
@@ -119,38 +113,33 @@ impl Fireblocks {
             sub: &self.api_key,
             body_hash: alloy::primitives::hex::encode(sha2::Sha256::digest(body)),
         };
-        let key = jsonwebtoken::EncodingKey::from_rsa_pem(self.secret.as_bytes())
-            .map_err(|_| Error::Signer("the Fireblocks API secret is not an RSA private key in PEM form".into()))?;
+        let key = encoding_key(&self.secret)?;
         jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256), &claims, &key)
-            .map_err(|e| Error::Signer(format!("cannot sign the Fireblocks request: {e}")))
+            .map_err(FireblocksError::Jwt)
     }
 
     async fn call(&self, path: &str, body: Option<serde_json::Value>) -> Result<serde_json::Value, Error> {
         let bytes = body.map(|b| b.to_string()).unwrap_or_default();
         let token = self.jwt(path, bytes.as_bytes())?;
-        let url = self.base.join(path.trim_start_matches('/')).map_err(|e| Error::Signer(e.to_string()))?;
+        let url = self
+            .base
+            .join(path.trim_start_matches('/'))
+            .map_err(|_| Error::NotAUrl { what: "Fireblocks URL", url: self.shown() })?;
         let builder = if bytes.is_empty() { self.client.get(url) } else { self.client.post(url).body(bytes) };
+        let unreachable = |source| FireblocksError::Unreachable { url: self.shown(), source };
         let response = builder
             .header("X-API-Key", &self.api_key)
             .header("content-type", "application/json")
             .bearer_auth(token)
             .send()
             .await
-            .map_err(|e| {
-                Error::Signer(format!(
-                    "Fireblocks at {} unreachable: {}",
-                    crate::text::redact_url(self.base.as_str()),
-                    chain(&e)
-                ))
-            })?;
+            .map_err(unreachable)?;
         let status = response.status();
-        let text = response.text().await.map_err(|e| Error::Signer(format!("Fireblocks: {e}")))?;
+        let text = response.text().await.map_err(unreachable)?;
         match status.as_u16() {
-            200..=299 => serde_json::from_str(&text).map_err(|e| Error::Signer(format!("Fireblocks: not JSON: {e}"))),
-            401 | 403 => Err(Error::Signer(format!(
-                "Fireblocks refused the request ({status}): check the API key, its secret and its permissions"
-            ))),
-            _ => Err(Error::Signer(format!("Fireblocks answered {status}: {}", text.trim()))),
+            200..=299 => Ok(serde_json::from_str(&text).map_err(FireblocksError::NotJson)?),
+            401 | 403 => Err(FireblocksError::Refused { status }.into()),
+            _ => Err(FireblocksError::Answered { status, body: text.trim().to_owned() }.into()),
         }
     }
 
@@ -164,57 +153,49 @@ impl Fireblocks {
             "extraParameters": { "rawMessageData": { "messages": [ { "content": typed, "type": "EIP712" } ] } },
         });
         let created = self.call("/v1/transactions", Some(request)).await?;
-        let id = created["id"]
-            .as_str()
-            .ok_or_else(|| Error::Signer("Fireblocks returned no transaction id".into()))?
-            .to_owned();
+        let id = created["id"].as_str().ok_or(FireblocksError::NoTransactionId)?.to_owned();
         let started = std::time::Instant::now();
         loop {
             let tx = self.call(&format!("/v1/transactions/{id}"), None).await?;
             match tx["status"].as_str().unwrap_or_default() {
-                "COMPLETED" => {
-                    let sig = &tx["signedMessages"][0]["signature"];
-                    let part = |k: &str| -> Result<B256, Error> {
-                        let hex = sig[k]
-                            .as_str()
-                            .ok_or_else(|| Error::Signer(format!("Fireblocks signature has no `{k}`")))?;
-                        let padded = format!("{:0>64}", hex.trim_start_matches("0x"));
-                        padded.parse().map_err(|_| Error::Signer(format!("Fireblocks signature `{k}` is not hex")))
-                    };
-                    let v = sig["v"].as_u64().ok_or_else(|| Error::Signer("Fireblocks signature has no `v`".into()))?;
-                    let mut bytes = Vec::with_capacity(65);
-                    bytes.extend_from_slice(part("r")?.as_slice());
-                    bytes.extend_from_slice(part("s")?.as_slice());
-                    bytes.push(match v {
-                        0 | 1 => 27 + v as u8, // cannot truncate: v is 0 or 1
-                        27 | 28 => v as u8,
-                        other => {
-                            return Err(Error::Signer(format!(
-                                "Fireblocks signature has v = {other}, not 0, 1, 27 or 28"
-                            )));
-                        }
-                    });
-                    let recovered = crate::recover(digest, &bytes)?;
-                    if recovered != self.address {
-                        return Err(Error::Signer(format!(
-                            "Fireblocks vault account {} signed with {recovered}, not {}",
-                            self.vault_account, self.address
-                        )));
-                    }
-                    return Signature::from_raw(&bytes).map_err(|e| Error::Signer(e.to_string()));
-                }
+                "COMPLETED" => return self.signature(&tx["signedMessages"][0]["signature"], digest),
                 s @ ("FAILED" | "REJECTED" | "CANCELLED" | "BLOCKED") => {
-                    let why = tx["subStatus"].as_str().unwrap_or("no reason given");
-                    return Err(Error::Signer(format!("Fireblocks transaction {id} ended {s}: {why}")));
+                    let why = tx["subStatus"].as_str().unwrap_or("no reason given").to_owned();
+                    return Err(FireblocksError::Ended { id, status: s.to_owned(), why }.into());
                 }
                 _ if started.elapsed() > self.give_up => {
-                    return Err(Error::Signer(format!(
-                        "Fireblocks transaction {id} was not signed within {:?}",
-                        self.give_up
-                    )));
+                    return Err(FireblocksError::TimedOut { id, after: self.give_up }.into());
                 }
                 _ => tokio::time::sleep(self.poll).await,
             }
         }
+    }
+
+    /// The signature `{r, s, v}` of a completed transaction, checked to be the vault account's over `digest`.
+    fn signature(&self, sig: &serde_json::Value, digest: B256) -> Result<Signature, Error> {
+        let part = |part: &'static str| -> Result<B256, FireblocksError> {
+            let hex = sig[part].as_str().ok_or(FireblocksError::MissingPart { part })?;
+            let padded = format!("{:0>64}", hex.trim_start_matches("0x"));
+            padded.parse().map_err(|_| FireblocksError::NotHex { part })
+        };
+        let v = sig["v"].as_u64().ok_or(FireblocksError::MissingPart { part: "v" })?;
+        let mut bytes = Vec::with_capacity(65);
+        bytes.extend_from_slice(part("r")?.as_slice());
+        bytes.extend_from_slice(part("s")?.as_slice());
+        bytes.push(match v {
+            0 | 1 => 27 + v as u8, // cannot truncate: v is 0 or 1
+            27 | 28 => v as u8,
+            other => return Err(FireblocksError::BadV { v: other }.into()),
+        });
+        let signed = crate::recover(digest, &bytes)?;
+        if signed != self.address {
+            return Err(FireblocksError::WrongKey {
+                vault_account: self.vault_account.clone(),
+                signed,
+                expected: self.address,
+            }
+            .into());
+        }
+        Signature::from_raw(&bytes).map_err(|e| Error::Malformed(format!("signature: {e}")))
     }
 }

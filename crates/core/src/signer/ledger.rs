@@ -5,22 +5,22 @@
 use alloy::{
     dyn_abi::TypedData,
     primitives::{B256, Signature},
-    signers::ledger::{HDPath, LedgerSigner},
+    signers::ledger::{HDPath, LedgerError as Alloy, LedgerSigner},
 };
 
-use crate::Error;
+use crate::{Error, LedgerError};
 
 /// Opens the Ledger's Ethereum app for the key at `hd_path`, after checking the path and that a Ledger is on USB.
 pub(crate) async fn connect(hd_path: &str) -> Result<LedgerSigner, Error> {
     check_hd_path(hd_path)?;
     find_ledger()?;
-    LedgerSigner::new(HDPath::Other(hd_path.to_owned()), None).await.map_err(|e| device_error(&e))
+    Ok(LedgerSigner::new(HDPath::Other(hd_path.to_owned()), None).await.map_err(device_error)?)
 }
 
 /// Signs `typed` (whose EIP-712 hash is `digest`) on the Ledger.
 pub(crate) async fn sign(ledger: &LedgerSigner, typed: &TypedData, digest: B256) -> Result<Signature, Error> {
     sign_on_device(ledger, typed, digest).await.map_err(|e| match e {
-        DeviceError::Device(e) => ledger_error(e),
+        DeviceError::Device(e) => signing_error(e).into(),
         DeviceError::Other(e) => e,
     })
 }
@@ -74,96 +74,72 @@ where
     let signature = device.sign_dynamic_typed_data(typed).await.map_err(DeviceError::Device)?;
     let expected = device.address();
     match signature.recover_address_from_prehash(&digest) {
-        Ok(signer) if signer == expected => Ok(signature),
-        Ok(signer) => Err(DeviceError::Other(Error::Signer(format!(
-            "the device signed with {signer}, not with {expected}: check the HD path; nothing was added"
-        )))),
-        Err(e) => Err(DeviceError::Other(Error::Signer(format!("the device returned an invalid signature: {e}")))),
+        Ok(signed) if signed == expected => Ok(signature),
+        Ok(signed) => Err(DeviceError::Other(Error::DeviceKeyMismatch { signed, expected })),
+        Err(e) => Err(DeviceError::Other(Error::DeviceSignature(e))),
     }
 }
 
 /// Checks a BIP-32 path such as `m/44'/60'/0'/0/0` before any device is opened.
 pub fn check_hd_path(path: &str) -> Result<(), Error> {
-    let bad = |why: &str| {
-        Error::Signer(format!("--hd-path `{path}` is not a derivation path ({why}; e.g. m/44'/60'/0'/0/0)"))
-    };
-    let rest = path.strip_prefix("m/").ok_or_else(|| bad("it must start with m/"))?;
+    let bad = |why: String| Error::HdPath { path: path.to_owned(), why };
+    let rest = path.strip_prefix("m/").ok_or_else(|| bad("it must start with m/".into()))?;
     let parts: Vec<&str> = rest.split('/').collect();
     if parts.len() > 10 {
-        return Err(bad("more than 10 levels"));
+        return Err(bad("more than 10 levels".into()));
     }
     for part in parts {
         let index = part.strip_suffix('\'').unwrap_or(part);
         match index.parse::<u32>() {
             Ok(i) if i < 0x8000_0000 && !index.starts_with('+') => {}
-            _ => return Err(bad(&format!("`{part}` is not an index below 2^31, optionally followed by '"))),
+            _ => return Err(bad(format!("`{part}` is not an index below 2^31, optionally followed by '"))),
         }
     }
     Ok(())
 }
 
 /// A Ledger failure while signing, as what to do about it.
-fn ledger_error(e: alloy::signers::Error) -> Error {
-    match &e {
-        alloy::signers::Error::Other(inner) => match inner.downcast_ref::<alloy::signers::ledger::LedgerError>() {
-            Some(ledger) => device_error(ledger),
-            None => Error::Signer(format!("Ledger: {e}")),
+fn signing_error(e: alloy::signers::Error) -> LedgerError {
+    match e {
+        alloy::signers::Error::Other(inner) => match inner.downcast::<Alloy>() {
+            Ok(ledger) => device_error(*ledger),
+            Err(inner) => LedgerError::Signing(alloy::signers::Error::Other(inner)),
         },
-        _ => Error::Signer(format!("Ledger: {e}")),
+        e => LedgerError::Signing(e),
     }
 }
-
-/// What to do when no Ledger answers.
-const NO_LEDGER: &str = "no Ledger found: connect it, unlock it and open its Ethereum app (on Linux, Ledger's udev \
-    rules must give you access)";
 
 /// Ledger's USB vendor id.
 const LEDGER_VENDOR_ID: u16 = 0x2c97;
 
 /// Looks for a Ledger on USB before the Ledger transport does: it panics where USB cannot be used (a container
 /// without /dev/bus/usb). The HID context is released again before the transport takes its own.
-fn find_ledger() -> Result<(), Error> {
-    let api = hidapi_rusb::HidApi::new().map_err(|e| {
-        Error::Signer(format!(
-            "Ledger: USB is not usable on this machine ({e}): connect the Ledger to the machine running opwallet \
-             (in a container, pass /dev/bus/usb through)"
-        ))
-    })?;
+fn find_ledger() -> Result<(), LedgerError> {
+    let api = hidapi_rusb::HidApi::new().map_err(LedgerError::NoUsb)?;
     let found = api.device_list().any(|d| d.vendor_id() == LEDGER_VENDOR_ID);
     drop(api);
-    if found { Ok(()) } else { Err(Error::Signer(format!("Ledger: {NO_LEDGER}"))) }
+    if found { Ok(()) } else { Err(LedgerError::NotFound) }
 }
 
 /// What to do about a Ledger error. The status words are the Ethereum app's (its `doc/ethapp.adoc`).
-pub fn device_error(e: &alloy::signers::ledger::LedgerError) -> Error {
-    use alloy::signers::ledger::{
-        LedgerError as L,
-        coins_ledger::{
-            common::APDUResponseCodes as Code, errors::LedgerError as T, transports::native::NativeTransportError as N,
-        },
+fn device_error(e: Alloy) -> LedgerError {
+    use alloy::signers::ledger::coins_ledger::{
+        common::APDUResponseCodes as Code, errors::LedgerError as T, transports::native::NativeTransportError as N,
     };
-    let why = match e {
-        L::LedgerError(T::NativeTransportError(N::DeviceNotFound)) => NO_LEDGER.to_owned(),
-        L::LedgerError(T::NativeTransportError(N::CantOpen(_))) => {
-            "the Ledger is in use by another program (Ledger Live, a browser wallet): close it and retry".to_owned()
+    match e {
+        Alloy::LedgerError(T::NativeTransportError(N::DeviceNotFound)) => LedgerError::NotFound,
+        Alloy::LedgerError(T::NativeTransportError(N::CantOpen(_))) => LedgerError::InUse,
+        Alloy::LedgerError(T::BadRetcode(Code::ConditionsNotSatisfied)) => LedgerError::Rejected,
+        Alloy::LedgerError(T::BadRetcode(Code::UnlockDeviceError)) | Alloy::LedgerError(T::UnknownAPDUCode(0x5515)) => {
+            LedgerError::Locked
         }
-        L::LedgerError(T::BadRetcode(Code::ConditionsNotSatisfied)) => {
-            "rejected on the Ledger: nothing was signed".to_owned()
-        }
-        L::LedgerError(T::BadRetcode(Code::UnlockDeviceError)) | L::LedgerError(T::UnknownAPDUCode(0x5515)) => {
-            "the Ledger is locked: unlock it and open its Ethereum app".to_owned()
-        }
-        L::LedgerError(T::BadRetcode(Code::ClaNotSupported | Code::InsNotSupported))
-        | L::LedgerError(T::UnknownAPDUCode(0x6511)) => "open the Ethereum app on the Ledger".to_owned(),
-        L::LedgerError(T::BadRetcode(Code::InvalidData)) => "the Ledger refused to sign EIP-712 hashes: enable \
-            Blind signing in the Ethereum app's settings (the device then shows the domain hash and message hash; \
-            compare them with opwallet's signing screen)"
-            .to_owned(),
-        L::UnsupportedAppVersion(v) => format!("update the Ledger's Ethereum app: EIP-712 signing needs {v}"),
-        L::InvalidDerivationPath(_) => "the HD path is not a derivation path".to_owned(),
-        other => other.to_string(),
-    };
-    Error::Signer(format!("Ledger: {why}"))
+        Alloy::LedgerError(T::BadRetcode(Code::ClaNotSupported | Code::InsNotSupported))
+        | Alloy::LedgerError(T::UnknownAPDUCode(0x6511)) => LedgerError::AppClosed,
+        Alloy::LedgerError(T::BadRetcode(Code::InvalidData)) => LedgerError::BlindSigning,
+        Alloy::UnsupportedAppVersion(v) => LedgerError::AppVersion { needs: v.to_string() },
+        Alloy::InvalidDerivationPath(_) => LedgerError::BadPath,
+        other => LedgerError::Device(other),
+    }
 }
 
 #[cfg(test)]

@@ -101,7 +101,7 @@ impl Signer {
     /// so the remote side hashes (and, for devices, shows) the struct itself.
     pub async fn sign_typed(&self, typed: &TypedData, digest: B256) -> Result<Signature, Error> {
         match self {
-            Self::Local(k) => k.sign_hash_sync(&digest).map_err(|e| Error::Signer(e.to_string())),
+            Self::Local(k) => k.sign_hash_sync(&digest).map_err(Error::LocalSigning),
             Self::Web3Signer(w) => w.sign_typed_data(typed, digest).await,
             Self::Fireblocks(f) => f.sign_typed_data(typed, digest).await,
             Self::AwsKms(k) => kms::sign(k, digest).await,
@@ -116,11 +116,8 @@ impl Signer {
             Self::Local(k) => Ok(k.into()),
             Self::AwsKms(k) => Ok(k.into()),
             Self::Ledger(l) => Ok(l.into()),
-            Self::Web3Signer(_) | Self::Fireblocks(_) => Err(Error::Signer(
-                "a Web3Signer or Fireblocks key signs proposals only: send transactions with a local key, a Ledger \
-                 (--ledger) or an AWS KMS key (--aws-kms-key)"
-                    .into(),
-            )),
+            Self::Web3Signer(_) => Err(Error::SignsProposalsOnly { backend: "Web3Signer" }),
+            Self::Fireblocks(_) => Err(Error::SignsProposalsOnly { backend: "Fireblocks" }),
         }
     }
 }
