@@ -409,3 +409,305 @@ impl Error {
         Self::Rpc(crate::text::escape(&text))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Every variant's message, built from a sample, checked for the words it promises: what failed, and what to
+    //! do about it. The table is one exhaustive `match`, so a new variant does not compile until it promises
+    //! something, and the test fails until it has a sample.
+
+    use std::{collections::HashSet, error::Error as _, io};
+
+    use alloy::primitives::Address;
+
+    use super::*;
+
+    /// `0x1111…`: an address whose checksummed form is its plain form.
+    const A: Address = Address::repeat_byte(0x11);
+    const A_TEXT: &str = "0x1111111111111111111111111111111111111111";
+
+    macro_rules! promises {
+        ($($pat:pat => $words:expr),* $(,)?) => {
+            /// The words `e`'s message promises, for the samples below.
+            fn promises(e: &Error) -> &'static [&'static str] {
+                match e { $($pat => &$words),* }
+            }
+            /// Which arm of [`promises`] `e` takes.
+            fn arm(e: &Error) -> &'static str {
+                match e { $($pat => stringify!($pat)),* }
+            }
+            const ARMS: usize = [$(stringify!($pat)),*].len();
+        };
+    }
+
+    promises! {
+        Error::Tampered(_) => ["modified after it was made", "why"],
+        Error::File { .. } => ["/p", "why"],
+        Error::Malformed(_) => ["malformed input", "why"],
+        Error::Refused(_) => ["why"],
+        Error::NotASigner(_) => [A_TEXT, "is not a signer"],
+        Error::DuplicateSignature(_) => [A_TEXT, "different signature"],
+        Error::Rpc(_) => ["rpc", "why"],
+        Error::Chain(_) => ["why"],
+        Error::EnvVarMissing { .. } => ["environment variable OPWALLET_KEY", "(the private key)", "is not set"],
+        Error::FileRead { .. } => ["cannot read the private key from /p"],
+        Error::FileWrite { .. } => ["cannot write /p"],
+        Error::FileExists { .. } => ["/p already exists", "refusing to write over it"],
+        Error::NameTaken { .. } => ["/p already exists", "choose another --name"],
+        Error::CreateDir { .. } => ["cannot create the directory /p"],
+        Error::TempDir { .. } => ["cannot make a private temporary directory"],
+        Error::NotAPrivateKey { .. } => ["OPWALLET_KEY does not hold a private key", "32 bytes of hex"],
+        Error::NoKeystore { .. } => ["keystore /p does not exist"],
+        Error::NoFoundryAccount { .. } => ["`ops`", "/p does not exist", "cast wallet import ops"],
+        Error::NotAKeystore { .. } => ["the secret in vault kv/ops#ks is not a keystore", "Web3 v3 keystore JSON"],
+        Error::WrongPassword { .. } => ["wrong password for keystore /p"],
+        Error::Decrypt { .. } => ["cannot decrypt keystore /p"],
+        Error::Encrypt { .. } => ["cannot encrypt the BLS key"],
+        Error::BadMnemonic { .. } => ["mnemonic in /p", "BIP-39", "index 3"],
+        Error::NotABlsKey => ["BN254 secret key"],
+        Error::BlsPubkeyMismatch { .. } => ["BLS keystore /p", "does not belong", "altered"],
+        Error::LocalSigning(_) => ["local key could not sign"],
+        Error::SignsProposalsOnly { .. } => ["a Web3Signer key signs proposals only", "--ledger", "--aws-kms-key"],
+        Error::HdPath { .. } => ["--hd-path `m/x`", "more than 10 levels", "e.g. m/44'/60'/0'/0/0"],
+        Error::DeviceKeyMismatch { .. } => ["signed with 0x0000", A_TEXT, "check the HD path", "nothing was added"],
+        Error::DeviceSignature(_) => ["device returned an invalid signature"],
+        Error::Ledger(LedgerError::NoUsb(_)) => ["Ledger:", "USB is not usable", "pass /dev/bus/usb through"],
+        Error::Ledger(LedgerError::NotFound) => ["Ledger:", "connect it, unlock it", "udev rules"],
+        Error::Ledger(LedgerError::InUse) => ["Ledger:", "in use by another program", "close it"],
+        Error::Ledger(LedgerError::Rejected) => ["Ledger:", "rejected", "nothing was signed"],
+        Error::Ledger(LedgerError::Locked) => ["Ledger:", "locked", "unlock it"],
+        Error::Ledger(LedgerError::AppClosed) => ["Ledger:", "open the Ethereum app"],
+        Error::Ledger(LedgerError::BlindSigning) => ["Ledger:", "enable Blind signing", "compare them"],
+        Error::Ledger(LedgerError::AppVersion { .. }) => ["Ledger:", "update the Ledger's Ethereum app", "1.9.19"],
+        Error::Ledger(LedgerError::BadPath) => ["Ledger:", "HD path"],
+        Error::Ledger(LedgerError::Device(_)) => ["Ledger:", "device failed"],
+        Error::Ledger(LedgerError::Signing(_)) => ["Ledger:", "signing failed"],
+        Error::Kms(KmsError::Disabled { .. }) => ["AWS KMS key `k1`", "disabled", "enable it in KMS"],
+        Error::Kms(KmsError::NotFound { .. }) => ["AWS KMS key `k1`", "not found", "check the key id"],
+        Error::Kms(KmsError::Unusable { .. }) => ["AWS KMS key `k1`", "pending deletion"],
+        Error::Kms(KmsError::Spec { .. }) => ["AWS KMS key `k1`", "ECC_NIST_P256", "need ECC_SECG_P256K1"],
+        Error::Kms(KmsError::Usage { .. }) => ["AWS KMS key `k1`", "SIGN_VERIFY"],
+        Error::Kms(KmsError::State { .. }) => ["AWS KMS key `k1`", "PendingImport", "not Enabled"],
+        Error::Kms(KmsError::Request { .. }) => ["AWS KMS key `k1`", "request failed", "check the region"],
+        Error::Kms(KmsError::Signing(_)) => ["AWS KMS signing failed"],
+        Error::NotAUrl { .. } => ["web3signer URL https://w3s", "is not a URL"],
+        Error::PlainHttp { .. } => ["VAULT_ADDR http://v", "plain http", "Vault token", "use https://"],
+        Error::HttpClient(_) => ["HTTP client"],
+        Error::Web3Signer(Web3SignerError::TlsNeedsHttps { .. }) => ["http://w3s", "TLS options", "use https://"],
+        Error::Web3Signer(Web3SignerError::Certificate { .. }) => ["/p does not hold a PEM certificate"],
+        Error::Web3Signer(Web3SignerError::Unreachable { .. }) => ["https://w3s unreachable", "--web3signer-ca-cert"],
+        Error::Web3Signer(Web3SignerError::Refused { .. }) => ["https://w3s", "401 Unauthorized", "bearer token"],
+        Error::Web3Signer(Web3SignerError::Answered { .. }) => ["https://w3s", "500 Internal Server Error", "down"],
+        Error::Web3Signer(Web3SignerError::NotUp { .. }) => ["https://w3s is not up", "`DOWN`"],
+        Error::Web3Signer(Web3SignerError::NoKey { .. }) => ["holds no key for 0x0000", "it holds: 0x1111"],
+        Error::Web3Signer(Web3SignerError::BadPublicKey { .. }) => ["`0x04`", "not a secp256k1 public key"],
+        Error::Web3Signer(Web3SignerError::BadAnswer { .. }) => ["https://w3s", "publicKeys", "a list of public keys"],
+        Error::Web3Signer(Web3SignerError::Rpc { .. }) => ["eth_signTypedData failed", "denied"],
+        Error::Web3Signer(Web3SignerError::NoSignature) => ["no signature"],
+        Error::Web3Signer(Web3SignerError::SignatureNotHex(_)) => ["signature that is not hex"],
+        Error::Web3Signer(Web3SignerError::WrongKey { .. }) => ["signed with 0x0000", A_TEXT, "another key"],
+        Error::Fireblocks(FireblocksError::BadSecret) => ["Fireblocks API secret", "RSA private key in PEM form"],
+        Error::Fireblocks(FireblocksError::Jwt(_)) => ["cannot sign the Fireblocks request"],
+        Error::Fireblocks(FireblocksError::Unreachable { .. }) => ["Fireblocks at https://fb unreachable"],
+        Error::Fireblocks(FireblocksError::Refused { .. }) => ["401 Unauthorized", "check the API key"],
+        Error::Fireblocks(FireblocksError::Answered { .. }) => ["Fireblocks answered 500", "down"],
+        Error::Fireblocks(FireblocksError::NotJson(_)) => ["Fireblocks answered", "JSON"],
+        Error::Fireblocks(FireblocksError::NoTransactionId) => ["no transaction id"],
+        Error::Fireblocks(FireblocksError::MissingPart { .. }) => ["Fireblocks signature has no `r`"],
+        Error::Fireblocks(FireblocksError::NotHex { .. }) => ["Fireblocks signature `s` is not hex"],
+        Error::Fireblocks(FireblocksError::BadV { .. }) => ["v = 5", "not 0, 1, 27 or 28"],
+        Error::Fireblocks(FireblocksError::WrongKey { .. }) => ["vault account 7", "signed with 0x0000", A_TEXT],
+        Error::Fireblocks(FireblocksError::Ended { .. }) => ["transaction t1 ended REJECTED", "REJECTED_BY_USER"],
+        Error::Fireblocks(FireblocksError::TimedOut { .. }) => ["transaction t1", "not signed within 60s"],
+        Error::Vault(VaultError::Reference { .. }) => ["vault reference `kv`", "<mount>/<path>#<field>"],
+        Error::Vault(VaultError::Unreachable { .. }) => ["vault at https://v unreachable"],
+        Error::Vault(VaultError::Denied { .. }) => ["vault refused kv/ops", "permission denied", "VAULT_TOKEN"],
+        Error::Vault(VaultError::NoSecret { .. }) => ["vault has no secret kv/ops"],
+        Error::Vault(VaultError::Status { .. }) => ["vault answered HTTP 503 for kv/ops"],
+        Error::Vault(VaultError::BadAnswer { .. }) => ["vault answered kv/ops", "KV v2 JSON"],
+        Error::Vault(VaultError::NoField { .. }) => ["vault secret kv/ops has no field `pw`"],
+        Error::Vault(VaultError::FieldExists { .. }) => ["kv/ops already has a field `pw`", "never overwrites"],
+        Error::Vault(VaultError::Conflict { .. }) => ["store kv/ops", "check-and-set", "nothing was overwritten"],
+        Error::AwsSecret(AwsSecretError::Read { .. }) => ["secret `ops`", "cannot be read", "check the name"],
+        Error::AwsSecret(AwsSecretError::Create { .. }) => ["cannot create", "secret `ops`", "permissions"],
+        Error::AwsSecret(AwsSecretError::Exists { .. }) => ["secret `ops` already exists", "choose another name"],
+        Error::AwsSecret(AwsSecretError::NoString { .. }) => ["secret `ops` holds no string"],
+        Error::AwsSecret(AwsSecretError::NotJson { .. }) => ["secret `ops` is not JSON", "no field `pw`"],
+        Error::AwsSecret(AwsSecretError::NoField { .. }) => ["secret `ops` has no field `pw`"],
+    }
+
+    fn io() -> io::Error {
+        io::Error::from(io::ErrorKind::PermissionDenied)
+    }
+
+    fn http() -> reqwest::Error {
+        reqwest::Client::new().get("not a url").build().expect_err("not a URL")
+    }
+
+    fn json() -> serde_json::Error {
+        serde_json::from_str::<u8>("[").expect_err("not JSON")
+    }
+
+    fn boxed() -> BoxError {
+        "the library's own words".into()
+    }
+
+    /// One sample of every variant.
+    fn samples() -> Vec<Error> {
+        let p = || PathBuf::from("/p");
+        let s = |s: &str| s.to_owned();
+        let (url, kv, ops, k1) = (s("https://w3s"), s("kv/ops"), s("ops"), s("k1"));
+        let unauthorized = StatusCode::UNAUTHORIZED;
+        let failing = StatusCode::INTERNAL_SERVER_ERROR;
+        let mut all = vec![
+            Error::Tampered(s("why")),
+            Error::File { path: p(), why: s("why") },
+            Error::Malformed(s("why")),
+            Error::Refused(s("why")),
+            Error::NotASigner(A),
+            Error::DuplicateSignature(A),
+            Error::Rpc(s("why")),
+            Error::Chain(s("why")),
+            Error::EnvVarMissing { var: s("OPWALLET_KEY"), what: "the private key" },
+            Error::FileRead { path: p(), what: "the private key", source: io() },
+            Error::FileWrite { path: p(), source: io() },
+            Error::FileExists { path: p() },
+            Error::NameTaken { path: p() },
+            Error::CreateDir { path: p(), source: io() },
+            Error::TempDir { action: "make", source: io() },
+            Error::NotAPrivateKey { location: s("OPWALLET_KEY") },
+            Error::NoKeystore { path: p() },
+            Error::NoFoundryAccount { name: ops.clone(), path: p() },
+            Error::NotAKeystore { what: s("the secret in vault kv/ops#ks"), expected: "Web3 v3 keystore JSON" },
+            Error::WrongPassword { keystore: s("keystore /p") },
+            Error::Decrypt { keystore: s("keystore /p"), source: boxed() },
+            Error::Encrypt { what: "the BLS key", source: boxed() },
+            Error::BadMnemonic { file: p(), index: 3 },
+            Error::NotABlsKey,
+            Error::BlsPubkeyMismatch { path: p() },
+            Error::LocalSigning(alloy::signers::Error::other("the library's own words")),
+            Error::SignsProposalsOnly { backend: "Web3Signer" },
+            Error::HdPath { path: s("m/x"), why: s("more than 10 levels") },
+            Error::DeviceKeyMismatch { signed: Address::ZERO, expected: A },
+            Error::DeviceSignature(alloy::primitives::SignatureError::InvalidParity(9)),
+            Error::NotAUrl { what: "web3signer URL", url: url.clone() },
+            Error::PlainHttp { what: "VAULT_ADDR", url: s("http://v"), exposed: "Vault token" },
+            Error::HttpClient(http()),
+        ];
+        let ledger = [
+            LedgerError::NoUsb(hidapi_rusb::HidError::HidApiError { message: s("the library's own words") }),
+            LedgerError::NotFound,
+            LedgerError::InUse,
+            LedgerError::Rejected,
+            LedgerError::Locked,
+            LedgerError::AppClosed,
+            LedgerError::BlindSigning,
+            LedgerError::AppVersion { needs: s(">=1.9.19") },
+            LedgerError::BadPath,
+            LedgerError::Device(alloy::signers::ledger::LedgerError::UnexpectedNullResponse),
+            LedgerError::Signing(alloy::signers::Error::other("the library's own words")),
+        ];
+        let kms = [
+            KmsError::Disabled { key: k1.clone() },
+            KmsError::NotFound { key: k1.clone() },
+            KmsError::Unusable { key: k1.clone() },
+            KmsError::Spec { key: k1.clone(), spec: s("ECC_NIST_P256") },
+            KmsError::Usage { key: k1.clone() },
+            KmsError::State { key: k1.clone(), state: s("PendingImport") },
+            KmsError::Request { key: k1, check: "the region", source: boxed() },
+            KmsError::Signing(alloy::signers::Error::other("the library's own words")),
+        ];
+        let web3signer = [
+            Web3SignerError::TlsNeedsHttps { url: s("http://w3s") },
+            Web3SignerError::Certificate { path: p(), expected: "a PEM certificate", source: http() },
+            Web3SignerError::Unreachable { url: url.clone(), tls: true, source: http() },
+            Web3SignerError::Refused { url: url.clone(), status: unauthorized },
+            Web3SignerError::Answered { url: url.clone(), status: failing, body: s("down") },
+            Web3SignerError::NotUp { url: url.clone(), answer: s("DOWN") },
+            Web3SignerError::NoKey { url: url.clone(), address: Address::ZERO, held: vec![A] },
+            Web3SignerError::BadPublicKey { key: s("0x04") },
+            Web3SignerError::BadAnswer {
+                url,
+                request: "publicKeys",
+                expected: "a list of public keys",
+                source: json(),
+            },
+            Web3SignerError::Rpc { method: "eth_signTypedData", error: s(r#"{"message":"denied"}"#) },
+            Web3SignerError::NoSignature,
+            Web3SignerError::SignatureNotHex(alloy::primitives::hex::FromHexError::OddLength),
+            Web3SignerError::WrongKey { signed: Address::ZERO, expected: A },
+        ];
+        let fireblocks = [
+            FireblocksError::BadSecret,
+            FireblocksError::Jwt(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat.into()),
+            FireblocksError::Unreachable { url: s("https://fb"), source: http() },
+            FireblocksError::Refused { status: unauthorized },
+            FireblocksError::Answered { status: failing, body: s("down") },
+            FireblocksError::NotJson(json()),
+            FireblocksError::NoTransactionId,
+            FireblocksError::MissingPart { part: "r" },
+            FireblocksError::NotHex { part: "s" },
+            FireblocksError::BadV { v: 5 },
+            FireblocksError::WrongKey { vault_account: s("7"), signed: Address::ZERO, expected: A },
+            FireblocksError::Ended { id: s("t1"), status: s("REJECTED"), why: s("REJECTED_BY_USER") },
+            FireblocksError::TimedOut { id: s("t1"), after: std::time::Duration::from_secs(60) },
+        ];
+        let vault = [
+            VaultError::Reference { reference: s("kv") },
+            VaultError::Unreachable { addr: s("https://v"), source: http() },
+            VaultError::Denied { secret: kv.clone() },
+            VaultError::NoSecret { secret: kv.clone() },
+            VaultError::Status { secret: kv.clone(), status: 503 },
+            VaultError::BadAnswer { secret: kv.clone(), source: json() },
+            VaultError::NoField { secret: kv.clone(), field: s("pw") },
+            VaultError::FieldExists { secret: kv.clone(), field: s("pw") },
+            VaultError::Conflict { secret: kv },
+        ];
+        let aws = [
+            AwsSecretError::Read { id: ops.clone(), source: boxed() },
+            AwsSecretError::Create { id: ops.clone(), source: boxed() },
+            AwsSecretError::Exists { id: ops.clone() },
+            AwsSecretError::NoString { id: ops.clone() },
+            AwsSecretError::NotJson { id: ops.clone(), field: s("pw") },
+            AwsSecretError::NoField { id: ops, field: s("pw") },
+        ];
+        all.extend(ledger.into_iter().map(Error::from));
+        all.extend(kms.into_iter().map(Error::from));
+        all.extend(web3signer.into_iter().map(Error::from));
+        all.extend(fireblocks.into_iter().map(Error::from));
+        all.extend(vault.into_iter().map(Error::from));
+        all.extend(aws.into_iter().map(Error::from));
+        all
+    }
+
+    /// Lowercase, but for a name: a product, a flag, an environment variable, a path or an address.
+    fn starts_lowercase_or_with_a_name(message: &str) -> bool {
+        let first_word = message.split([' ', ':']).next().unwrap_or_default();
+        message.starts_with(|c: char| c.is_lowercase())
+            || ["AWS", "Ledger", "Fireblocks", "BLS"].contains(&first_word)
+            || ["--", "/", "0x"].iter().any(|p| message.starts_with(p))
+            || first_word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    }
+
+    #[test]
+    fn every_message_keeps_its_promise_and_names_each_cause_once() {
+        let samples = samples();
+        let mut covered = HashSet::new();
+        for e in &samples {
+            let message = e.to_string();
+            for word in promises(e) {
+                assert!(message.contains(word), "{}: `{message}` does not say `{word}`", arm(e));
+            }
+            assert!(starts_lowercase_or_with_a_name(&message), "{}: `{message}`", arm(e));
+            assert!(!message.contains('\n') && !message.ends_with('.'), "{}: `{message}`", arm(e));
+            // The CLI prints the source after the message: the message must not say it already.
+            if let Some(source) = e.source() {
+                let cause = source.to_string();
+                assert!(!message.contains(&cause), "{}: `{message}` repeats its cause `{cause}`", arm(e));
+            }
+            covered.insert(arm(e));
+        }
+        assert_eq!(covered.len(), ARMS, "every variant needs a sample");
+        assert_eq!(samples.len(), ARMS, "one sample per variant");
+    }
+}
