@@ -325,11 +325,16 @@ pub enum FireblocksError {
 pub enum VaultError {
     #[error("vault reference `{reference}` must be <mount>/<path>#<field>")]
     Reference { reference: String },
+    #[error("cannot set up a Vault client")]
+    Client {
+        #[source]
+        source: Box<vaultrs::error::ClientError>,
+    },
     #[error("vault at {addr} unreachable")]
     Unreachable {
         addr: String,
         #[source]
-        source: reqwest::Error,
+        source: Box<vaultrs::error::ClientError>,
     },
     #[error("vault refused {secret}: permission denied (check VAULT_TOKEN and its policy)")]
     Denied { secret: String },
@@ -341,7 +346,7 @@ pub enum VaultError {
     BadAnswer {
         secret: String,
         #[source]
-        source: serde_json::Error,
+        source: Box<vaultrs::error::ClientError>,
     },
     #[error("vault secret {secret} has no field `{field}`")]
     NoField { secret: String, field: String },
@@ -520,6 +525,7 @@ mod tests {
         Error::Fireblocks(FireblocksError::Ended { .. }) => ["transaction t1 ended REJECTED", "REJECTED_BY_USER"],
         Error::Fireblocks(FireblocksError::TimedOut { .. }) => ["transaction t1", "not signed within 60s"],
         Error::Vault(VaultError::Reference { .. }) => ["vault reference `kv`", "<mount>/<path>#<field>"],
+        Error::Vault(VaultError::Client { .. }) => ["cannot set up a Vault client"],
         Error::Vault(VaultError::Unreachable { .. }) => ["vault at https://v unreachable"],
         Error::Vault(VaultError::Denied { .. }) => ["vault refused kv/ops", "permission denied", "VAULT_TOKEN"],
         Error::Vault(VaultError::NoSecret { .. }) => ["vault has no secret kv/ops"],
@@ -546,6 +552,10 @@ mod tests {
 
     fn json() -> serde_json::Error {
         serde_json::from_str::<u8>("[").expect_err("not JSON")
+    }
+
+    fn vault() -> Box<vaultrs::error::ClientError> {
+        Box::new(vaultrs::error::ClientError::ResponseEmptyError)
     }
 
     fn boxed() -> BoxError {
@@ -654,11 +664,12 @@ mod tests {
         ];
         let vault = [
             VaultError::Reference { reference: s("kv") },
-            VaultError::Unreachable { addr: s("https://v"), source: http() },
+            VaultError::Client { source: vault() },
+            VaultError::Unreachable { addr: s("https://v"), source: vault() },
             VaultError::Denied { secret: kv.clone() },
             VaultError::NoSecret { secret: kv.clone() },
             VaultError::Status { secret: kv.clone(), status: 503 },
-            VaultError::BadAnswer { secret: kv.clone(), source: json() },
+            VaultError::BadAnswer { secret: kv.clone(), source: vault() },
             VaultError::NoField { secret: kv.clone(), field: s("pw") },
             VaultError::FieldExists { secret: kv.clone(), field: s("pw") },
             VaultError::Conflict { secret: kv },

@@ -2,14 +2,26 @@
 //! environment variable, a file, HashiCorp Vault KV v2 (`$VAULT_ADDR`, `$VAULT_TOKEN`) or AWS Secrets Manager, and
 //! new passwords written to Vault or Secrets Manager, never over an existing one. Secrets are held zeroised in
 //! memory and never appear in messages.
+//!
+//! Vault goes through `vaultrs` (0.8), not a hand-written client: it is built on the same HTTP and TLS stack as
+//! alloy (reqwest 0.13 with rustls and aws-lc-rs: `cargo tree -d` shows no second reqwest, rustls or hyper), and
+//! its KV v2 calls cover what opwallet needs: one read returns the fields with the version, and a write takes
+//! `options.cas`, so a new password is added beside the secret's other fields and only if nobody wrote the secret
+//! in between. What it costs: a few build-time crates (derive_builder, rustify), and the token sits in vaultrs'
+//! settings as a plain `String` (not zeroised) for the life of one request. Its settings otherwise default to
+//! environment variables (VAULT_SKIP_VERIFY, VAULT_CACERT), so every one is set explicitly.
 
 use std::path::{Path, PathBuf};
 
+use vaultrs::{
+    api::kv2::requests::{ReadSecretRequest, SetSecretRequestOptions},
+    client::{VaultClient, VaultClientSettingsBuilder},
+};
 use zeroize::Zeroizing;
 
 use crate::{
     AwsSecretError, Error, VaultError,
-    http::{client, parse_url},
+    http::{TIMEOUT, parse_url},
 };
 
 /// Where a secret is kept: a keystore password, a keystore's JSON, or an RSA API secret.
@@ -93,102 +105,124 @@ fn field_text(value: &serde_json::Value) -> Option<Zeroizing<String>> {
     }
 }
 
-/// Where a Vault KV v2 reference `<mount>/<path>#<field>` lives: URL of its data endpoint, the field, the
-/// secret's name for messages (`<mount>/<path>`), the server as messages show it, and the token ($VAULT_ADDR,
-/// $VAULT_TOKEN).
-struct VaultTarget {
-    url: String,
+/// A Vault KV v2 reference `<mount>/<path>#<field>` and a client for its server ($VAULT_ADDR, $VAULT_TOKEN).
+struct Vault {
+    client: VaultClient,
+    mount: String,
+    path: String,
     field: String,
+    /// The secret as messages name it, `<mount>/<path>`.
     name: String,
+    /// The server as messages show it (redacted).
     shown: String,
-    token: Zeroizing<String>,
 }
 
-impl VaultTarget {
+impl Vault {
     fn of(reference: &str) -> Result<Self, Error> {
         let malformed = || VaultError::Reference { reference: reference.to_owned() };
-        let (path, field) = reference.split_once('#').ok_or_else(malformed)?;
-        let (mount, rest) = path.split_once('/').ok_or_else(malformed)?;
+        let (secret, field) = reference.split_once('#').ok_or_else(malformed)?;
+        let (mount, path) = secret.split_once('/').ok_or_else(malformed)?;
         let var = |var: &str, what| std::env::var(var).map_err(|_| Error::EnvVarMissing { var: var.into(), what });
         let addr = var("VAULT_ADDR", "the Vault server's address")?;
+        // Checked before vaultrs sees it: its address setter panics on a malformed URL.
         parse_url(&addr, "VAULT_ADDR", Some("Vault token"))?;
+        let shown = crate::text::redact_url(&addr);
         let token = Zeroizing::new(var("VAULT_TOKEN", "the Vault token")?);
-        Ok(Self {
-            url: format!("{}/v1/{mount}/data/{rest}", addr.trim_end_matches('/')),
-            field: field.to_owned(),
-            name: format!("{mount}/{rest}"),
-            shown: crate::text::redact_url(&addr),
-            token,
-        })
+        // Every setting is given, so vaultrs takes none from the environment (VAULT_SKIP_VERIFY would turn off
+        // certificate checks, VAULT_CACERT add a CA): opwallet's Vault client is the same whatever the shell holds.
+        let settings = VaultClientSettingsBuilder::default()
+            .address(&addr)
+            .token(token.as_str())
+            .timeout(Some(TIMEOUT))
+            .verify(true)
+            .ca_certs(Vec::new())
+            .identity(None)
+            .build()
+            .map_err(|_| Error::NotAUrl { what: "VAULT_ADDR", url: shown.clone() })?;
+        let client = VaultClient::new(settings).map_err(|e| VaultError::Client { source: Box::new(e) })?;
+        Ok(Self { client, mount: mount.into(), path: path.into(), field: field.into(), name: secret.into(), shown })
     }
 
-    fn unreachable(&self, source: alloy::transports::http::reqwest::Error) -> VaultError {
-        VaultError::Unreachable { addr: self.shown.clone(), source }
-    }
-
-    /// The secret's current version and fields (version 0 and none if it does not exist yet).
+    /// The secret's current version and fields, or `None` if it does not exist yet.
     async fn current(&self) -> Result<Option<(u64, serde_json::Map<String, serde_json::Value>)>, Error> {
-        let response = client()?
-            .get(&self.url)
-            .header("X-Vault-Token", self.token.as_str())
-            .send()
-            .await
-            .map_err(|e| self.unreachable(e))?;
-        let status = response.status().as_u16();
-        let body = Zeroizing::new(response.text().await.map_err(|e| self.unreachable(e))?);
-        match status {
-            200 => {}
-            404 => return Ok(None),
-            403 => return Err(VaultError::Denied { secret: self.name.clone() }.into()),
-            status => return Err(VaultError::Status { secret: self.name.clone(), status }.into()),
-        }
-        let mut current: serde_json::Value = serde_json::from_str(&body)
-            .map_err(|source| VaultError::BadAnswer { secret: self.name.clone(), source })?;
-        let version = current["data"]["metadata"]["version"].as_u64().unwrap_or(0);
-        let fields = match current["data"]["data"].take() {
+        let read = ReadSecretRequest { mount: self.mount.clone(), path: self.path.clone(), version: None };
+        let current = match vaultrs::api::exec_with_result(&self.client, read).await {
+            Ok(current) => current,
+            Err(e) if status(&e) == Some(404) => return Ok(None),
+            Err(e) => return Err(self.error(e)),
+        };
+        let fields = match current.data {
             serde_json::Value::Object(fields) => fields,
             _ => serde_json::Map::new(),
         };
-        Ok(Some((version, fields)))
+        Ok(Some((current.metadata.version, fields)))
+    }
+
+    /// Writes `fields` as the secret's next version, only if its current version is still `version` (0: only if
+    /// it does not exist).
+    async fn write(&self, version: u64, fields: &serde_json::Map<String, serde_json::Value>) -> Result<(), Error> {
+        let conflict = || VaultError::Conflict { secret: self.name.clone() };
+        let cas = SetSecretRequestOptions { cas: u32::try_from(version).map_err(|_| conflict())? };
+        match vaultrs::kv2::set_with_options(&self.client, &self.mount, &self.path, fields, cas).await {
+            Ok(_) => Ok(()),
+            Err(e) if status(&e) == Some(400) => Err(conflict().into()),
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    /// A failed request as what to do about it.
+    fn error(&self, e: vaultrs::error::ClientError) -> Error {
+        use vaultrs::error::ClientError as C;
+        let secret = self.name.clone();
+        match (status(&e), e) {
+            (Some(403), _) => VaultError::Denied { secret },
+            (Some(404), _) => VaultError::NoSecret { secret },
+            (Some(status), _) => VaultError::Status { secret, status },
+            (None, e @ (C::JsonParseError { .. } | C::ResponseEmptyError | C::ResponseDataEmptyError)) => {
+                VaultError::BadAnswer { secret, source: Box::new(e) }
+            }
+            (None, e @ C::RestClientError { source: rustify::errors::ClientError::ResponseParseError { .. } }) => {
+                VaultError::BadAnswer { secret, source: Box::new(e) }
+            }
+            (None, e) => VaultError::Unreachable { addr: self.shown.clone(), source: Box::new(e) },
+        }
+        .into()
+    }
+}
+
+/// The HTTP status Vault answered with, if it answered with an error.
+fn status(e: &vaultrs::error::ClientError) -> Option<u16> {
+    use rustify::errors::ClientError as Http;
+    match e {
+        vaultrs::error::ClientError::APIError { code, .. } => Some(*code),
+        vaultrs::error::ClientError::RestClientError { source: Http::ServerResponseError { code, .. } } => Some(*code),
+        _ => None,
     }
 }
 
 /// A HashiCorp Vault KV v2 secret field, `<mount>/<path>#<field>`, read with `$VAULT_ADDR` and `$VAULT_TOKEN`.
 async fn vault_read(reference: &str) -> Result<Zeroizing<String>, Error> {
-    let t = VaultTarget::of(reference)?;
-    let (_, fields) = t.current().await?.ok_or_else(|| VaultError::NoSecret { secret: t.name.clone() })?;
-    let value = fields.get(&t.field).and_then(field_text);
+    let vault = Vault::of(reference)?;
+    let (_, fields) = vault.current().await?.ok_or_else(|| VaultError::NoSecret { secret: vault.name.clone() })?;
+    let value = fields.get(&vault.field).and_then(field_text);
     forget(fields);
-    Ok(value.ok_or_else(|| VaultError::NoField { secret: t.name.clone(), field: t.field.clone() })?)
+    Ok(value.ok_or_else(|| VaultError::NoField { secret: vault.name.clone(), field: vault.field.clone() })?)
 }
 
 /// Writes `value` into a new field of a Vault KV v2 secret (creating a new version of the secret). KV v2 replaces
 /// every field on a write, so the new field is written together with the others, and only if nobody changed the
 /// secret meanwhile (check-and-set, `options.cas`); an existing field is never replaced.
 pub async fn vault_store(reference: &str, value: &str) -> Result<(), Error> {
-    let t = VaultTarget::of(reference)?;
-    let (version, mut fields) = t.current().await?.unwrap_or_default();
-    if fields.contains_key(&t.field) {
+    let vault = Vault::of(reference)?;
+    let (version, mut fields) = vault.current().await?.unwrap_or_default();
+    if fields.contains_key(&vault.field) {
         forget(fields);
-        return Err(VaultError::FieldExists { secret: t.name.clone(), field: t.field.clone() }.into());
+        return Err(VaultError::FieldExists { secret: vault.name.clone(), field: vault.field.clone() }.into());
     }
-    fields.insert(t.field.clone(), serde_json::Value::String(value.to_owned()));
-    let body = Zeroizing::new(serde_json::json!({ "options": { "cas": version }, "data": &fields }).to_string());
+    fields.insert(vault.field.clone(), serde_json::Value::String(value.to_owned()));
+    let written = vault.write(version, &fields).await;
     forget(fields);
-    let response = client()?
-        .post(&t.url)
-        .header("X-Vault-Token", t.token.as_str())
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .map_err(|e| t.unreachable(e))?;
-    match response.status().as_u16() {
-        200 | 204 => Ok(()),
-        400 => Err(VaultError::Conflict { secret: t.name }.into()),
-        403 => Err(VaultError::Denied { secret: t.name }.into()),
-        status => Err(VaultError::Status { secret: t.name, status }.into()),
-    }
+    written
 }
 
 /// Wipes a secret's fields (other keys' passwords, perhaps) before they are dropped.
