@@ -445,6 +445,7 @@ mod tests {
         };
     }
 
+    // One arm per variant: a table, longer than a function should be, and clearer whole than split.
     promises! {
         Error::Tampered(_) => ["modified after it was made", "why"],
         Error::File { .. } => ["/p", "why"],
@@ -564,12 +565,26 @@ mod tests {
 
     /// One sample of every variant.
     fn samples() -> Vec<Error> {
-        let p = || PathBuf::from("/p");
-        let s = |s: &str| s.to_owned();
-        let (url, kv, ops, k1) = (s("https://w3s"), s("kv/ops"), s("ops"), s("k1"));
-        let unauthorized = StatusCode::UNAUTHORIZED;
-        let failing = StatusCode::INTERNAL_SERVER_ERROR;
-        let mut all = vec![
+        let mut all = local_samples();
+        all.extend(device_samples());
+        all.extend(remote_samples());
+        all.extend(secret_samples());
+        all
+    }
+
+    fn s(text: &str) -> String {
+        text.to_owned()
+    }
+
+    fn p() -> PathBuf {
+        PathBuf::from("/p")
+    }
+
+    const URL: &str = "https://w3s";
+    const KV: &str = "kv/ops";
+
+    fn local_samples() -> Vec<Error> {
+        vec![
             Error::Tampered(s("why")),
             Error::File { path: p(), why: s("why") },
             Error::Malformed(s("why")),
@@ -587,7 +602,7 @@ mod tests {
             Error::TempDir { action: "make", source: io() },
             Error::NotAPrivateKey { location: s("OPWALLET_KEY") },
             Error::NoKeystore { path: p() },
-            Error::NoFoundryAccount { name: ops.clone(), path: p() },
+            Error::NoFoundryAccount { name: s("ops"), path: p() },
             Error::NotAKeystore { what: s("the secret in vault kv/ops#ks"), expected: "Web3 v3 keystore JSON" },
             Error::WrongPassword { keystore: s("keystore /p") },
             Error::Decrypt { keystore: s("keystore /p"), source: boxed() },
@@ -600,10 +615,13 @@ mod tests {
             Error::HdPath { path: s("m/x"), why: s("more than 10 levels") },
             Error::DeviceKeyMismatch { signed: Address::ZERO, expected: A },
             Error::DeviceSignature(alloy::primitives::SignatureError::InvalidParity(9)),
-            Error::NotAUrl { what: "web3signer URL", url: url.clone() },
+            Error::NotAUrl { what: "web3signer URL", url: s(URL) },
             Error::PlainHttp { what: "VAULT_ADDR", url: s("http://v"), exposed: "Vault token" },
             Error::HttpClient(http()),
-        ];
+        ]
+    }
+
+    fn device_samples() -> Vec<Error> {
         let ledger = [
             LedgerError::NoUsb(hidapi_rusb::HidError::HidApiError { message: s("the library's own words") }),
             LedgerError::NotFound,
@@ -618,26 +636,30 @@ mod tests {
             LedgerError::Signing(alloy::signers::Error::other("the library's own words")),
         ];
         let kms = [
-            KmsError::Disabled { key: k1.clone() },
-            KmsError::NotFound { key: k1.clone() },
-            KmsError::Unusable { key: k1.clone() },
-            KmsError::Spec { key: k1.clone(), spec: s("ECC_NIST_P256") },
-            KmsError::Usage { key: k1.clone() },
-            KmsError::State { key: k1.clone(), state: s("PendingImport") },
-            KmsError::Request { key: k1, check: "the region", source: boxed() },
+            KmsError::Disabled { key: s("k1") },
+            KmsError::NotFound { key: s("k1") },
+            KmsError::Unusable { key: s("k1") },
+            KmsError::Spec { key: s("k1"), spec: s("ECC_NIST_P256") },
+            KmsError::Usage { key: s("k1") },
+            KmsError::State { key: s("k1"), state: s("PendingImport") },
+            KmsError::Request { key: s("k1"), check: "the region", source: boxed() },
             KmsError::Signing(alloy::signers::Error::other("the library's own words")),
         ];
+        ledger.into_iter().map(Error::from).chain(kms.into_iter().map(Error::from)).collect()
+    }
+
+    fn remote_samples() -> Vec<Error> {
         let web3signer = [
             Web3SignerError::TlsNeedsHttps { url: s("http://w3s") },
             Web3SignerError::Certificate { path: p(), expected: "a PEM certificate", source: http() },
-            Web3SignerError::Unreachable { url: url.clone(), tls: true, source: http() },
-            Web3SignerError::Refused { url: url.clone(), status: unauthorized },
-            Web3SignerError::Answered { url: url.clone(), status: failing, body: s("down") },
-            Web3SignerError::NotUp { url: url.clone(), answer: s("DOWN") },
-            Web3SignerError::NoKey { url: url.clone(), address: Address::ZERO, held: vec![A] },
+            Web3SignerError::Unreachable { url: s(URL), tls: true, source: http() },
+            Web3SignerError::Refused { url: s(URL), status: StatusCode::UNAUTHORIZED },
+            Web3SignerError::Answered { url: s(URL), status: StatusCode::INTERNAL_SERVER_ERROR, body: s("down") },
+            Web3SignerError::NotUp { url: s(URL), answer: s("DOWN") },
+            Web3SignerError::NoKey { url: s(URL), address: Address::ZERO, held: vec![A] },
             Web3SignerError::BadPublicKey { key: s("0x04") },
             Web3SignerError::BadAnswer {
-                url,
+                url: s(URL),
                 request: "publicKeys",
                 expected: "a list of public keys",
                 source: json(),
@@ -651,8 +673,8 @@ mod tests {
             FireblocksError::BadSecret,
             FireblocksError::Jwt(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat.into()),
             FireblocksError::Unreachable { url: s("https://fb"), source: http() },
-            FireblocksError::Refused { status: unauthorized },
-            FireblocksError::Answered { status: failing, body: s("down") },
+            FireblocksError::Refused { status: StatusCode::UNAUTHORIZED },
+            FireblocksError::Answered { status: StatusCode::INTERNAL_SERVER_ERROR, body: s("down") },
             FireblocksError::NotJson(json()),
             FireblocksError::NoTransactionId,
             FireblocksError::MissingPart { part: "r" },
@@ -662,33 +684,31 @@ mod tests {
             FireblocksError::Ended { id: s("t1"), status: s("REJECTED"), why: s("REJECTED_BY_USER") },
             FireblocksError::TimedOut { id: s("t1"), after: std::time::Duration::from_secs(60) },
         ];
+        web3signer.into_iter().map(Error::from).chain(fireblocks.into_iter().map(Error::from)).collect()
+    }
+
+    fn secret_samples() -> Vec<Error> {
         let vault = [
             VaultError::Reference { reference: s("kv") },
             VaultError::Client { source: vault() },
             VaultError::Unreachable { addr: s("https://v"), source: vault() },
-            VaultError::Denied { secret: kv.clone() },
-            VaultError::NoSecret { secret: kv.clone() },
-            VaultError::Status { secret: kv.clone(), status: 503 },
-            VaultError::BadAnswer { secret: kv.clone(), source: vault() },
-            VaultError::NoField { secret: kv.clone(), field: s("pw") },
-            VaultError::FieldExists { secret: kv.clone(), field: s("pw") },
-            VaultError::Conflict { secret: kv },
+            VaultError::Denied { secret: s(KV) },
+            VaultError::NoSecret { secret: s(KV) },
+            VaultError::Status { secret: s(KV), status: 503 },
+            VaultError::BadAnswer { secret: s(KV), source: vault() },
+            VaultError::NoField { secret: s(KV), field: s("pw") },
+            VaultError::FieldExists { secret: s(KV), field: s("pw") },
+            VaultError::Conflict { secret: s(KV) },
         ];
         let aws = [
-            AwsSecretError::Read { id: ops.clone(), source: boxed() },
-            AwsSecretError::Create { id: ops.clone(), source: boxed() },
-            AwsSecretError::Exists { id: ops.clone() },
-            AwsSecretError::NoString { id: ops.clone() },
-            AwsSecretError::NotJson { id: ops.clone(), field: s("pw") },
-            AwsSecretError::NoField { id: ops, field: s("pw") },
+            AwsSecretError::Read { id: s("ops"), source: boxed() },
+            AwsSecretError::Create { id: s("ops"), source: boxed() },
+            AwsSecretError::Exists { id: s("ops") },
+            AwsSecretError::NoString { id: s("ops") },
+            AwsSecretError::NotJson { id: s("ops"), field: s("pw") },
+            AwsSecretError::NoField { id: s("ops"), field: s("pw") },
         ];
-        all.extend(ledger.into_iter().map(Error::from));
-        all.extend(kms.into_iter().map(Error::from));
-        all.extend(web3signer.into_iter().map(Error::from));
-        all.extend(fireblocks.into_iter().map(Error::from));
-        all.extend(vault.into_iter().map(Error::from));
-        all.extend(aws.into_iter().map(Error::from));
-        all
+        vault.into_iter().map(Error::from).chain(aws.into_iter().map(Error::from)).collect()
     }
 
     /// Lowercase, but for a name: a product, a flag, an environment variable, a path or an address.
