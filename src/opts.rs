@@ -9,10 +9,7 @@ use alloy::{
 };
 use clap::Args;
 use eyre::{Result, WrapErr, bail, eyre};
-use opwallet_core::{
-    AddressBook,
-    signer::{KeySource, Password},
-};
+use opwallet_core::{AddressBook, secrets::SecretSource, signer::KeySource};
 
 /// Where the chain, EigenLayer and the wallet are.
 #[derive(Debug, Clone, Args)]
@@ -165,12 +162,12 @@ pub(crate) fn parse_address(value: &str, flag: &str) -> Result<Address> {
 }
 
 /// `env:VAR`, `file:PATH`, `vault:MOUNT/PATH#FIELD` or `aws:SECRET_ID[#FIELD]`.
-pub(crate) fn parse_secret_source(value: &str, flag: &str) -> Result<Password> {
+pub(crate) fn parse_secret_source(value: &str, flag: &str) -> Result<SecretSource> {
     let source = match value.split_once(':') {
-        Some(("env", var)) if !var.is_empty() => Password::Env(var.to_owned()),
-        Some(("file", path)) if !path.is_empty() => Password::File(PathBuf::from(path)),
-        Some(("vault", reference)) if !reference.is_empty() => Password::Vault(reference.to_owned()),
-        Some(("aws", id)) if !id.is_empty() => Password::AwsSecret(id.to_owned()),
+        Some(("env", var)) if !var.is_empty() => SecretSource::Env(var.to_owned()),
+        Some(("file", path)) if !path.is_empty() => SecretSource::File(PathBuf::from(path)),
+        Some(("vault", reference)) if !reference.is_empty() => SecretSource::Vault(reference.to_owned()),
+        Some(("aws", id)) if !id.is_empty() => SecretSource::AwsSecret(id.to_owned()),
         _ => bail!("{flag} `{value}`: expected env:VAR, file:PATH, vault:MOUNT/PATH#FIELD or aws:SECRET_ID[#FIELD]"),
     };
     Ok(source)
@@ -270,10 +267,10 @@ pub(crate) struct KeyArgs {
 impl KeyArgs {
     pub(crate) fn source(&self) -> Result<KeySource> {
         let password = match (&self.password_file, &self.password_vault, &self.password_aws_secret) {
-            (Some(f), None, None) => Password::File(f.clone()),
-            (None, Some(v), None) => Password::Vault(v.clone()),
-            (None, None, Some(a)) => Password::AwsSecret(a.clone()),
-            (None, None, None) => Password::Env(self.password_env.clone()),
+            (Some(f), None, None) => SecretSource::File(f.clone()),
+            (None, Some(v), None) => SecretSource::Vault(v.clone()),
+            (None, None, Some(a)) => SecretSource::AwsSecret(a.clone()),
+            (None, None, None) => SecretSource::Env(self.password_env.clone()),
             _ => {
                 bail!("give the keystore password one way: --password-file, --password-vault or --password-aws-secret")
             }
@@ -289,12 +286,14 @@ impl KeyArgs {
             sources.push(KeySource::Keystore { path: p.clone(), password: password.clone() });
         }
         if let Some(r) = &self.keystore_vault {
-            sources
-                .push(KeySource::StoredKeystore { keystore: Password::Vault(r.clone()), password: password.clone() });
+            sources.push(KeySource::StoredKeystore {
+                keystore: SecretSource::Vault(r.clone()),
+                password: password.clone(),
+            });
         }
         if let Some(r) = &self.keystore_aws_secret {
             sources.push(KeySource::StoredKeystore {
-                keystore: Password::AwsSecret(r.clone()),
+                keystore: SecretSource::AwsSecret(r.clone()),
                 password: password.clone(),
             });
         }
@@ -305,7 +304,7 @@ impl KeyArgs {
             sources.push(KeySource::Mnemonic { file: f.clone(), index: self.mnemonic_index });
         }
         if self.ledger {
-            opwallet_core::signer::check_hd_path(&self.hd_path)?;
+            opwallet_core::signer::ledger::check_hd_path(&self.hd_path)?;
             sources.push(KeySource::Ledger { hd_path: self.hd_path.clone() });
         }
         if let Some(key_id) = &self.aws_kms_key {
@@ -319,9 +318,9 @@ impl KeyArgs {
                 &self.fireblocks_secret_vault,
                 &self.fireblocks_secret_aws,
             ) {
-                (Some(f), None, None) => Password::File(f.clone()),
-                (None, Some(v), None) => Password::Vault(v.clone()),
-                (None, None, Some(a)) => Password::AwsSecret(a.clone()),
+                (Some(f), None, None) => SecretSource::File(f.clone()),
+                (None, Some(v), None) => SecretSource::Vault(v.clone()),
+                (None, None, Some(a)) => SecretSource::AwsSecret(a.clone()),
                 _ => bail!(
                     "give the Fireblocks API secret with exactly one of --fireblocks-secret-file, --fireblocks-secret-vault, --fireblocks-secret-aws"
                 ),
@@ -343,7 +342,7 @@ impl KeyArgs {
                 url: url.clone(),
                 address,
                 token_env: self.web3signer_token_env.clone(),
-                tls: opwallet_core::remote::Tls {
+                tls: opwallet_core::signer::web3signer::Tls {
                     ca_cert: self.web3signer_ca_cert.clone(),
                     client_identity: self.web3signer_client_cert.clone(),
                 },

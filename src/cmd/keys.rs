@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use eyre::{Result, WrapErr, bail};
-use opwallet_core::{remote, signer};
+use opwallet_core::{secrets, signer};
 use serde_json::json;
 use zeroize::Zeroizing;
 
@@ -92,14 +92,14 @@ impl Keys {
                     .to_owned(),
             ),
             (None, None, Some(reference), None) => {
-                let password = signer::random_password();
-                remote::vault_store(reference, &password).await?;
+                let password = secrets::random_password();
+                secrets::vault_store(reference, &password).await?;
                 eprintln!("password stored in vault at {reference}");
                 password
             }
             (None, None, None, Some(name)) => {
-                let password = signer::random_password();
-                signer::aws_store_secret(name, &password).await?;
+                let password = secrets::random_password();
+                secrets::aws_store(name, &password).await?;
                 eprintln!("password stored in AWS Secrets Manager as {name}");
                 password
             }
@@ -121,7 +121,7 @@ impl Keys {
                 || pubkey.clone(),
             );
         }
-        let (address, path) = signer::new_keystore(&dir, &a.name, &password)?;
+        let (address, path) = signer::local::new_keystore(&dir, &a.name, &password)?;
         eprintln!("keystore {}", path.display());
         emit(g.json, json!({ "address": address, "keystore": path }), || address.to_string())
     }

@@ -51,8 +51,8 @@ async fn web3signer_signs_proposals_and_proofs_with_typed_data() {
     let send = run(&[&["execute", file][..], &remote].concat(), "s3cret");
     assert_eq!(
         String::from_utf8_lossy(&send.stderr).trim_end(),
-        "error: signer: a Web3Signer or Fireblocks key signs proposals only: send transactions with a local key, a \
-         Ledger (--ledger) or an AWS KMS key (--aws-kms-key)"
+        "error: a Web3Signer key signs proposals only: send transactions with a local key, a Ledger (--ledger) or \
+         an AWS KMS key (--aws-kms-key)"
     );
     env.sign(&p, BOB);
     env.execute(&p);
@@ -228,7 +228,7 @@ async fn keys_new_with_a_vault_password_then_signs_through_vault() {
     let not_a_keystore = from_vault(reference);
     assert_eq!(
         String::from_utf8_lossy(&not_a_keystore.stderr).trim_end(),
-        format!("error: signer: the secret in vault {reference} is not a keystore (expected Web3 v3 keystore JSON)")
+        format!("error: the secret in vault {reference} is not a keystore (expected Web3 v3 keystore JSON)")
     );
     let signed = from_vault("secret/opwallet/carol-keystore#json");
     assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
@@ -343,7 +343,7 @@ async fn aws_kms_key_signs_through_localstack() {
     assert_eq!(
         String::from_utf8_lossy(&wrong_curve.stderr).trim_end(),
         format!(
-            "error: signer: AWS KMS key `{p256}` has key spec ECC_NIST_P256: Ethereum signatures need \
+            "error: AWS KMS key `{p256}` has key spec ECC_NIST_P256: Ethereum signatures need \
              ECC_SECG_P256K1 (secp256k1)"
         )
     );
@@ -367,7 +367,7 @@ async fn aws_kms_key_signs_through_localstack() {
     let disabled = sign(&other);
     assert_eq!(
         String::from_utf8_lossy(&disabled.stderr).trim_end(),
-        format!("error: signer: AWS KMS key `{other}` is disabled: enable it in KMS")
+        format!("error: AWS KMS key `{other}` is disabled: enable it in KMS")
     );
 
     // The good key, by alias as operators name keys.
@@ -439,7 +439,7 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
     let taken = create("opwallet/ops");
     assert_eq!(
         String::from_utf8_lossy(&taken.stderr).trim_end(),
-        "error: signer: AWS Secrets Manager secret `opwallet/ops` already exists: choose another name (opwallet never \
+        "error: AWS Secrets Manager secret `opwallet/ops` already exists: choose another name (opwallet never \
          overwrites a password)"
     );
     let created = create("opwallet/cold");
@@ -485,7 +485,7 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
     let wrong = cold_signs("opwallet/ops#password");
     assert_eq!(
         String::from_utf8_lossy(&wrong.stderr).trim_end(),
-        "error: signer: wrong password for keystore in AWS Secrets Manager secret opwallet/cold-keystore"
+        "error: wrong password for keystore in AWS Secrets Manager secret opwallet/cold-keystore"
     );
     let cold_ok = cold_signs("opwallet/cold");
     assert!(cold_ok.status.success(), "{}", String::from_utf8_lossy(&cold_ok.stderr));

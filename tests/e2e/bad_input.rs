@@ -110,38 +110,41 @@ async fn bad_input_gets_a_specific_error_and_changes_nothing() {
             "unset key variable",
             &["accept-signer", "--private-key-env", "OPWALLET_TEST_UNSET"],
             None,
-            "error: signer: environment variable OPWALLET_TEST_UNSET is not set",
+            "error: environment variable OPWALLET_TEST_UNSET (the private key) is not set",
         ),
         case(
             "missing key file",
             &["accept-signer", "--private-key-file", &d("missing-key")],
             None,
-            &format!("error: signer: cannot read {}: No such file or directory (os error 2)", d("missing-key")),
+            &format!(
+                "error: cannot read the private key from {}: No such file or directory (os error 2)",
+                d("missing-key")
+            ),
         ),
         case(
             "key file without a key",
             &["accept-signer", "--private-key-file", &d("not-a-key")],
             None,
-            &format!("error: signer: {} does not hold a private key: expected 32 bytes of hex", d("not-a-key")),
+            &format!("error: {} does not hold a private key: expected 32 bytes of hex", d("not-a-key")),
         ),
         case(
             "missing keystore",
             &["accept-signer", "--keystore", &d("missing.json"), "--password-file", &d("password")],
             None,
-            &format!("error: signer: keystore {} does not exist", d("missing.json")),
+            &format!("error: keystore {} does not exist", d("missing.json")),
         ),
         case(
             "wrong keystore password",
             &["accept-signer", "--keystore", &keystore, "--password-file", &d("wrong-password")],
             None,
-            &format!("error: signer: wrong password for keystore {keystore}"),
+            &format!("error: wrong password for keystore {keystore}"),
         ),
         case(
             "unknown Foundry account",
             &["accept-signer", "--account", "nobody"],
             None,
             &format!(
-                "error: signer: no Foundry account `nobody` ({dir}/home/.foundry/keystores/nobody does not exist; `cast wallet import nobody` creates it)"
+                "error: no Foundry account `nobody` ({dir}/home/.foundry/keystores/nobody does not exist; `cast wallet import nobody` creates it)"
             ),
         ),
         case(
@@ -149,7 +152,7 @@ async fn bad_input_gets_a_specific_error_and_changes_nothing() {
             &["accept-signer", "--mnemonic-file", &d("missing-mnemonic")],
             None,
             &format!(
-                "error: signer: cannot read mnemonic file {}: No such file or directory (os error 2)",
+                "error: cannot read the mnemonic from {}: No such file or directory (os error 2)",
                 d("missing-mnemonic")
             ),
         ),

@@ -59,12 +59,9 @@ async fn a_bls_key_made_here_registers_with_a_bls_avs_through_the_wallet() {
     let wrong = env.path("wrong");
     std::fs::write(&wrong, "not it\n").expect("write");
     let o = propose(&bls_avs, &format!("file:{}", wrong.display()));
-    assert_eq!(stderr(&o), format!("error: signer: wrong password for BLS keystore {keystore}"));
+    assert_eq!(stderr(&o), format!("error: wrong password for BLS keystore {keystore}"));
     let o = propose(&bls_avs, "env:OPWALLET_TEST_UNSET_BLS");
-    assert_eq!(
-        stderr(&o),
-        "error: signer: environment variable OPWALLET_TEST_UNSET_BLS (the keystore password) is not set"
-    );
+    assert_eq!(stderr(&o), "error: environment variable OPWALLET_TEST_UNSET_BLS (the keystore password) is not set");
     let o = propose(&bls_avs, "password123");
     assert_eq!(
         stderr(&o),

@@ -203,10 +203,12 @@ fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>, 
     })
 }
 
-/// HashiCorp Vault KV v2 HTTP API: `GET /v1/<mount>/data/<path>` → `{"data":{"data":{…},"metadata":{"version":N}}}`,
-/// `POST /v1/<mount>/data/<path>` with `{"data":{…}}` replaces every field with a new version, and with
-/// `{"options":{"cas":N}}` only if the current version is N (0: only if the secret does not exist), else 400 as
-/// Vault answers; `X-Vault-Token` required (403 without). The store maps each path to its current fields.
+/// HashiCorp Vault KV v2 HTTP API: `GET /v1/<mount>/data/<path>` → `{"data":{"data":{…},"metadata":{"version":N,
+/// …}}}`, `POST /v1/<mount>/data/<path>` with `{"data":{…}}` replaces every field with a new version (answering its
+/// metadata), and with `{"options":{"cas":N}}` only if the current version is N (0: only if the secret does not
+/// exist), else 400 as Vault answers; `X-Vault-Token` required (403 without). Answers carry Vault's whole response
+/// envelope (`request_id`, `lease_id`, …) and version metadata, as the real server does. The store maps each path to
+/// its current fields.
 pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, serde_json::Value>>>) {
     let store: Arc<Mutex<HashMap<String, serde_json::Value>>> = Arc::default();
     let versions: Arc<Mutex<HashMap<String, u64>>> = Arc::default();
@@ -215,7 +217,9 @@ pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, s
         if r.headers.get("x-vault-token").map(String::as_str) != Some(token) {
             return (403, r#"{"errors":["permission denied"]}"#.into());
         }
-        let Some(path) = r.path.strip_prefix("/v1/") else { return (404, r#"{"errors":[]}"#.into()) };
+        // The query (`?version=N`, or empty) selects a version; the double keeps only the current one.
+        let path = r.path.split('?').next().unwrap_or_default();
+        let Some(path) = path.strip_prefix("/v1/") else { return (404, r#"{"errors":[]}"#.into()) };
         let Some((mount, rest)) = path.split_once("/data/") else { return (404, r#"{"errors":[]}"#.into()) };
         let key = format!("{mount}/{rest}");
         let mut kv = kv.lock().expect("lock");
@@ -224,10 +228,7 @@ pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, s
         let current = kv.get(&key).map(|_| *versions.get(&key).unwrap_or(&1)).unwrap_or(0);
         match r.method.as_str() {
             "GET" => match kv.get(&key) {
-                Some(data) => (
-                    200,
-                    serde_json::json!({ "data": { "data": data, "metadata": { "version": current } } }).to_string(),
-                ),
+                Some(data) => (200, vault_answer(serde_json::json!({ "data": data, "metadata": metadata(current) }))),
                 None => (404, r#"{"errors":[]}"#.into()),
             },
             "POST" | "PUT" => {
@@ -239,12 +240,38 @@ pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, s
                 }
                 kv.insert(key.clone(), body["data"].clone());
                 versions.insert(key, current + 1);
-                (200, serde_json::json!({ "data": { "version": current + 1 } }).to_string())
+                (200, vault_answer(metadata(current + 1)))
             }
             _ => (405, r#"{"errors":[]}"#.into()),
         }
     }));
     (url, store)
+}
+
+/// Vault's response envelope around `data`.
+fn vault_answer(data: serde_json::Value) -> String {
+    serde_json::json!({
+        "request_id": "00000000-0000-0000-0000-000000000000",
+        "lease_id": "",
+        "renewable": false,
+        "lease_duration": 0,
+        "data": data,
+        "wrap_info": null,
+        "warnings": null,
+        "auth": null,
+    })
+    .to_string()
+}
+
+/// A KV v2 secret version's metadata, as Vault reports it.
+fn metadata(version: u64) -> serde_json::Value {
+    serde_json::json!({
+        "created_time": "2026-01-01T00:00:00.000000000Z",
+        "custom_metadata": null,
+        "deletion_time": "",
+        "destroyed": false,
+        "version": version,
+    })
 }
 
 /// A JSON-RPC proxy in front of `upstream` (an Anvil): each request is offered to `rewrite` first, which may answer

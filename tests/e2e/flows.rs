@@ -245,7 +245,8 @@ async fn executing_a_stale_proposal_explains_the_epoch_change() {
     env.execute(&bump);
     let err = env.fails(&["execute", stale.to_str().expect("utf-8")], Some(DEPLOYER));
     assert!(err.contains("the wallet's signers changed since this proposal was made (epoch 0 → 1)"), "{err}");
-    assert!(err.contains("nonce 0 was already used"), "{err}");
+    assert!(err.contains("nonce 0 was used by another proposal (digest "), "{err}");
+    assert!(err.contains(") in transaction 0x"), "{err}");
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ use opwallet_core::{
     eip712,
     packing::{SignatureKind, SignerSignature},
     proposal::Proposal,
-    signer::{DeviceError, DevicePayload, sign_on_device},
+    signer::ledger::{DeviceError, DevicePayload, sign_on_device},
 };
 use opwallet_devnet::dev_signer;
 
@@ -162,7 +162,7 @@ async fn a_device_is_never_handed_hashes_that_are_not_the_proposals() {
         Err(DeviceError::Other(e)) => assert_eq!(
             e.to_string(),
             format!(
-                "signer: the device signed with {}, not with {}: check the HD path; nothing was added",
+                "the device signed with {}, not with {}: check the HD path; nothing was added",
                 addr(ALICE),
                 addr(BOB)
             )
@@ -198,8 +198,8 @@ async fn ledger_without_a_device_fails_clearly_and_changes_nothing() {
 
     let err = env.fails(&["sign", file, "--yes", "--ledger"], None);
     // Which of the two depends on whether the machine has USB at all; both name what to do.
-    let no_usb = "error: signer: Ledger: USB is not usable on this machine";
-    let no_device = "error: signer: Ledger: no Ledger found: connect it, unlock it and open its Ethereum app (on \
+    let no_usb = "error: Ledger: USB is not usable on this machine";
+    let no_device = "error: Ledger: no Ledger found: connect it, unlock it and open its Ethereum app (on \
                      Linux, Ledger's udev rules must give you access)";
     assert!(err.starts_with(no_usb) || err.trim_end() == no_device, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -207,7 +207,7 @@ async fn ledger_without_a_device_fails_clearly_and_changes_nothing() {
     let err = env.fails(&["sign", file, "--yes", "--ledger", "--hd-path", "m/44'/60'/0'/0/x"], None);
     assert_eq!(
         err.trim_end(),
-        "error: signer: --hd-path `m/44'/60'/0'/0/x` is not a derivation path (`x` is not an index below 2^31, \
+        "error: --hd-path `m/44'/60'/0'/0/x` is not a derivation path (`x` is not an index below 2^31, \
          optionally followed by '; e.g. m/44'/60'/0'/0/0)"
     );
     // A Ledger can also pay for executions; without one, the same clear error and nothing sent.

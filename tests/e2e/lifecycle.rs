@@ -297,7 +297,7 @@ async fn avs_keys_register_in_the_key_registrar() {
     refused(
         &env,
         &["register-key", "--avs", &a, "--id", "0", "--bls-keystore", "/nonexistent"],
-        "cannot read BLS keystore",
+        "cannot read the BLS keystore from /nonexistent",
     );
 
     // A BN254 key from a BLS keystore for set 4: KeyRegistrar's pairing check accepts it.
@@ -337,7 +337,7 @@ async fn avs_keys_register_in_the_key_registrar() {
     );
     let set4 = OperatorSet { avs, id: 4 };
     assert!(kr.isRegistered(set4.clone(), env.wallet()).call().await.expect("view"));
-    let key = opwallet_core::bls::read_keystore(&keystore, &opwallet_core::signer::Password::File(pw.clone()))
+    let key = opwallet_core::bls::read_keystore(&keystore, &opwallet_core::secrets::SecretSource::File(pw.clone()))
         .await
         .expect("key");
     assert_eq!(kr.getKeyHash(set4.clone(), env.wallet()).call().await.expect("view"), key.operator_id());

@@ -21,8 +21,9 @@ use opwallet_bindings::eigenlayer::{BN254, BlsRegistrationData, PubkeyRegistrati
 use zeroize::Zeroizing;
 
 use crate::{
-    Error,
-    signer::{Password, private_copy, private_dir, write_private},
+    BoxError, Error,
+    secrets::SecretSource,
+    signer::local::{keystore_error, private_copy, private_dir, write_private},
 };
 
 /// A BN254 secret key. The scalar is wiped when the key is dropped.
@@ -55,8 +56,7 @@ impl BlsKey {
 
     /// The key from its 32-byte big-endian scalar (as stored in keystores); refuses 0 and values ≥ the group order.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let bad =
-            || Error::Signer("the keystore does not hold a BN254 secret key (32 bytes, below the group order)".into());
+        let bad = || Error::NotABlsKey;
         if bytes.len() != 32 {
             return Err(bad());
         }
@@ -186,52 +186,51 @@ pub fn pubkey_string(p: &BN254::G1Point) -> String {
 pub fn write_keystore(dir: &Path, name: &str, key: &BlsKey, password: &str) -> Result<PathBuf, Error> {
     let path = dir.join(format!("{name}.bls.key.json"));
     if path.exists() {
-        return Err(Error::Signer(format!("{} already exists: choose another --name", path.display())));
+        return Err(Error::NameTaken { path });
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::Signer(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir { path: dir.to_owned(), source })?;
     // eth-keystore writes a Web3 v3 keystore into a directory; only its `crypto` section is kept.
     let scratch = private_dir()?;
+    let encrypt = |source: BoxError| Error::Encrypt { what: "the BLS key", source };
     let id =
         eth_keystore::encrypt_key(scratch.path(), &mut rand::rngs::OsRng, key.to_bytes().as_slice(), password, None)
-            .map_err(|e| Error::Signer(format!("cannot encrypt the BLS key: {e}")))?;
-    let v3: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(scratch.path().join(id))
-            .map_err(|e| Error::Signer(format!("cannot read the encrypted key: {e}")))?,
-    )
-    .map_err(|e| Error::Signer(format!("eth-keystore wrote no JSON: {e}")))?;
+            .map_err(|e| encrypt(Box::new(e)))?;
+    let encrypted = scratch.path().join(id);
+    let text = std::fs::read_to_string(&encrypted).map_err(|source| Error::FileRead {
+        path: encrypted,
+        what: "the encrypted key",
+        source,
+    })?;
+    let v3: serde_json::Value = serde_json::from_str(&text).map_err(|e| encrypt(Box::new(e)))?;
     let document = serde_json::json!({ "pubKey": pubkey_string(&key.public_g1()), "crypto": v3["crypto"] });
     write_private(&path, document.to_string().as_bytes())?;
     Ok(path)
 }
 
 /// Reads and decrypts a BLS keystore (this layout, or EigenLayer's tooling's), checking the stored public key.
-pub async fn read_keystore(path: &Path, password: &Password) -> Result<BlsKey, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Signer(format!("cannot read BLS keystore {}: {e}", path.display())))?;
+pub async fn read_keystore(path: &Path, password: &SecretSource) -> Result<BlsKey, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::FileRead {
+        path: path.to_owned(),
+        what: "the BLS keystore",
+        source,
+    })?;
     let document: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    let crypto = document
-        .get("crypto")
-        .or_else(|| document.get("Crypto"))
-        .ok_or_else(|| Error::Signer(format!("{} is not a BLS keystore (no `crypto` section)", path.display())))?;
-    let secret = password.read().await?;
+    let crypto = document.get("crypto").or_else(|| document.get("Crypto")).ok_or_else(|| Error::NotAKeystore {
+        what: path.display().to_string(),
+        expected: "a BLS keystore with a `crypto` section",
+    })?;
+    let secret = password.read_password().await?;
     let wrapped = serde_json::json!({ "crypto": crypto, "id": "00000000-0000-0000-0000-000000000000", "version": 3 });
     let (_scratch, v3) = private_copy(wrapped.to_string().as_bytes())?;
-    let bytes = Zeroizing::new(eth_keystore::decrypt_key(&v3, secret.as_bytes()).map_err(|e| {
-        let why = e.to_string();
-        if why.to_lowercase().contains("mac") {
-            Error::Signer(format!("wrong password for BLS keystore {}", path.display()))
-        } else {
-            Error::Signer(format!("cannot decrypt BLS keystore {}: {why}", path.display()))
-        }
-    })?);
+    let bytes = Zeroizing::new(
+        eth_keystore::decrypt_key(&v3, secret.as_bytes())
+            .map_err(|e| keystore_error(format!("BLS keystore {}", path.display()), e))?,
+    );
     let key = BlsKey::from_bytes(&bytes)?;
     if let Some(stored) = document.get("pubKey").and_then(|v| v.as_str())
         && stored != pubkey_string(&key.public_g1())
     {
-        return Err(Error::Signer(format!(
-            "BLS keystore {}: its pubKey does not belong to its secret key (the file was altered)",
-            path.display()
-        )));
+        return Err(Error::BlsPubkeyMismatch { path: path.to_owned() });
     }
     Ok(key)
 }
@@ -318,21 +317,21 @@ mod tests {
         }
         let password = dir.path().join("pw");
         std::fs::write(&password, "a long password\n").expect("write");
-        let read = read_keystore(&path, &Password::File(password.clone())).await.expect("decrypts");
+        let read = read_keystore(&path, &SecretSource::File(password.clone())).await.expect("decrypts");
         assert_eq!(read.public_g1(), key.public_g1());
         assert!(write_keystore(dir.path(), "avs", &key, "x").is_err(), "never overwrites");
 
         let wrong = dir.path().join("wrong");
         std::fs::write(&wrong, "nope\n").expect("write");
-        let e = read_keystore(&path, &Password::File(wrong)).await.expect_err("wrong password");
-        assert_eq!(e.to_string(), format!("signer: wrong password for BLS keystore {}", path.display()));
+        let e = read_keystore(&path, &SecretSource::File(wrong)).await.expect_err("wrong password");
+        assert_eq!(e.to_string(), format!("wrong password for BLS keystore {}", path.display()));
 
         let mut doc: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
         doc["pubKey"] = pubkey_string(&BlsKey::generate().public_g1()).into();
         let swapped = dir.path().join("swapped.json");
         std::fs::write(&swapped, doc.to_string()).expect("write");
-        let e = read_keystore(&swapped, &Password::File(password)).await.expect_err("swapped");
+        let e = read_keystore(&swapped, &SecretSource::File(password)).await.expect_err("swapped");
         assert!(e.to_string().contains("does not belong to its secret key"), "{e}");
     }
 }

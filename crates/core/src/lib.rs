@@ -7,7 +7,9 @@
 //! - [`guard`]: the redistribution guard and the EigenLayer release probe;
 //! - [`eip712`], [`packing`], [`proposal`], [`preimage`]: typed data, the packed signature format, the proposal
 //!   file and the EigenLayer messages it can carry (docs/signatures.md, docs/proposal-format.md);
-//! - [`signer`], [`remote`], [`bls`]: where keys come from and how each backend signs; BLS (BN254) AVS keys;
+//! - [`signer`]: where keys come from, one module per backend (local, Ledger, AWS KMS, Web3Signer, Fireblocks);
+//! - [`secrets`]: secrets kept in an environment variable, a file, HashiCorp Vault or AWS Secrets Manager;
+//! - [`bls`]: BLS (BN254) AVS keys;
 //! - [`operator`], [`rewards`], [`tokens`]: the operator's dashboard, rewards proofs and Merkle trees, ERC-20 metadata;
 //! - [`store`]: proposals in files or a shared S3 store, and a wallet's queue;
 //! - [`wallet`], [`submit`]: the wallet's on-chain state and code check; fees, simulation and sending.
@@ -19,14 +21,15 @@ pub mod decode;
 pub mod eip712;
 mod error;
 pub mod guard;
+mod http;
 pub mod operator;
 pub mod packing;
 pub mod preimage;
 pub mod proposal;
-pub mod remote;
 pub mod review;
 pub mod rewards;
 pub mod rules;
+pub mod secrets;
 pub mod signer;
 pub mod simulate;
 pub mod store;
@@ -38,7 +41,7 @@ pub mod wallet;
 
 pub use addresses::AddressBook;
 use alloy::primitives::{Address, B256, Signature};
-pub use error::Error;
+pub use error::{AwsSecretError, BoxError, Error, FireblocksError, KmsError, LedgerError, VaultError, Web3SignerError};
 
 /// The address that signed `digest` with the 65-byte `signature` (low-s enforced, as the contract does).
 pub fn recover(digest: B256, signature: &[u8]) -> Result<Address, Error> {

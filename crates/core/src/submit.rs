@@ -223,7 +223,7 @@ pub async fn send<P: Provider>(
         match lookup(provider, hash).await {
             Lookup::Unknown => {
                 return Err(match sending_failed_transport(from, e) {
-                    Error::Chain(why) => {
+                    Error::Chain(why) if !why.contains("nothing was sent") => {
                         Error::Chain(format!("{why}; the node does not know transaction {hash}: it was not sent"))
                     }
                     other => other,
