@@ -6,6 +6,7 @@ mod propose;
 mod rewards;
 mod screen;
 mod sign;
+mod status;
 mod wallet;
 
 use clap::{Parser, Subcommand};
@@ -41,8 +42,8 @@ enum Command {
     Propose(propose::Action),
     /// Check, show and sign a proposal file (the file is rewritten atomically with the new signature).
     Sign(sign::SignArgs),
-    /// Who signed a proposal, who is still needed, and what blocks it.
-    Status(sign::StatusArgs),
+    /// Who signed a proposal, who is still needed, what blocks it, whether it ran; or a wallet's queue (--store).
+    Status(status::StatusArgs),
     /// Execute a fully signed proposal (simulated first; nothing is sent if anything is off).
     Execute(sign::ExecuteArgs),
     /// Print the ERC-1271 signature bytes of a signed message proposal, verified by the wallet first.

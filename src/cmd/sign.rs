@@ -37,7 +37,7 @@ async fn load(g: &Global, file: &Location) -> Result<Proposal> {
 }
 
 /// The other proposals of the queue `file` is in (none for a lone file), for the simulation to run first.
-async fn queue_of(g: &Global, file: &Location, proposal: &Proposal) -> Result<Vec<Proposal>> {
+pub(super) async fn queue_of(g: &Global, file: &Location, proposal: &Proposal) -> Result<Vec<Proposal>> {
     match file.queue() {
         Some(q) if q.chain_id == proposal.chain_id && q.wallet == proposal.wallet => Ok(q
             .list(g.timeout())
@@ -311,74 +311,11 @@ fn redistribution_refusal(found: &Redistribution, allow: bool, verb: &str) -> Re
     Ok(())
 }
 
-#[derive(Debug, Args)]
-pub(crate) struct StatusArgs {
-    #[arg(value_parser = parse_location)]
-    file: Location,
-}
-
 /// A decoder for `proposal` (`full`: long values shown in full).
 fn decoder(proposal: &Proposal, book: Option<&AddressBook>, full: bool) -> Decoder {
     let mut d = Decoder::new(proposal.wallet, book);
     d.full = full;
     d
-}
-
-impl StatusArgs {
-    pub(crate) async fn run(self, g: &Global) -> Result<()> {
-        let proposal = load(g, &self.file).await?;
-        let provider = g.provider().await?;
-        let book = g.book_for(proposal.chain_id)?;
-        let r =
-            Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref(), false), now(), &[])
-                .await?;
-        let valid = r.valid_signers();
-        let invalid: Vec<_> = r
-            .verdicts
-            .iter()
-            .filter_map(|(a, v)| match v {
-                Verdict::Invalid(why) => Some(json!({ "signer": a, "why": why })),
-                _ => None,
-            })
-            .collect();
-        let missing: Vec<_> = r.state.signers.iter().filter(|a| !valid.contains(a)).collect();
-        emit(
-            g.json,
-            json!({
-                "title": r.title, "digest": proposal.hashes.digest, "threshold": r.state.threshold, "signed": valid,
-                "invalid": invalid, "notSigned": missing, "ready": r.problems.is_empty(), "problems": r.problems,
-                "warnings": r.warnings, "simulation": super::screen::simulation_json(r.simulation.as_ref()),
-                "executed": r.executed,
-            }),
-            || {
-                let mut s = format!(
-                    "{}\ndigest     {}\nthreshold  {} of {}\n",
-                    r.title,
-                    proposal.hashes.digest,
-                    r.state.threshold,
-                    r.state.signers.len()
-                );
-                for a in &r.state.signers {
-                    s.push_str(&format!("  {} {a}\n", if valid.contains(a) { "signed " } else { "pending" }));
-                }
-                match &r.simulation {
-                    Some(Ok(sim)) => s.push_str(&format!("simulation {}\n", sim.verdict())),
-                    Some(Err(why)) => {
-                        s.push_str(&format!("simulation unavailable: {}\n", opwallet_core::text::escape(why)))
-                    }
-                    None => {}
-                }
-                if let Some(e) = r.executed.as_ref().filter(|e| e.this_proposal) {
-                    s.push_str(&format!("executed{}", review::where_executed(e)));
-                } else if r.problems.is_empty() {
-                    s.push_str("ready");
-                } else {
-                    s.push_str(&format!("not ready:\n  - {}", r.problems.join("\n  - ")));
-                }
-                s
-            },
-        )
-    }
 }
 
 #[derive(Debug, Args)]

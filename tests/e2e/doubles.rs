@@ -470,7 +470,7 @@ kill -9 "$ls" 2>/dev/null"#;
             .env("TEST_PID", std::process::id().to_string())
             .env("GATEWAY_SERVER", "hypercorn")
             .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
-            .env("SERVICES", "kms,secretsmanager")
+            .env("SERVICES", "kms,secretsmanager,s3")
             .env("DNS_ADDRESS", "0")
             .env("LOCALSTACK_HOST", format!("127.0.0.1:{port}"))
             .stdout(std::process::Stdio::null())

@@ -289,7 +289,9 @@ fn store_error<E: ProvideErrorMetadata + std::error::Error + 'static>(
             text
         }
     };
-    Error::Store { location: location.to_owned(), why: crate::text::escape(&format!("{doing}: {why}")) }
+    let hint =
+        if why.contains("region must be set") { " (set AWS_REGION, or a region in the AWS profile)" } else { "" };
+    Error::Store { location: location.to_owned(), why: crate::text::escape(&format!("{doing}: {why}{hint}")) }
 }
 
 /// A proposal read from `location`, with its S3 ETag (the version a signature is added to).

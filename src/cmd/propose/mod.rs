@@ -23,7 +23,7 @@ pub(crate) struct Out {
     path: Option<Location>,
     /// Put the proposal in the wallet's queue in this folder (a directory, or s3://BUCKET[/PREFIX] shared by
     /// signers on different machines), at the next free nonce.
-    #[arg(long, value_name = "DIR|s3://…", value_parser = parse_folder, env = "OPWALLET_STORE")]
+    #[arg(long, value_name = "DIR|s3://…", value_parser = parse_folder)]
     store: Option<Folder>,
     /// The nonce to propose for (default: the wallet's next, past every proposal queued in --store).
     #[arg(long)]
