@@ -1,5 +1,6 @@
 //! The commands. Each is a `…Args` struct with `run`; option groups come from `crate::opts`.
 
+mod batch;
 mod keys;
 mod operator;
 mod propose;
@@ -40,6 +41,8 @@ enum Command {
     /// Write a proposal file for signers to sign offline.
     #[command(subcommand)]
     Propose(propose::Action),
+    /// Merge unsigned proposals into one batch: one signing round, one atomic execute.
+    Batch(batch::BatchArgs),
     /// Check, show and sign a proposal file (the file is rewritten atomically with the new signature).
     Sign(sign::SignArgs),
     /// Who signed a proposal, who is still needed, what blocks it, whether it ran; or a wallet's queue (--store).
@@ -82,6 +85,7 @@ impl Cli {
             Command::Propose(a) => a.run(g).await,
             Command::Sign(a) => a.run(g).await,
             Command::Status(a) => a.run(g).await,
+            Command::Batch(a) => a.run(g).await,
             Command::Execute(a) => a.run(g).await,
             Command::Signature(a) => a.run(g).await,
             Command::CheckSignature(a) => a.run(g).await,

@@ -306,3 +306,45 @@ async fn unavailable_reads_are_retried_a_bounded_number_of_times() {
     assert!(err.contains("503"), "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "retries are not bounded");
 }
+
+/// Two proposals become one atomic batch: simulated whole, signed once, run at once.
+#[tokio::test]
+async fn proposals_merge_into_one_batch_simulated_whole() {
+    let env = Env::with_wallet().await;
+    env.fork.provider().anvil_set_balance(env.wallet(), U256::from(10u128.pow(18))).await.expect("fund");
+    let a = env.propose("a.json", &["register-operator", "--metadata-uri", "https://op.example/1.json"]);
+    let to = addr(TREASURY).to_string();
+    let b = env.propose("b.json", &["transfer", "--to", &to, "--amount", "0.1"]);
+    let ab = env.path("ab.json");
+    let out = env.run(
+        &["--json", "batch", a.to_str().expect("utf-8"), b.to_str().expect("utf-8"), "-o", ab.to_str().expect("utf-8")],
+        None,
+    );
+    let v = serde_json::from_slice::<Value>(&out.stdout).unwrap_or_default();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(v["calls"], 2);
+    assert_eq!(v["simulation"]["success"], true, "{v}");
+    let screen = stderr(&env.run(&["sign", ab.to_str().expect("utf-8"), "--yes"], Some(ALICE)));
+    assert!(screen.contains("[0] DelegationManager.registerAsOperator"), "{screen}");
+    assert!(screen.contains(&format!("[1] plain transfer to {to} (not a contract opwallet knows")), "{screen}");
+    assert!(screen.contains(&format!("  balance    {to}: +0.1 ETH")), "{screen}");
+    assert!(screen.contains("OperatorRegistered(operator: "), "{screen}");
+    env.sign(&ab, BOB);
+    let executed = env.execute(&ab);
+    assert!(executed.contains("OperatorRegistered"), "{executed}");
+    // A signed part would lose its signatures: refused.
+    let c = env.propose("c.json", &["bump-epoch"]);
+    env.sign(&c, ALICE);
+    let d = env.propose("d.json", &["bump-epoch"]);
+    let err = env.fails(
+        &[
+            "batch",
+            c.to_str().expect("utf-8"),
+            d.to_str().expect("utf-8"),
+            "-o",
+            env.path("cd.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert!(err.contains("already has 1 signature(s), which would not carry over"), "{err}");
+}

@@ -16,6 +16,7 @@
 
 pub mod actions;
 mod addresses;
+pub mod batch;
 pub mod bls;
 pub mod decode;
 pub mod eip712;
