@@ -185,7 +185,14 @@ impl Screen<'_> {
         };
         let mut s = match &c.action {
             Action::Function { abi, name, args } => {
-                let mut s = format!("  [{i}] {abi}.{name} on {target}{unknown}{value}\n");
+                let mut s = if abi == opwallet_core::decode::PROPOSER_SIGNATURE {
+                    format!(
+                        "  [{i}] {name} on {target}{unknown}{value}\n        (decoded with the function signature in the \
+                         file: its selector and encoding match the calldata; the names are the proposer's)\n"
+                    )
+                } else {
+                    format!("  [{i}] {abi}.{name} on {target}{unknown}{value}\n")
+                };
                 if let Some(summary) = &c.summary {
                     s.push_str(&format!("        → {summary}\n"));
                 }

@@ -167,6 +167,16 @@ impl SignArgs {
             Some(r) => (r.calls.clone(), r.title.clone()),
             None => review::describe(&decoder, &proposal),
         };
+        // A function signature in the file that does not match its calldata: the file lies about a call.
+        for (i, c) in calls.iter().enumerate() {
+            if let opwallet_core::decode::Action::Raw { why } = &c.action
+                && why.starts_with("MISMATCH")
+            {
+                bail!(
+                    "not signed: call {i}: {why}; the file does not describe its own call (it may have been altered)"
+                );
+            }
+        }
         let warnings = review.as_ref().map(|r| r.warnings.clone()).unwrap_or_default();
         let screen = Screen {
             heading: "signing",

@@ -88,7 +88,7 @@ async fn the_screen_shows_what_the_calldata_does_not_what_the_file_says() {
 
     // A call nobody can decode is shown raw, flagged.
     let unknown = Address::repeat_byte(0x77).to_string();
-    let raw = env.propose("raw.json", &["call", "--to", &unknown, "--data", "0xdeadbeef00"]);
+    let raw = env.propose("raw.json", &["call", "--to", &unknown, "--data", "0xdeadbeef00", "--raw"]);
     let out = env.run(&["sign", raw.to_str().expect("utf-8"), "--yes"], Some(ALICE));
     let screen = stderr(&out);
     assert!(

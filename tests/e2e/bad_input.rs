@@ -268,7 +268,7 @@ async fn bad_input_gets_a_specific_error_and_changes_nothing() {
         ),
         usage(
             "malformed calldata",
-            &["propose", "call", "--to", &a, "--data", "0xzz", "-o", &d("x.json")],
+            &["propose", "call", "--to", &a, "--data", "0xzz", "--raw", "-o", &d("x.json")],
             None,
             "error: invalid value '0xzz' for '--data <DATA>': not hex bytes (expected 0x…)",
         ),

@@ -348,3 +348,82 @@ async fn proposals_merge_into_one_batch_simulated_whole() {
     );
     assert!(err.contains("already has 1 signature(s), which would not carry over"), "{err}");
 }
+
+/// No blind hex: a call to a contract opwallet has no ABI for is proposed from its function and arguments, and
+/// every signer's screen decodes it; a file whose signature does not match its calldata is refused; bare calldata
+/// needs --raw.
+#[tokio::test]
+async fn calls_carry_their_function_and_a_lying_signature_is_refused() {
+    let env = Env::with_wallet().await;
+    let target = Address::repeat_byte(0x77).to_string();
+    let p = env.propose(
+        "c.json",
+        &["call", "--to", &target, "--sig", "setGreeting(string note, uint256 times)", "hello", "3"],
+    );
+    let screen = stderr(&env.run(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE)));
+    assert!(screen.contains(&format!("[0] setGreeting on {target} (not a contract opwallet knows")), "{screen}");
+    assert!(
+        screen.contains("(decoded with the function signature in the file: its selector and encoding match"),
+        "{screen}"
+    );
+    assert!(screen.contains("        note = \"hello\"\n        times = 3\n"), "{screen}");
+
+    // From an ABI file, by name.
+    let abi = env.path("abi.json");
+    std::fs::write(
+        &abi,
+        r#"{"abi":[{"type":"function","name":"ping","inputs":[{"name":"who","type":"address"}],"outputs":[],"stateMutability":"nonpayable"}]}"#,
+    )
+    .expect("abi");
+    let q = env.propose(
+        "q.json",
+        &["call", "--to", &target, "--abi", abi.to_str().expect("utf-8"), "--function", "ping", &target],
+    );
+    let screen = stderr(&env.run(&["sign", q.to_str().expect("utf-8"), "--yes"], Some(ALICE)));
+    assert!(screen.contains(&format!("        who = {target}\n")), "{screen}");
+
+    // The file's signature swapped for another with the same types: the selector no longer matches.
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("file")).expect("json");
+    v["body"]["calls"][0]["function"] = json!("transferOwnership(string to, uint256 times)");
+    std::fs::write(&p, v.to_string()).expect("write");
+    let err = env.fails(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(BOB));
+    assert!(
+        err.contains(
+            "not signed: call 0: MISMATCH: the proposer says it calls \"transferOwnership(string to, uint256 times)\""
+        ),
+        "{err}"
+    );
+
+    // Bare calldata only with --raw, and then it is shown undecoded.
+    let bare = env.run(
+        &[
+            "propose",
+            "call",
+            "--to",
+            &target,
+            "--data",
+            "0xdeadbeef",
+            "-o",
+            env.path("r.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(bare.status.code(), Some(2), "{}", stderr(&bare));
+    assert!(stderr(&bare).contains("--raw"), "{}", stderr(&bare));
+    // Arguments that are not of the function's types are named.
+    let err = env.fails(
+        &[
+            "propose",
+            "call",
+            "--to",
+            &target,
+            "--sig",
+            "f(uint8 level)",
+            "300",
+            "-o",
+            env.path("f.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert!(err.contains("`300` is not a uint8 level"), "{err}");
+}

@@ -15,6 +15,9 @@ use opwallet_bindings::eigenlayer;
 
 use crate::{AddressBook, proposal::ProposedCall, text::escape};
 
+/// The `abi` of a call decoded with the function signature the proposal file carries.
+pub const PROPOSER_SIGNATURE: &str = "(the file's function signature)";
+
 /// Who a call's target is, as far as opwallet can tell without trusting anyone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -162,7 +165,12 @@ impl Decoder {
     /// Decodes one call from its target and calldata.
     pub fn call(&self, call: &ProposedCall) -> CallView {
         let target_is = self.target_of(call.target);
-        let action = self.action(&target_is, call.target, &call.data);
+        let action = match (self.action(&target_is, call.target, &call.data), &call.function) {
+            // Nothing opwallet knows decodes it, but the file names the function: decoded with it only if its
+            // selector and the canonical encoding match the calldata exactly.
+            (Action::Raw { .. }, Some(signature)) => self.with_signature(signature, &call.data),
+            (action, _) => action,
+        };
         let summary = match &action {
             Action::Function { abi, name, .. } => self.summary(abi, name, call.target, &call.data),
             Action::Transfer => Some(format!("send {} ETH to {}", ether(call.value), self.address(call.target))),
@@ -208,6 +216,32 @@ impl Decoder {
                 args: self.args(function, &values, data),
             },
             Err(why) => Action::Raw { why: format!("{abi_name}.{}: {why}", function.name) },
+        }
+    }
+
+    /// Decodes `data` with a function signature from the proposal file (untrusted: the selector is what binds it).
+    fn with_signature(&self, signature: &str, data: &[u8]) -> Action {
+        let shown = quote(signature);
+        let Ok(function) = Function::parse(signature) else {
+            return Action::Raw {
+                why: format!("the proposer's function {shown} is not a Solidity function signature"),
+            };
+        };
+        if data.get(..4) != Some(function.selector().as_slice()) {
+            return Action::Raw {
+                why: format!(
+                    "MISMATCH: the proposer says it calls {shown}, whose selector {} is not the calldata's",
+                    function.selector()
+                ),
+            };
+        }
+        match decode_exact(&function, data) {
+            Ok(values) => Action::Function {
+                abi: PROPOSER_SIGNATURE.to_owned(),
+                name: escape(&function.name),
+                args: self.args(&function, &values, data),
+            },
+            Err(why) => Action::Raw { why: format!("MISMATCH: the proposer's function {shown}: {why}") },
         }
     }
 
@@ -514,7 +548,12 @@ mod tests {
         assert!(d.title(&[], 4).contains("cancel nonce 4"));
         let calls = d.calls(&[
             ProposedCall::new(WALLET, OperatorWallet::bumpEpochCall {}.abi_encode()),
-            ProposedCall { target: Address::repeat_byte(9), value: U256::from(10u64.pow(18)), data: Bytes::new() },
+            ProposedCall {
+                target: Address::repeat_byte(9),
+                value: U256::from(10u64.pow(18)),
+                data: Bytes::new(),
+                function: None,
+            },
         ]);
         let title = d.title(&calls, 0);
         assert!(title.starts_with("2 calls: bump the wallet's epoch"), "{title}");

@@ -42,12 +42,20 @@ pub struct ProposedCall {
     pub target: Address,
     pub value: U256,
     pub data: Bytes,
+    /// For a target whose ABI opwallet does not know: the function the proposer says the calldata calls, as a
+    /// Solidity signature (`transfer(address to, uint256 amount)`). Not signed: a decoding hint that `sign` checks
+    /// (its selector and the calldata's canonical encoding must match, or signing is refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
 }
+
+/// The longest function signature a call may carry.
+pub const MAX_FUNCTION_CHARS: usize = 1_000;
 
 impl ProposedCall {
     /// A call sending no value.
     pub fn new(target: Address, data: impl Into<Bytes>) -> Self {
-        Self { target, value: U256::ZERO, data: data.into() }
+        Self { target, value: U256::ZERO, data: data.into(), function: None }
     }
 }
 
@@ -349,6 +357,16 @@ impl Proposal {
         }
         if let Some(note) = &self.note {
             check_note(note)?;
+        }
+        if let Body::Execute { calls, .. } = &self.body {
+            for (i, f) in calls.iter().enumerate().filter_map(|(i, c)| c.function.as_ref().map(|f| (i, f))) {
+                if f.chars().count() > MAX_FUNCTION_CHARS || !crate::text::is_plain(f) {
+                    return Err(Error::Malformed(format!(
+                        "call {i}'s function signature is longer than {MAX_FUNCTION_CHARS} characters or holds \
+                         control characters"
+                    )));
+                }
+            }
         }
         let (typed_data, hashes) = Self::compute(self.chain_id, self.wallet, self.epoch, &self.body);
         for (name, claimed, actual) in [
