@@ -139,6 +139,15 @@ impl Global {
 
     /// The address book for the chain with `chain_id`: the one given (which must be for that chain), else the
     /// public network with that chain id, else none.
+    /// The address book when `--addresses` or `--network` names it (no RPC needed); `None` when the built-in book
+    /// must be chosen by the chain id. Its chain is checked against the node's by whoever reads the chain.
+    pub(crate) fn named_book(&self) -> Result<Option<AddressBook>> {
+        match (&self.addresses, &self.network) {
+            (None, None) => Ok(None),
+            _ => Ok(Some(self.book()?)),
+        }
+    }
+
     pub(crate) fn book_for(&self, chain_id: u64) -> Result<Option<AddressBook>> {
         let book = match (&self.addresses, &self.network) {
             (None, None) => return Ok(AddressBook::for_chain_id(chain_id)),

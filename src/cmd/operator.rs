@@ -18,10 +18,16 @@ impl OperatorArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let provider = g.provider().await?;
         let wallet = g.wallet()?;
-        let chain_id = alloy::providers::Provider::get_chain_id(&provider).await?;
-        let book = g
-            .book_for(chain_id)?
-            .ok_or_else(|| eyre!("no EigenLayer addresses for chain {chain_id}: pass --addresses or --network"))?;
+        // A book named on the command line needs no question to the node.
+        let book = match g.named_book()? {
+            Some(book) => book,
+            None => {
+                let chain_id = alloy::providers::Provider::get_chain_id(&provider).await?;
+                g.book_for(chain_id)?.ok_or_else(|| {
+                    eyre!("no EigenLayer addresses for chain {chain_id}: pass --addresses or --network")
+                })?
+            }
+        };
         let status = OperatorStatus::read(&provider, &book, wallet, self.blocks).await?;
         let d = Decoder::new(wallet, Some(&book));
         emit(g.json, serde_json::to_value(&status)?, || render(&status, &d))

@@ -12,7 +12,7 @@ use opwallet_core::{
     decode::Decoder,
     eip712,
     guard::Redistribution,
-    packing::{SignatureKind, SignerSignature, erc1271_wallet_message},
+    packing::{SignatureKind, SignerSignature},
     proposal::{Body, Preimage, Proposal, Verdict, check_ecdsa},
     review::{self, Review},
     simulate::Simulation,
@@ -157,7 +157,7 @@ impl SignArgs {
         } else {
             let provider = g.provider().await.wrap_err("on-chain checks need an RPC (or pass --offline)")?;
             let queue = queue_of(g, &self.file, &proposal).await?;
-            let review = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &queue).await?;
+            let review = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &queue, None).await?;
             self.refusals(&proposal, &review, me)?;
             simulation_refusal(review.simulation.as_ref(), self.force)?;
             let verdicts = review.verdicts.clone();
@@ -277,7 +277,7 @@ impl SignArgs {
             ),
             Verdict::Unchecked => bail!("{contract}'s signature could not be checked: nothing was added"),
         }
-        let verdicts = review::verdicts(&provider, &proposal, &state.signers).await?;
+        let verdicts = review::verdicts(&provider, &proposal, Some(&state.signers)).await?;
         let invalid =
             |s: &SignerSignature| verdicts.iter().any(|(who, v)| *who == s.signer && matches!(v, Verdict::Invalid(_)));
         let entry = SignerSignature { signer: contract, kind: SignatureKind::Contract { signature } };
@@ -354,7 +354,7 @@ impl ExecuteArgs {
         let book = g.book_for(proposal.chain_id)?;
         let decoder = decoder(&proposal, book.as_ref(), false);
         let queue = queue_of(g, &self.file, &proposal).await?;
-        let r = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &queue).await?;
+        let r = Review::read(&provider, &proposal, book.as_ref(), &decoder, now(), &queue, Some(from)).await?;
         if let Some(e) = r.executed.as_ref().filter(|e| e.this_proposal) {
             // Running it again is asking whether it ran: it did, so say where (and send nothing).
             eprintln!("already executed{}: nothing was sent", review::where_executed(e));
@@ -387,10 +387,15 @@ impl ExecuteArgs {
             simulation: r.simulation.as_ref(),
         };
         eprintln!("{}", screen.render());
-        let tx = submit::prepare_execute(&provider, &proposal, r.packed(&proposal)?, from).await?;
-        let plan = submit::plan_fees(&provider, &tx, limits).await?;
+        // Estimated with the real signatures, fees and nonce asked in the review's second round trip.
+        let prepared = match r.prepared.clone() {
+            Some(Ok(prepared)) => prepared,
+            Some(Err(why)) => bail!("{why}"),
+            None => bail!("not executed, nothing was sent: the proposal is not ready"),
+        };
+        let plan = submit::apply_limits(prepared.gas, prepared.fees, limits)?;
         eprintln!("{}", crate::opts::describe_fees(&plan));
-        let receipt = submit::send(&provider, &sender, tx, plan, from, g.timeout() * 10, |h| {
+        let receipt = submit::send_prepared(&provider, &sender, prepared, plan, from, g.timeout() * 10, |h| {
             eprintln!("sending transaction {h}")
         })
         .await?;
@@ -455,18 +460,24 @@ impl SignatureArgs {
         };
         let provider = g.provider().await?;
         let book = g.book_for(proposal.chain_id)?;
-        let r =
-            Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref(), false), now(), &[])
-                .await?;
+        let r = Review::read(
+            &provider,
+            &proposal,
+            book.as_ref(),
+            &decoder(&proposal, book.as_ref(), false),
+            now(),
+            &[],
+            None,
+        )
+        .await?;
         if !r.problems.is_empty() {
             bail!("no signature produced:\n  - {}", r.problems.join("\n  - "));
         }
-        let signature = erc1271_wallet_message(&r.packed(&proposal)?);
-        let answer =
-            OperatorWallet::new(proposal.wallet, &provider).isValidSignature(*hash, signature.clone()).call().await?;
-        if answer.0 != ERC1271_MAGIC {
-            bail!("the wallet does not accept the assembled signature (isValidSignature returned {answer})");
-        }
+        let signature = match &r.assembled {
+            Some((signature, true)) => signature.clone(),
+            Some((_, false)) => bail!("the wallet does not accept the assembled signature (isValidSignature)"),
+            None => bail!("no signature produced: fewer valid signatures than the threshold"),
+        };
         emit(g.json, json!({ "hash": hash, "signature": signature }), || signature.to_string())
     }
 }

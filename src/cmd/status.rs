@@ -87,8 +87,8 @@ async fn one(g: &Global, file: &Location) -> Result<Look> {
     let provider = g.provider().await?;
     let book = g.book_for(proposal.chain_id)?;
     let queue = super::sign::queue_of(g, file, &proposal).await?;
-    let r =
-        Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref()), now(), &queue).await?;
+    let r = Review::read(&provider, &proposal, book.as_ref(), &decoder(&proposal, book.as_ref()), now(), &queue, None)
+        .await?;
     let valid = r.valid_signers();
     let invalid: Vec<_> = r
         .verdicts

@@ -96,22 +96,37 @@ impl DeployArgs {
         let (from, sender) = self.sender.sender().await?;
         let provider = g.provider_with(sender.clone()).await?;
         let f = OperatorWalletFactory::new(factory, &provider);
-        let predicted = f.predictAddress(signers.clone(), threshold, salt).call().await?;
+        let tx = f.createWallet(signers.clone(), threshold, salt).from(from).into_transaction_request();
+        // Three round trips before the receipt: everything that needs nothing else at once; then whether the
+        // predicted address is taken; then the send.
+        let (predicted, gas, fees, nonce, chain_id) = tokio::join!(
+            async { f.predictAddress(signers.clone(), threshold, salt).call().await },
+            provider.estimate_gas(tx.clone()),
+            provider.estimate_eip1559_fees(),
+            provider.get_transaction_count(from).pending(),
+            provider.get_chain_id(),
+        );
+        let predicted = predicted?;
         eprintln!("wallet address (predicted): {predicted}");
         if !provider.get_code_at(predicted).await?.is_empty() {
             bail!(
                 "a wallet already exists at {predicted} for these signers, threshold and salt: use it, or choose another --salt"
             );
         }
-        let call = f.createWallet(signers, threshold, salt).from(from);
-        call.call().await.map_err(|e| eyre!("simulation failed, nothing was sent: {e}"))?;
-        let tx = call.into_transaction_request();
-        let plan = opwallet_core::submit::plan_fees(&provider, &tx, self.fees.limits()?).await?;
+        let gas = gas.map_err(|e| match e.as_error_resp().and_then(|r| r.as_revert_data()) {
+            Some(data) => {
+                eyre!("simulation failed, nothing was sent: {}", opwallet_core::submit::explain_revert(&data))
+            }
+            None => eyre!("estimating gas: {e}"),
+        })?;
+        let prepared = opwallet_core::submit::Prepared { tx, gas, fees: fees?, nonce: nonce?, chain_id: chain_id? };
+        let plan = opwallet_core::submit::apply_limits(prepared.gas, prepared.fees, self.fees.limits()?)?;
         eprintln!("{}", crate::opts::describe_fees(&plan));
-        let receipt = opwallet_core::submit::send(&provider, &sender, tx, plan, from, g.timeout() * 10, |h| {
-            eprintln!("sending transaction {h}")
-        })
-        .await?;
+        let receipt =
+            opwallet_core::submit::send_prepared(&provider, &sender, prepared, plan, from, g.timeout() * 10, |h| {
+                eprintln!("sending transaction {h}")
+            })
+            .await?;
         let check = wallet::check_code(&provider, predicted).await?;
         if !check.known {
             bail!("the wallet at {predicted} does not run the OperatorWallet code opwallet knows");
@@ -127,12 +142,16 @@ impl DeployArgs {
 pub(crate) async fn info(g: &Global) -> Result<()> {
     let provider = g.provider().await?;
     let address = g.wallet()?;
-    let state = wallet::WalletState::read(&provider, address).await?;
-    let code = wallet::check_code(&provider, address).await?;
-    let eigen = match g.book() {
-        Ok(book) => Some(eigenlayer_view(&provider, &book, address).await?),
-        Err(_) => None,
-    };
+    // All at once: two sequential round trips behind a remote node (the code check's second look is the second).
+    let book = g.book().ok();
+    let (state, code, eigen) =
+        tokio::join!(wallet::WalletState::read(&provider, address), wallet::check_code(&provider, address), async {
+            match &book {
+                Some(book) => eigenlayer_view(&provider, book, address).await.map(Some),
+                None => Ok(None),
+            }
+        },);
+    let (state, code, eigen) = (state?, code?, eigen?);
     let value = json!({
         "wallet": address,
         "chainId": state.chain_id,
@@ -189,17 +208,21 @@ fn list(value: &serde_json::Value, me: &str) -> String {
 async fn eigenlayer_view<P: Provider>(provider: &P, book: &AddressBook, wallet: Address) -> Result<serde_json::Value> {
     let dm = IDelegationManager::new(book.delegation_manager, provider);
     let am = IAllocationManager::new(book.allocation_manager, provider);
-    let (_, release) = opwallet_core::guard::release(provider, book).await?;
-    let release = opwallet_core::text::escape(&release);
     let pc = opwallet_bindings::eigenlayer::IPermissionController::new(book.permission_controller, provider);
-    let admins = pc.getAdmins(wallet).call().await?;
-    let pending = pc.getPendingAdmins(wallet).call().await?;
-    let delay = am.getAllocationDelay(wallet).call().await?;
-    let sets = am.getRegisteredSets(wallet).call().await?;
+    let (release, admins, pending, delay, sets, is_operator, approver) = tokio::try_join!(
+        async { opwallet_core::guard::release(provider, book).await.map_err(eyre::Report::from) },
+        async { pc.getAdmins(wallet).call().await.map_err(eyre::Report::from) },
+        async { pc.getPendingAdmins(wallet).call().await.map_err(eyre::Report::from) },
+        async { am.getAllocationDelay(wallet).call().await.map_err(eyre::Report::from) },
+        async { am.getRegisteredSets(wallet).call().await.map_err(eyre::Report::from) },
+        async { dm.isOperator(wallet).call().await.map_err(eyre::Report::from) },
+        async { dm.delegationApprover(wallet).call().await.map_err(eyre::Report::from) },
+    )?;
+    let release = opwallet_core::text::escape(&release.1);
     Ok(json!({
         "release": release,
-        "isOperator": dm.isOperator(wallet).call().await?,
-        "delegationApprover": dm.delegationApprover(wallet).call().await?,
+        "isOperator": is_operator,
+        "delegationApprover": approver,
         "allocationDelay": if delay.isSet { json!(delay.delay) } else { json!(null) },
         "operatorSets": sets.iter().map(|s| format!("{}:{}", s.avs, s.id)).collect::<Vec<_>>(),
         "admins": admins.iter().map(|a| a.to_string()).collect::<Vec<_>>(),

@@ -32,6 +32,8 @@ use opwallet_devnet::{
 };
 use serde::Serialize;
 
+mod latency;
+
 #[derive(Debug, Parser)]
 #[command(name = "opwallet-bench", about = "Gas and wall time of opwallet against Safe 1.5.0")]
 struct Args {
@@ -44,6 +46,9 @@ struct Args {
     /// Skip the wall-time part (devnet, fork, demo).
     #[arg(long)]
     no_wall_time: bool,
+    /// Skip the remote-node part (each command through a proxy adding 100 ms per request).
+    #[arg(long)]
+    no_latency: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -63,6 +68,7 @@ struct Results {
     marginal_per_extra_signature: BTreeMap<String, i64>,
     targets: Vec<Target>,
     wall_time_ms: BTreeMap<String, f64>,
+    remote_node: Vec<latency::Measured>,
 }
 
 #[derive(Debug, Serialize)]
@@ -312,6 +318,7 @@ async fn main() -> Result<()> {
 
     let wall =
         if args.no_wall_time { BTreeMap::new() } else { wall_time(&devnet, if args.quick { 1 } else { 5 }).await? };
+    let remote_node = if args.no_latency { Vec::new() } else { remote_node(&devnet).await? };
     let version = Command::new(opwallet_devnet::anvil_binary()?).arg("--version").output()?;
     let results = Results {
         anvil: String::from_utf8_lossy(&version.stdout).lines().next().unwrap_or_default().to_owned(),
@@ -320,6 +327,7 @@ async fn main() -> Result<()> {
         marginal_per_extra_signature: marginal,
         targets,
         wall_time_ms: wall,
+        remote_node,
     };
     print_table(&results);
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -373,12 +381,126 @@ fn print_table(r: &Results) {
     for t in &r.targets {
         println!("{:<52} {:>10.3} {:>8} {:>5}", t.what, t.value, t.limit, if t.met { "yes" } else { "NO" });
     }
+    if !r.remote_node.is_empty() {
+        println!(
+            "\n{:<28} {:>8} {:>11} {:>6} {:>9}   (through a proxy adding {} ms per request; before issue 14: 8-20 \
+             sequential requests, info 2.0 s, sign 1.4 s, execute 1.7 s)",
+            "behind a remote node",
+            "requests",
+            "round trips",
+            "goal",
+            "wall ms",
+            latency::DELAY.as_millis()
+        );
+        for m in &r.remote_node {
+            let met = if m.round_trips <= m.goal { "" } else { "  OVER GOAL" };
+            println!("{:<28} {:>8} {:>11} {:>6} {:>9.0}{met}", m.command, m.requests, m.round_trips, m.goal, m.wall_ms);
+        }
+    }
     if !r.wall_time_ms.is_empty() {
         println!("\n{:<44} {:>10}", "wall time (median)", "ms");
         for (k, v) in &r.wall_time_ms {
             println!("{k:<44} {v:>10.1}");
         }
     }
+}
+
+/// Every command of a signing round through a node 100 ms away: requests, sequential round trips, wall time.
+async fn remote_node(devnet: &Devnet) -> Result<Vec<latency::Measured>> {
+    let bin = std::env::current_exe()?.parent().map(|d| d.join("opwallet")).ok_or_else(|| eyre!("no binary dir"))?;
+    let dir = std::env::temp_dir().join(format!("opwallet-bench-latency-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let book = dir.join("book.json");
+    std::fs::write(&book, serde_json::to_string(&devnet.addresses.to_json_document("devnet"))?)?;
+    let mnemonic = dir.join("mnemonic");
+    std::fs::write(&mnemonic, "test test test test test test test test test test test junk\n")?;
+    let (m, b) = (mnemonic.to_string_lossy().into_owned(), book.to_string_lossy().into_owned());
+    let key = |i: u32| vec!["--mnemonic-file".to_owned(), m.clone(), "--mnemonic-index".to_owned(), i.to_string()];
+    let fork = Fork::of_devnet(devnet).await?;
+    let proxy = latency::Proxy::start(fork.rpc_url().as_str())?;
+    let signers: Vec<String> = (1..=3).map(|i| dev_signer(i).address().to_string()).collect();
+    let mut out = Vec::new();
+    let env_book = [("OPWALLET_ADDRESSES", b.as_str())];
+    let run = |label: &str, args: Vec<String>, extra: &[(&str, &str)], goal: u64| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut env: Vec<(&str, &str)> = env_book.to_vec();
+        env.extend_from_slice(extra);
+        latency::measure(&proxy, &bin, label, &refs, &env, goal)
+    };
+    let mut deploy = vec!["deploy".to_owned(), "--signers".into(), signers.join(","), "--threshold".into(), "2".into()];
+    deploy.extend(key(0));
+    let m1 = run("deploy", deploy.clone(), &[], 3)?;
+    out.push(m1);
+    // The wallet the rest uses: the same deploy's address, predicted.
+    let wallet = String::from_utf8(
+        Command::new(&bin)
+            .args(["predict", "--signers", &signers.join(","), "--threshold", "2"])
+            .env("ETH_RPC_URL", fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &b)
+            .output()?
+            .stdout,
+    )?
+    .trim()
+    .to_owned();
+    let w = [("OPWALLET_WALLET", wallet.as_str())];
+    out.push(run("info", vec!["info".into()], &w, 2)?);
+    let file = dir.join("register.json").to_string_lossy().into_owned();
+    out.push(run(
+        "propose register-operator",
+        vec![
+            "propose".into(),
+            "register-operator".into(),
+            "--metadata-uri".into(),
+            "u".into(),
+            "-o".into(),
+            file.clone(),
+        ],
+        &w,
+        2,
+    )?);
+    let mut sign1 = vec!["sign".to_owned(), file.clone(), "--yes".into()];
+    sign1.extend(key(1));
+    out.push(run("sign", sign1, &w, 2)?);
+    let mut sign2 = vec!["sign".to_owned(), file.clone(), "--yes".into()];
+    sign2.extend(key(2));
+    run("sign (second)", sign2, &w, 2)?;
+    out.push(run("status", vec!["status".into(), file.clone()], &w, 2)?);
+    let mut execute = vec!["execute".to_owned(), file.clone()];
+    execute.extend(key(0));
+    out.push(run("execute", execute, &w, 3)?);
+    out.push(run("operator (dashboard)", vec!["operator".into()], &w, 2)?);
+    let message = dir.join("avs.json").to_string_lossy().into_owned();
+    let legacy = devnet.addresses.extra(LEGACY_AVS)?.to_string();
+    let expiry = (now() + 86_400).to_string();
+    Command::new(&bin)
+        .args([
+            "propose",
+            "avs-registration",
+            "--avs",
+            &legacy,
+            "--salt",
+            &format!("0x{:064x}", 1),
+            "--expiry",
+            &expiry,
+            "-o",
+            &message,
+        ])
+        .env("ETH_RPC_URL", fork.rpc_url().as_str())
+        .env("OPWALLET_ADDRESSES", &b)
+        .env("OPWALLET_WALLET", &wallet)
+        .output()?;
+    for i in [1, 2] {
+        let mut a = vec!["sign".to_owned(), message.clone(), "--yes".into()];
+        a.extend(key(i));
+        Command::new(&bin)
+            .args(&a)
+            .env("ETH_RPC_URL", fork.rpc_url().as_str())
+            .env("OPWALLET_ADDRESSES", &b)
+            .output()?;
+    }
+    out.push(run("signature", vec!["signature".into(), message], &w, 2)?);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(out)
 }
 
 fn median(mut v: Vec<Duration>) -> f64 {

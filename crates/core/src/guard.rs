@@ -37,18 +37,28 @@ impl std::fmt::Display for Release {
 /// The release EigenLayer runs: `ProtocolRegistry.version()` (≥ 1.9), else `AllocationManager.version()` (1.3–1.8),
 /// else `DelegationManager.version()`. The one release probe: every feature check asks it.
 pub async fn release<P: Provider>(provider: &P, book: &AddressBook) -> Result<(Release, String), Error> {
+    // All three asked at once (one round trip); the answers are taken in this order of preference.
+    let (registry, allocation, delegation) = tokio::join!(
+        async {
+            match book.protocol_registry {
+                Some(r) => Some(IProtocolRegistry::new(r, provider).version().call().await),
+                None => None,
+            }
+        },
+        async { IAllocationManager::new(book.allocation_manager, provider).version().call().await },
+        async { IDelegationManager::new(book.delegation_manager, provider).version().call().await },
+    );
     let mut tried = Vec::new();
-    if let Some(registry) = book.protocol_registry {
-        match IProtocolRegistry::new(registry, provider).version().call().await {
-            Ok(v) => return parsed(v),
-            Err(e) => tried.push(format!("ProtocolRegistry.version(): {e}")),
-        }
+    match registry {
+        Some(Ok(v)) => return parsed(v),
+        Some(Err(e)) => tried.push(format!("ProtocolRegistry.version(): {e}")),
+        None => {}
     }
-    match IAllocationManager::new(book.allocation_manager, provider).version().call().await {
+    match allocation {
         Ok(v) => return parsed(v),
         Err(e) => tried.push(format!("AllocationManager.version(): {e}")),
     }
-    match IDelegationManager::new(book.delegation_manager, provider).version().call().await {
+    match delegation {
         Ok(v) => parsed(v),
         Err(e) => {
             tried.push(format!("DelegationManager.version(): {e}"));

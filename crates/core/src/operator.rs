@@ -138,48 +138,77 @@ impl OperatorStatus {
             async { am.getAllocatedSets(wallet).call().await.map_err(Error::rpc) },
             async { pc.getAdmins(wallet).call().await.map_err(Error::rpc) },
             async { pc.getPendingAdmins(wallet).call().await.map_err(Error::rpc) },
-            async { provider.get_block_number().await.map_err(Error::rpc) },
+            async {
+                let (head, chain) =
+                    tokio::try_join!(provider.get_block_number(), provider.get_chain_id()).map_err(Error::rpc)?;
+                if chain != book.chain_id {
+                    return Err(Error::Refused(format!(
+                        "the address book is for chain {} but the RPC is chain {chain}: pass the book for this chain",
+                        book.chain_id
+                    )));
+                }
+                Ok(head)
+            },
         )?;
         let from_block = head.saturating_sub(blocks);
-        let mut all_sets: Vec<OperatorSet> = registered.clone();
-        all_sets.extend(allocated.iter().filter(|s| !registered.contains(s)).cloned());
-        if let Some(kr) = book.key_registrar {
-            for set in keyed_sets(provider, kr, wallet, from_block, head).await? {
-                if !all_sets.contains(&set) {
-                    all_sets.push(set);
+        // Everything known so far, at once: the sets' own reads, the event scans, the rewards views.
+        let mut known: Vec<OperatorSet> = registered.clone();
+        known.extend(allocated.iter().filter(|s| !registered.contains(s)).cloned());
+        let member = |set: &OperatorSet| (registered.contains(set), allocated.contains(set));
+        let (first_sets, keyed, pending_allocation_delay, appointees, slashes, rewards) = tokio::join!(
+            futures::future::try_join_all(known.iter().map(|set| set_status(provider, book, wallet, set, member(set)))),
+            async {
+                match book.key_registrar {
+                    Some(kr) => keyed_sets(provider, kr, wallet, from_block, head).await,
+                    None => Ok(Vec::new()),
                 }
-            }
-        }
-        let mut sets = Vec::new();
-        for set in &all_sets {
-            let member = (registered.contains(set), allocated.contains(set));
-            sets.push(set_status(provider, book, wallet, set, member).await?);
-        }
-        let pending_allocation_delay = pending_delay(provider, book, wallet, from_block, head).await?;
+            },
+            pending_delay(provider, book, wallet, from_block, head),
+            appointees(provider, book, wallet, from_block, head),
+            slashes(provider, book, wallet, from_block, head),
+            rewards(provider, book, wallet),
+        );
+        let mut sets = first_sets?;
+        let keyed_only: Vec<OperatorSet> = keyed?.into_iter().filter(|s| !known.contains(s)).collect();
+        sets.extend(
+            futures::future::try_join_all(
+                keyed_only.iter().map(|set| set_status(provider, book, wallet, set, (false, false))),
+            )
+            .await?,
+        );
         let strategy_list: BTreeSet<Address> =
             sets.iter().flat_map(|s| s.allocations.iter().map(|a| a.strategy)).collect();
-        let mut strategies = Vec::new();
-        for strategy in strategy_list {
-            let (shares, max, encumbered) = tokio::try_join!(
-                async { dm.operatorShares(wallet, strategy).call().await.map_err(Error::rpc) },
-                async { am.getMaxMagnitude(wallet, strategy).call().await.map_err(Error::rpc) },
-                async { am.getEncumberedMagnitude(wallet, strategy).call().await.map_err(Error::rpc) },
-            )?;
-            strategies.push(StrategyStatus {
-                strategy,
-                delegated_shares: shares,
-                max_magnitude: max,
-                encumbered_magnitude: encumbered,
-            });
-        }
-        let (claimer, pi_split) = rewards(provider, book, wallet).await?;
-        let mut avs_splits = Vec::new();
-        if let Some(rc) = book.rewards_coordinator {
-            let avss: BTreeSet<Address> = sets.iter().map(|s| s.avs).collect();
-            for avs in avss {
-                avs_splits.push(AvsSplit { avs, split: read_split(provider, rc, wallet, &SplitOf::Avs(avs)).await? });
-            }
-        }
+        let avss: BTreeSet<Address> = sets.iter().map(|s| s.avs).collect();
+        let (strategies, avs_splits) = tokio::try_join!(
+            futures::future::try_join_all(strategy_list.into_iter().map(|strategy| {
+                let (dm, am) = (&dm, &am);
+                async move {
+                    let (shares, max, encumbered) = tokio::try_join!(
+                        async { dm.operatorShares(wallet, strategy).call().await.map_err(Error::rpc) },
+                        async { am.getMaxMagnitude(wallet, strategy).call().await.map_err(Error::rpc) },
+                        async { am.getEncumberedMagnitude(wallet, strategy).call().await.map_err(Error::rpc) },
+                    )?;
+                    Ok::<_, Error>(StrategyStatus {
+                        strategy,
+                        delegated_shares: shares,
+                        max_magnitude: max,
+                        encumbered_magnitude: encumbered,
+                    })
+                }
+            })),
+            futures::future::try_join_all(avss.into_iter().map(|avs| async move {
+                match book.rewards_coordinator {
+                    Some(rc) => read_split(provider, rc, wallet, &SplitOf::Avs(avs))
+                        .await
+                        .map(|split| Some(AvsSplit { avs, split })),
+                    None => Ok(None),
+                }
+            })),
+        )?;
+        let avs_splits: Vec<AvsSplit> = avs_splits.into_iter().flatten().collect();
+        let (claimer, pi_split) = rewards?;
+        let pending_allocation_delay = pending_allocation_delay?;
+        let (appointees, slashes) = (appointees?, slashes?);
         Ok(Self {
             wallet,
             release,
@@ -194,8 +223,8 @@ impl OperatorStatus {
             pi_split,
             admins,
             pending_admins: pending,
-            appointees: appointees(provider, book, wallet, from_block, head).await?,
-            slashes: slashes(provider, book, wallet, from_block, head).await?,
+            appointees,
+            slashes,
             from_block,
             to_block: head,
         })
@@ -211,38 +240,57 @@ async fn set_status<P: Provider>(
     (registered, allocated): (bool, bool),
 ) -> Result<SetStatus, Error> {
     let am = IAllocationManager::new(book.allocation_manager, provider);
-    let strategies = am.getAllocatedStrategies(wallet, set.clone()).call().await.map_err(Error::rpc)?;
-    let mut allocations = Vec::new();
-    let stake = if strategies.is_empty() {
-        Vec::new()
+    // First everything that needs only the set; then what needs its strategies.
+    let (strategies, redistributing, recipient, slasher, key, split) = tokio::join!(
+        async { am.getAllocatedStrategies(wallet, set.clone()).call().await.map_err(Error::rpc) },
+        async { am.isRedistributingOperatorSet(set.clone()).call().await.map_err(Error::rpc) },
+        async { am.getRedistributionRecipient(set.clone()).call().await },
+        async { am.getSlasher(set.clone()).call().await },
+        async {
+            match book.key_registrar {
+                Some(kr) => key_of(provider, kr, wallet, set).await,
+                None => Ok(None),
+            }
+        },
+        async {
+            match book.rewards_coordinator {
+                Some(rc) => read_split(provider, rc, wallet, &SplitOf::OperatorSet(set.clone())).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    let strategies = strategies?;
+    let (recipient, slasher) = if redistributing? {
+        (Some(recipient.map_err(Error::rpc)?), Some(slasher.map_err(Error::rpc)?))
     } else {
-        am.getAllocatedStake(set.clone(), vec![wallet], strategies.clone()).call().await.map_err(Error::rpc)?
+        (None, slasher.ok())
     };
-    for (i, strategy) in strategies.iter().enumerate() {
-        let a = am.getAllocation(wallet, set.clone(), *strategy).call().await.map_err(Error::rpc)?;
-        allocations.push(StrategyAllocation {
+    let (key, split) = (key?, split?);
+    let (stake, each) = tokio::join!(
+        async {
+            if strategies.is_empty() {
+                Ok(Vec::new())
+            } else {
+                am.getAllocatedStake(set.clone(), vec![wallet], strategies.clone()).call().await.map_err(Error::rpc)
+            }
+        },
+        futures::future::try_join_all(strategies.iter().map(|strategy| async {
+            am.getAllocation(wallet, set.clone(), *strategy).call().await.map_err(Error::rpc)
+        })),
+    );
+    let (stake, each) = (stake?, each?);
+    let allocations = strategies
+        .iter()
+        .zip(each)
+        .enumerate()
+        .map(|(i, (strategy, a))| StrategyAllocation {
             strategy: *strategy,
             magnitude: a.currentMagnitude,
             pending_diff: a.pendingDiff,
             effect_block: a.effectBlock,
             slashable_stake: stake.first().and_then(|s| s.get(i)).copied().unwrap_or_default(),
-        });
-    }
-    let redistributing = am.isRedistributingOperatorSet(set.clone()).call().await.map_err(Error::rpc)?;
-    let (recipient, slasher) = if redistributing {
-        let recipient = am.getRedistributionRecipient(set.clone()).call().await.map_err(Error::rpc)?;
-        (Some(recipient), Some(am.getSlasher(set.clone()).call().await.map_err(Error::rpc)?))
-    } else {
-        (None, am.getSlasher(set.clone()).call().await.ok())
-    };
-    let key = match book.key_registrar {
-        Some(kr) => key_of(provider, kr, wallet, set).await?,
-        None => None,
-    };
-    let split = match book.rewards_coordinator {
-        Some(rc) => Some(read_split(provider, rc, wallet, &SplitOf::OperatorSet(set.clone())).await?),
-        None => None,
-    };
+        })
+        .collect();
     Ok(SetStatus {
         avs: set.avs,
         id: set.id,
@@ -321,12 +369,19 @@ async fn key_of<P: Provider>(
     set: &OperatorSet,
 ) -> Result<Option<String>, Error> {
     let kr = IKeyRegistrar::new(kr, provider);
-    if !kr.isRegistered(set.clone(), wallet).call().await.map_err(Error::rpc)? {
+    // All four at once; which answer counts depends on the first two.
+    let (registered, curve, ecdsa, hash) = tokio::join!(
+        async { kr.isRegistered(set.clone(), wallet).call().await.map_err(Error::rpc) },
+        async { kr.getOperatorSetCurveType(set.clone()).call().await.map_err(Error::rpc) },
+        async { kr.getECDSAAddress(set.clone(), wallet).call().await.map_err(Error::rpc) },
+        async { kr.getKeyHash(set.clone(), wallet).call().await.map_err(Error::rpc) },
+    );
+    if !registered? {
         return Ok(None);
     }
-    Ok(Some(match kr.getOperatorSetCurveType(set.clone()).call().await.map_err(Error::rpc)? {
-        1 => format!("ECDSA {}", kr.getECDSAAddress(set.clone(), wallet).call().await.map_err(Error::rpc)?),
-        _ => format!("BN254 key hash {}", kr.getKeyHash(set.clone(), wallet).call().await.map_err(Error::rpc)?),
+    Ok(Some(match curve? {
+        1 => format!("ECDSA {}", ecdsa?),
+        _ => format!("BN254 key hash {}", hash?),
     }))
 }
 

@@ -44,6 +44,12 @@ pub struct Review {
     pub simulation: Option<Result<Simulation, String>>,
     /// For a proposal whose nonce is used: the `Executed` event of that nonce (this proposal, or another).
     pub executed: Option<submit::Execution>,
+    /// For a message with a threshold of valid signatures: the assembled ERC-1271 signature (wallet-message mode)
+    /// and whether the wallet's `isValidSignature` accepts it.
+    pub assembled: Option<(Bytes, bool)>,
+    /// For an executor (`execute`) and a proposal ready to run: the transaction estimated with the real signatures,
+    /// the node's fees and the sender's nonce, asked in the same round trip as the simulation.
+    pub prepared: Option<Result<submit::Prepared, String>>,
     /// The AllocationManager and PermissionController of the address book, for the delegation warnings.
     book_addresses: Option<(Address, Address)>,
 }
@@ -104,61 +110,132 @@ impl Review {
         decoder: &Decoder,
         now: u64,
         queue: &[Proposal],
+        executor: Option<Address>,
     ) -> Result<Self, Error> {
         let calls: &[_] = match &proposal.body {
             Body::Execute { calls, .. } => calls,
             Body::Message { .. } => &[],
         };
-        let (state, code, wallet_digest, redistribution, preimage) = tokio::join!(
-            WalletState::read(provider, proposal.wallet),
-            wallet::check_code(provider, proposal.wallet),
-            submit::wallet_digest(provider, proposal),
-            guard::check(provider, book, calls),
-            async {
+        // Two sequential round trips behind a remote node: everything that needs only the file goes out at once;
+        // what needs the wallet's state (the simulation) follows, overlapping the code check's second look.
+        let executed_nonce = match &proposal.body {
+            Body::Execute { nonce, .. } => Some(*nonce),
+            Body::Message { .. } => None,
+        };
+        let reads = async {
+            let mut decoder = decoder.clone();
+            let token_addresses = decoder.token_addresses(calls);
+            let (state, wallet_digest, redistribution, preimage, tokens, verdicts, executed) = tokio::join!(
+                WalletState::read(provider, proposal.wallet),
+                submit::wallet_digest(provider, proposal),
+                guard::check(provider, book, calls),
+                async {
+                    match &proposal.body {
+                        Body::Message { hash, preimage } => crate::preimage::check(provider, *hash, preimage).await,
+                        Body::Execute { .. } => Ok(()),
+                    }
+                },
+                crate::tokens::read_all(provider, &token_addresses),
+                verdicts(provider, proposal, None),
+                async {
+                    match executed_nonce {
+                        Some(nonce) => {
+                            submit::find_execution(provider, proposal.wallet, nonce, proposal.hashes.digest).await
+                        }
+                        None => Ok(None),
+                    }
+                },
+            );
+            let state = state?;
+            preimage?;
+            decoder.tokens = tokens;
+            // The execution lookup counts only for a nonce the wallet has used.
+            let executed = executed?.filter(|_| executed_nonce.is_some_and(|n| n < state.nonce));
+            let verdicts = members(verdicts?, &state.signers);
+            let verdicts_ok = &verdicts;
+            let simulation = async {
                 match &proposal.body {
-                    Body::Message { hash, preimage } => crate::preimage::check(provider, *hash, preimage).await,
-                    Body::Execute { .. } => Ok(()),
+                    Body::Execute { nonce, .. } if proposal.epoch == state.epoch && *nonce >= state.nonce => {
+                        // A lone file is simulated as if the nonces before it were used; one in a queue, after the
+                        // queued proposals before it.
+                        let before = if queue.is_empty() {
+                            Ok(Vec::new())
+                        } else {
+                            crate::store::predecessors(queue, state.nonce, *nonce)
+                        };
+                        Some(match before {
+                            Ok(before) => crate::simulate::simulate(provider, &state, &before, proposal, &decoder)
+                                .await
+                                .map_err(|e| e.to_string()),
+                            Err(gap) => Err(format!(
+                                "no proposal is queued for nonce {gap}, which must run before this one (nonce {nonce})"
+                            )),
+                        })
+                    }
+                    _ => None,
                 }
-            },
-        );
-        let state = state?;
-        preimage?;
-        let mut decoder = decoder.clone();
-        decoder.tokens = crate::tokens::read_all(provider, &decoder.token_addresses(calls)).await;
-        let simulate = async {
-            match &proposal.body {
-                Body::Execute { nonce, .. } if proposal.epoch == state.epoch && *nonce >= state.nonce => {
-                    // A lone file is simulated as if the nonces before it were used; one in a queue, after the
-                    // queued proposals before it.
-                    let before = if queue.is_empty() {
-                        Ok(Vec::new())
-                    } else {
-                        crate::store::predecessors(queue, state.nonce, *nonce)
-                    };
-                    Some(match before {
-                        Ok(before) => crate::simulate::simulate(provider, &state, &before, proposal, &decoder)
+            };
+            let prepare = async {
+                let ready = |n: u64| {
+                    let valid = verdicts_ok.iter().filter(|(_, v)| *v == Verdict::Valid).count() as u64;
+                    proposal.epoch == state.epoch && n == state.nonce && valid >= state.threshold
+                };
+                match (&proposal.body, executor) {
+                    (Body::Execute { nonce, .. }, Some(from)) if ready(*nonce) => {
+                        let counted: Vec<SignerSignature> = proposal
+                            .signatures
+                            .iter()
+                            .filter(|s| verdicts_ok.iter().any(|(a, v)| *a == s.signer && *v == Verdict::Valid))
+                            .cloned()
+                            .collect();
+                        let prepared = match crate::packing::pack(&state.header, &counted) {
+                            Ok(packed) => submit::prepare(provider, proposal, packed, from).await,
+                            Err(e) => Err(e),
+                        };
+                        Some(prepared.map_err(|e| e.to_string()))
+                    }
+                    _ => None,
+                }
+            };
+            let (simulation, prepared) = tokio::join!(simulation, prepare);
+            // A message with enough signatures: its ERC-1271 signature is assembled and put to the wallet in the
+            // same round trip as the code check's second look.
+            let assembled = match &proposal.body {
+                Body::Message { hash, .. } => {
+                    let valid: Vec<Address> =
+                        verdicts.iter().filter(|(_, v)| *v == Verdict::Valid).map(|(a, _)| *a).collect();
+                    let counted: Vec<SignerSignature> =
+                        proposal.signatures.iter().filter(|s| valid.contains(&s.signer)).cloned().collect();
+                    if counted.len() as u64 >= state.threshold {
+                        let signature =
+                            crate::packing::erc1271_wallet_message(&crate::packing::pack(&state.header, &counted)?);
+                        let answer = OperatorWallet::new(proposal.wallet, provider)
+                            .isValidSignature(*hash, signature.clone())
+                            .call()
                             .await
-                            .map_err(|e| e.to_string()),
-                        Err(gap) => Err(format!(
-                            "no proposal is queued for nonce {gap}, which must run before this one (nonce {nonce})"
-                        )),
-                    })
+                            .map_err(Error::rpc)?;
+                        Some((signature, answer.0 == ERC1271_MAGIC))
+                    } else {
+                        None
+                    }
                 }
-                _ => None,
-            }
+                Body::Execute { .. } => None,
+            };
+            Ok::<_, Error>((
+                state,
+                wallet_digest,
+                redistribution,
+                verdicts,
+                executed,
+                simulation,
+                decoder,
+                assembled,
+                prepared,
+            ))
         };
-        let executed = async {
-            match &proposal.body {
-                Body::Execute { nonce, .. } if *nonce < state.nonce => {
-                    submit::find_execution(provider, proposal.wallet, *nonce, proposal.hashes.digest).await
-                }
-                _ => Ok(None),
-            }
-        };
-        let (verdicts, simulation, executed) =
-            tokio::join!(verdicts(provider, proposal, &state.signers), simulate, executed);
-        let verdicts = verdicts?;
-        let executed = executed?;
+        let (code, reads) = tokio::join!(wallet::check_code(provider, proposal.wallet), reads);
+        let (state, wallet_digest, redistribution, verdicts, executed, simulation, decoder, assembled, prepared) =
+            reads?;
         let (views, title) = describe(&decoder, proposal);
         let mut review = Self {
             code: code.map_err(|e| e.to_string()),
@@ -171,6 +248,8 @@ impl Review {
             warnings: Vec::new(),
             simulation,
             executed,
+            assembled,
+            prepared,
             state,
             book_addresses: book.map(|b| (b.allocation_manager, b.permission_controller)),
         };
@@ -361,15 +440,17 @@ pub fn describe(decoder: &Decoder, proposal: &Proposal) -> (Vec<CallView>, Strin
 
 /// Whether each collected signature counts: ECDSA as the wallet checks it; a contract signer's by asking the contract
 /// itself (ERC-1271); an on-chain approval by reading the wallet's `approvedHashes`.
+/// Each signature's verdict; with `signers`, entries of non-signers are invalid (without, membership is left to
+/// [`members`], so the checks need not wait for the wallet's state).
 pub async fn verdicts<P: Provider>(
     provider: &P,
     proposal: &Proposal,
-    signers: &[Address],
+    signers: Option<&[Address]>,
 ) -> Result<Vec<(Address, Verdict)>, Error> {
     let digest = proposal.hashes.digest;
     let offline = proposal.offline_verdicts();
     let checks = proposal.signatures.iter().zip(offline).map(|(s, (signer, verdict))| async move {
-        if !signers.contains(&signer) {
+        if signers.is_some_and(|list| !list.contains(&signer)) {
             return Ok::<_, Error>((signer, Verdict::Invalid(format!("{signer} is not a signer of the wallet"))));
         }
         let verdict = match (&s.kind, verdict) {
@@ -397,6 +478,20 @@ pub async fn verdicts<P: Provider>(
     futures::future::try_join_all(checks).await
 }
 
+/// `verdicts` with the entries of anyone not in `signers` made invalid.
+pub fn members(verdicts: Vec<(Address, Verdict)>, signers: &[Address]) -> Vec<(Address, Verdict)> {
+    verdicts
+        .into_iter()
+        .map(|(who, v)| {
+            if signers.contains(&who) {
+                (who, v)
+            } else {
+                (who, Verdict::Invalid(format!("{who} is not a signer of the wallet")))
+            }
+        })
+        .collect()
+}
+
 /// Asks a contract signer whether `signature` is its signature over `digest`.
 pub async fn contract_verdict<P: Provider>(
     provider: &P,
@@ -404,10 +499,14 @@ pub async fn contract_verdict<P: Provider>(
     digest: B256,
     signature: &Bytes,
 ) -> Result<Verdict, Error> {
-    if provider.get_code_at(signer).await.map_err(Error::rpc)?.is_empty() {
+    let contract = IERC1271::new(signer, provider);
+    let (code, answer) = tokio::join!(provider.get_code_at(signer), async {
+        contract.isValidSignature(digest, signature.clone()).call().await
+    });
+    if code.map_err(Error::rpc)?.is_empty() {
         return Ok(Verdict::Invalid(format!("{signer} has no code, so it cannot sign as a contract")));
     }
-    Ok(match IERC1271::new(signer, provider).isValidSignature(digest, signature.clone()).call().await {
+    Ok(match answer {
         Ok(answer) if answer.0 == ERC1271_MAGIC => Verdict::Valid,
         Ok(answer) => Verdict::Invalid(format!("{signer}.isValidSignature returned {answer}, not the magic value")),
         // Only a failure to reach the node is an error; any answer the contract gives (a revert, no data, data

@@ -76,6 +76,15 @@ pub async fn plan_fees<P: Provider>(
         async { provider.estimate_gas(tx.clone()).await.map_err(|e| Error::rpc(format!("estimating gas: {e}"))) },
         async { provider.estimate_eip1559_fees().await.map_err(|e| Error::rpc(format!("estimating fees: {e}"))) },
     )?;
+    apply_limits(gas, fees, limits)
+}
+
+/// The fee plan for `gas` at the node's suggested `fees`, within `limits` (refused beyond them, in words).
+pub fn apply_limits(
+    gas: u64,
+    fees: alloy::eips::eip1559::Eip1559Estimation,
+    limits: FeeLimits,
+) -> Result<FeePlan, Error> {
     let max_fee_per_gas = match limits.max_fee_per_gas {
         Some(cap) => cap,
         None if fees.max_fee_per_gas > DEFAULT_MAX_FEE_PER_GAS => {
@@ -124,29 +133,6 @@ pub fn gwei(wei: u128) -> String {
     }
 }
 
-/// The `execute` transaction for `proposal` with `signatures`, from `from`, simulated first: an `eth_call` that
-/// reverts stops here, explained, before anything is sent.
-pub async fn prepare_execute<P: Provider>(
-    provider: &P,
-    proposal: &Proposal,
-    signatures: Bytes,
-    from: Address,
-) -> Result<TransactionRequest, Error> {
-    let Body::Execute { deadline, calls, .. } = &proposal.body else {
-        return Err(Error::Malformed(
-            "this proposal is an ERC-1271 message: use `opwallet signature`, not execute".into(),
-        ));
-    };
-    let calls: Vec<IOperatorWallet::Call> = calls
-        .iter()
-        .map(|c| IOperatorWallet::Call { target: c.target, value: c.value, data: c.data.clone() })
-        .collect();
-    let w = OperatorWallet::new(proposal.wallet, provider);
-    let tx = w.execute(calls, U256::from(*deadline), signatures).from(from);
-    tx.call().await.map_err(|e| Error::Chain(format!("simulation failed, nothing was sent: {}", explain(&e))))?;
-    Ok(tx.into_transaction_request())
-}
-
 /// Where a proposal's nonce went: the transaction and block of its `Executed` event, and whether it ran this
 /// proposal (the event's digest is the proposal's) or another one.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -189,6 +175,67 @@ pub async fn find_execution<P: Provider>(
     }))
 }
 
+/// An `execute` transaction ready to be signed and sent: the node's gas estimate (with the real signatures: a
+/// batch that would revert fails here, explained), its fee suggestion, and the sender's next nonce, all asked at
+/// once.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub tx: TransactionRequest,
+    pub gas: u64,
+    pub fees: alloy::eips::eip1559::Eip1559Estimation,
+    pub nonce: u64,
+    pub chain_id: u64,
+}
+
+/// Prepares `proposal`'s `execute` with `signatures`, sent by `from` (one round trip).
+pub async fn prepare<P: Provider>(
+    provider: &P,
+    proposal: &Proposal,
+    signatures: Bytes,
+    from: Address,
+) -> Result<Prepared, Error> {
+    let Body::Execute { deadline, calls, .. } = &proposal.body else {
+        return Err(Error::Malformed(
+            "this proposal is an ERC-1271 message: use `opwallet signature`, not execute".into(),
+        ));
+    };
+    let calls: Vec<IOperatorWallet::Call> = calls
+        .iter()
+        .map(|c| IOperatorWallet::Call { target: c.target, value: c.value, data: c.data.clone() })
+        .collect();
+    let w = OperatorWallet::new(proposal.wallet, provider);
+    let tx = w.execute(calls, U256::from(*deadline), signatures).from(from).into_transaction_request();
+    let (gas, fees, nonce) = tokio::join!(
+        provider.estimate_gas(tx.clone()),
+        provider.estimate_eip1559_fees(),
+        provider.get_transaction_count(from).pending(),
+    );
+    let gas = gas.map_err(|e| match e.as_error_resp().and_then(|r| r.as_revert_data()) {
+        Some(data) => Error::Chain(format!("simulation failed, nothing was sent: {}", explain_revert(&data))),
+        None => Error::rpc(format!("estimating gas: {e}")),
+    })?;
+    let fees = fees.map_err(|e| Error::rpc(format!("estimating fees: {e}")))?;
+    let nonce = nonce.map_err(Error::rpc)?;
+    Ok(Prepared { tx, gas, fees, nonce, chain_id: proposal.chain_id })
+}
+
+/// Signs and sends a prepared transaction with `plan` (see [`send`]), with no further questions to the node
+/// before the send.
+pub async fn send_prepared<P: Provider>(
+    provider: &P,
+    sender: &alloy::network::EthereumWallet,
+    prepared: Prepared,
+    plan: FeePlan,
+    from: Address,
+    receipt_timeout: std::time::Duration,
+    on_hash: impl FnOnce(B256),
+) -> Result<TransactionReceipt, Error> {
+    let mut tx = prepared.tx;
+    tx.set_nonce(prepared.nonce);
+    tx.set_chain_id(prepared.chain_id);
+    send_signed(provider, sender, tx, plan, from, receipt_timeout, on_hash).await
+}
+
 /// Sends `tx` with `plan`'s gas and fees, signed here first so that its hash is known (and printed through
 /// `on_hash`) before a byte leaves; then waits for the receipt (bounded by `receipt_timeout`). When the node's
 /// answer is lost (a transport error, a timeout), the transaction is looked up by its hash before anything is
@@ -206,9 +253,22 @@ pub async fn send<P: Provider>(
         tokio::try_join!(async { provider.get_transaction_count(from).pending().await.map_err(Error::rpc) }, async {
             provider.get_chain_id().await.map_err(Error::rpc)
         },)?;
-    tx.set_from(from);
     tx.set_nonce(nonce);
     tx.set_chain_id(chain_id);
+    send_signed(provider, sender, tx, plan, from, receipt_timeout, on_hash).await
+}
+
+/// [`send`] once the nonce and chain id are set.
+async fn send_signed<P: Provider>(
+    provider: &P,
+    sender: &alloy::network::EthereumWallet,
+    mut tx: TransactionRequest,
+    plan: FeePlan,
+    from: Address,
+    receipt_timeout: std::time::Duration,
+    on_hash: impl FnOnce(B256),
+) -> Result<TransactionReceipt, Error> {
+    tx.set_from(from);
     tx.set_gas_limit(plan.gas_limit);
     tx.set_max_fee_per_gas(plan.max_fee_per_gas);
     tx.set_max_priority_fee_per_gas(plan.max_priority_fee_per_gas);

@@ -146,8 +146,17 @@ async fn propose<A: CoreAction>(g: &Global, action: A, out: Out) -> Result<()> {
     }
     let provider = g.provider().await?;
     let wallet = g.wallet()?;
-    let chain_id = alloy::providers::Provider::get_chain_id(&provider).await?;
-    let book = g.book_for(chain_id)?;
+    // A book named on the command line needs no question to the node (core checks its chain against the wallet's).
+    let (book, chain_id) = match g.named_book()? {
+        Some(book) => {
+            let chain_id = book.chain_id;
+            (Some(book), chain_id)
+        }
+        None => {
+            let chain_id = alloy::providers::Provider::get_chain_id(&provider).await?;
+            (g.book_for(chain_id)?, chain_id)
+        }
+    };
     let queue = out.store.clone().map(|folder| Queue::new(folder, chain_id, wallet));
     let queued: Vec<_> = match &queue {
         Some(q) => q.list(g.timeout()).await?.0.into_iter().map(|q| q.proposal).collect(),

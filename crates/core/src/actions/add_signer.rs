@@ -22,12 +22,14 @@ pub struct AddSigner {
 }
 
 impl Action for AddSigner {
+    const NEEDS_STATE: bool = true;
+
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         let w = ctx.wallet();
-        if ctx.state.signers.contains(&self.signer) {
+        if ctx.state()?.signers.contains(&self.signer) {
             return Err(Error::Refused(format!("{} is already a signer", self.signer)));
         }
-        rules::rotated(&ctx.state.signers, &[], &[self.signer], self.threshold, w)?;
+        rules::rotated(&ctx.state()?.signers, &[], &[self.signer], self.threshold, w)?;
         rules::check_proof(ctx.provider, w, self.signer, &self.proof).await?;
         let call = Call { signer: self.signer, newThreshold: U256::from(self.threshold), proof: self.proof };
         Ok(Planned::call(ProposedCall::new(w, call.abi_encode())).notice(ROTATION_WARNING))

@@ -22,6 +22,8 @@ pub struct AvsRegistration {
 }
 
 impl Action for AvsRegistration {
+    const NEEDS_STATE: bool = true;
+
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         super::future_expiry(self.expiry, self.now)?;
         let book = ctx.book()?;
@@ -35,7 +37,7 @@ impl Action for AvsRegistration {
         }
         let (operator, expiry) = (ctx.wallet(), U256::from(self.expiry));
         let domain =
-            preimage::eigen_domain(ctx.provider, book.avs_directory, "AVSDirectory", ctx.state.chain_id).await?;
+            preimage::eigen_domain(ctx.provider, book.avs_directory, "AVSDirectory", ctx.state()?.chain_id).await?;
         let preimage = Preimage::AvsRegistration { domain, operator, avs: self.avs, salt: self.salt, expiry };
         let on_chain = directory
             .calculateOperatorAVSRegistrationDigestHash(operator, self.avs, self.salt, expiry)

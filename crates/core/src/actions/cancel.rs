@@ -10,10 +10,12 @@ use crate::Error;
 pub struct Cancel;
 
 impl Action for Cancel {
+    const NEEDS_STATE: bool = true;
+
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         Ok(Planned::calls(vec![]).notice(format!(
             "note: executing this uses up nonce {}: any other proposal at that nonce can never run",
-            ctx.state.nonce
+            ctx.state()?.nonce
         )))
     }
 }

@@ -22,6 +22,8 @@ pub struct DelegationApproval {
 }
 
 impl Action for DelegationApproval {
+    const NEEDS_STATE: bool = true;
+
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         super::future_expiry(self.expiry, self.now)?;
         let book = ctx.book()?;
@@ -37,7 +39,7 @@ impl Action for DelegationApproval {
         }
         let (staker, operator, salt, expiry) = (self.staker, self.operator, self.salt, U256::from(self.expiry));
         let domain =
-            preimage::eigen_domain(ctx.provider, book.delegation_manager, "DelegationManager", ctx.state.chain_id)
+            preimage::eigen_domain(ctx.provider, book.delegation_manager, "DelegationManager", ctx.state()?.chain_id)
                 .await?;
         let preimage = Preimage::DelegationApproval { domain, staker, operator, approver: ctx.wallet(), salt, expiry };
         let on_chain = dm

@@ -53,27 +53,34 @@ pub mod transfer;
 pub mod undelegate;
 pub mod update_metadata_uri;
 
-/// What an action needs to plan: the chain, the address book for it, and the wallet's state, read once.
+/// What an action needs to plan: the chain, the address book for it, the wallet, and (for actions that declare
+/// [`Action::NEEDS_STATE`]) the wallet's state, read first. Other actions plan while the state is being read.
 #[derive(Debug)]
 pub struct Ctx<'a, P> {
     pub provider: &'a P,
     pub book: Option<&'a AddressBook>,
-    pub state: &'a WalletState,
+    pub wallet: Address,
+    pub state: Option<&'a WalletState>,
 }
 
 impl<P> Ctx<'_, P> {
     /// The address book, which actions on EigenLayer need.
     pub fn book(&self) -> Result<&AddressBook, Error> {
         self.book.ok_or_else(|| {
-            Error::Refused(format!(
-                "no EigenLayer addresses for chain {}: pass --addresses FILE (or --network for a public network)",
-                self.state.chain_id
-            ))
+            Error::Refused(
+                "no EigenLayer addresses for this chain: pass --addresses FILE (or --network for a public network)"
+                    .into(),
+            )
         })
     }
 
     pub fn wallet(&self) -> Address {
-        self.state.address
+        self.wallet
+    }
+
+    /// The wallet's state (signers, threshold, nonce, epoch, chain id); only for actions with `NEEDS_STATE`.
+    pub fn state(&self) -> Result<&WalletState, Error> {
+        self.state.ok_or_else(|| Error::Chain("internal: this action declared no need of the wallet's state".into()))
     }
 }
 
@@ -111,6 +118,10 @@ impl Planned {
 
 /// An action: it checks its preconditions on the chain and plans what to sign, or says in words why not.
 pub trait Action {
+    /// Whether planning needs the wallet's state; actions that do not plan while it is read (one round trip less
+    /// behind a remote node).
+    const NEEDS_STATE: bool = false;
+
     fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> impl Future<Output = Result<Planned, Error>>;
 }
 
@@ -209,17 +220,25 @@ pub async fn propose<P: Provider, A: Action>(
     now: u64,
     queue: QueueSlot<'_>,
 ) -> Result<Proposed, Error> {
-    let state = WalletState::read(provider, wallet).await?;
-    if let Some(b) = book
-        && b.chain_id != state.chain_id
-    {
-        return Err(Error::Refused(format!(
+    let check_chain = |state: &WalletState| match book {
+        Some(b) if b.chain_id != state.chain_id => Err(Error::Refused(format!(
             "the address book is for chain {} but the RPC is chain {}: pass the book for this chain",
             b.chain_id, state.chain_id
-        )));
-    }
-    let ctx = Ctx { provider, book, state: &state };
-    let planned = action.plan(&ctx).await?;
+        ))),
+        _ => Ok(()),
+    };
+    let (state, planned) = if A::NEEDS_STATE {
+        let state = WalletState::read(provider, wallet).await?;
+        check_chain(&state)?;
+        let planned = action.plan(&Ctx { provider, book, wallet, state: Some(&state) }).await?;
+        (state, planned)
+    } else {
+        let ctx = Ctx { provider, book, wallet, state: None };
+        let (state, planned) = tokio::join!(WalletState::read(provider, wallet), action.plan(&ctx));
+        let state = state?;
+        check_chain(&state)?;
+        (state, planned?)
+    };
     let proposal = match planned.plan {
         Plan::Execute(calls) => {
             let deadline = now.checked_add(valid_for).ok_or_else(|| {

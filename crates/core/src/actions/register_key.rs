@@ -61,6 +61,8 @@ pub(crate) fn registrar<P>(ctx: &Ctx<'_, P>) -> Result<Address, Error> {
 }
 
 impl Action for RegisterKey {
+    const NEEDS_STATE: bool = true;
+
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         let kr_address = registrar(ctx)?;
         let kr = IKeyRegistrar::new(kr_address, ctx.provider);
@@ -98,7 +100,7 @@ impl Action for RegisterKey {
             )));
         }
         let domain =
-            crate::preimage::eigen_domain(ctx.provider, kr_address, "KeyRegistrar", ctx.state.chain_id).await?;
+            crate::preimage::eigen_domain(ctx.provider, kr_address, "KeyRegistrar", ctx.state()?.chain_id).await?;
         let (key_data, signature, key_hash, shown) = match &self.key {
             AvsKey::Ecdsa(signer) => {
                 let key = signer.address();

@@ -20,12 +20,14 @@ pub struct RemoveSigner {
 }
 
 impl Action for RemoveSigner {
+    const NEEDS_STATE: bool = true;
+
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         let w = ctx.wallet();
-        if !ctx.state.signers.contains(&self.signer) {
+        if !ctx.state()?.signers.contains(&self.signer) {
             return Err(Error::Refused(format!("{} is not a signer of {w}", self.signer)));
         }
-        rules::rotated(&ctx.state.signers, &[self.signer], &[], self.threshold, w)?;
+        rules::rotated(&ctx.state()?.signers, &[self.signer], &[], self.threshold, w)?;
         let call = Call { signer: self.signer, newThreshold: U256::from(self.threshold) };
         Ok(Planned::call(ProposedCall::new(w, call.abi_encode())).notice(ROTATION_WARNING))
     }

@@ -21,15 +21,17 @@ pub struct ReplaceSigner {
 }
 
 impl Action for ReplaceSigner {
+    const NEEDS_STATE: bool = true;
+
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         let w = ctx.wallet();
-        if !ctx.state.signers.contains(&self.old) {
+        if !ctx.state()?.signers.contains(&self.old) {
             return Err(Error::Refused(format!("--old {} is not a signer of {w}", self.old)));
         }
-        if ctx.state.signers.contains(&self.new) {
+        if ctx.state()?.signers.contains(&self.new) {
             return Err(Error::Refused(format!("--new {} is already a signer", self.new)));
         }
-        rules::rotated(&ctx.state.signers, &[self.old], &[self.new], ctx.state.threshold, w)?;
+        rules::rotated(&ctx.state()?.signers, &[self.old], &[self.new], ctx.state()?.threshold, w)?;
         rules::check_proof(ctx.provider, w, self.new, &self.proof).await?;
         let call = Call { oldSigner: self.old, newSigner: self.new, proof: self.proof };
         Ok(Planned::call(ProposedCall::new(w, call.abi_encode())).notice(ROTATION_WARNING))

@@ -23,6 +23,8 @@ pub struct Rotate {
 }
 
 impl Action for Rotate {
+    const NEEDS_STATE: bool = true;
+
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         if self.add.len() != self.proofs.len() {
             return Err(Error::Refused(format!(
@@ -32,7 +34,7 @@ impl Action for Rotate {
             )));
         }
         let w = ctx.wallet();
-        rules::rotated(&ctx.state.signers, &self.remove, &self.add, self.threshold, w)?;
+        rules::rotated(&ctx.state()?.signers, &self.remove, &self.add, self.threshold, w)?;
         for (a, p) in self.add.iter().zip(&self.proofs) {
             rules::check_proof(ctx.provider, w, *a, p).await?;
         }

@@ -15,8 +15,10 @@ pub struct SetThreshold {
 }
 
 impl Action for SetThreshold {
+    const NEEDS_STATE: bool = true;
+
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
-        rules::check_threshold(self.threshold, ctx.state.signers.len())?;
+        rules::check_threshold(self.threshold, ctx.state()?.signers.len())?;
         let call = Call { newThreshold: U256::from(self.threshold) };
         Ok(Planned::call(ProposedCall::new(ctx.wallet(), call.abi_encode())).notice(ROTATION_WARNING))
     }
