@@ -7,7 +7,7 @@ use opwallet_devnet::dev_signer;
 
 use crate::{
     doubles,
-    harness::{ALICE, BOB, DEPLOYER, Env, addr},
+    harness::{ALICE, BOB, CAROL, DEPLOYER, Env, addr},
 };
 
 #[tokio::test]
@@ -59,6 +59,20 @@ async fn web3signer_signs_proposals_and_proofs_with_typed_data() {
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
     assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
 
+    // Web3Signer's own refusal: its --http-host-allowlist does not name the host in the URL.
+    let strict = doubles::web3signer_allowing(vec![dev_signer(ALICE)], &["signer.internal"]);
+    let host = env.fails(
+        &["sign", file, "--yes", "--web3signer-url", &strict, "--web3signer-address", &addr(ALICE).to_string()],
+        None,
+    );
+    assert_eq!(
+        host.trim_end(),
+        format!(
+            "error: web3signer at {strict}/ does not accept the host name `127.0.0.1` (403 Host not authorized): add \
+             it to Web3Signer's --http-host-allowlist, or use a URL with a host name it allows"
+        )
+    );
+
     // An unreachable signer fails fast with its URL.
     let down = run(
         &[
@@ -73,6 +87,91 @@ async fn web3signer_signs_proposals_and_proofs_with_typed_data() {
         "",
     );
     assert!(String::from_utf8_lossy(&down.stderr).contains("web3signer at http://127.0.0.1:9/ unreachable"));
+}
+
+/// The Web3Signer double answers as Web3Signer's handler does (its source, /work/research/services.md §1): typed data
+/// as a JSON string is signed; as an object (what opwallet sent before) it fails with 500 Internal error on every
+/// release before 25.9.0; bad parameters are 400, an unknown address 200 with -32000. Its hashing (web3j's rules,
+/// written independently of alloy) agrees with alloy's on opwallet's own types.
+#[test]
+fn web3signer_double_answers_as_its_handler_does() {
+    use alloy::{primitives::U256, signers::SignerSync};
+    use opwallet_core::{eip712, proposal::ProposedCall};
+    let key = dev_signer(ALICE);
+    let url = doubles::web3signer(vec![key.clone()], None);
+    let rpc = |params: serde_json::Value| -> (u16, serde_json::Value) {
+        let body = serde_json::json!({ "jsonrpc": "2.0", "id": 7, "method": "eth_signTypedData", "params": params });
+        let (status, text) =
+            doubles::http(&url, "POST", "/", &[("content-type", "application/json")], &body.to_string());
+        (status, serde_json::from_str(&text).expect("JSON"))
+    };
+    let proposal = opwallet_core::proposal::Proposal::execute(
+        31337,
+        addr(BOB),
+        3,
+        9,
+        2_000_000_000,
+        vec![ProposedCall { target: addr(CAROL), value: U256::from(5), data: vec![0xab, 0xcd].into() }],
+    );
+    let typed = serde_json::to_value(&proposal.typed_data).expect("json");
+    let text = typed.to_string();
+    let me = addr(ALICE).to_string();
+
+    // A string: the standard EIP-712 digest signed, r ‖ s ‖ v with v 27/28, no prefix.
+    let (status, answer) = rpc(serde_json::json!([me.to_lowercase(), text]));
+    assert_eq!(status, 200, "{answer}");
+    let signature: alloy::primitives::Bytes = answer["result"].as_str().expect("a signature").parse().expect("hex");
+    assert!(matches!(signature[64], 27 | 28), "{signature}");
+    assert_eq!(
+        signature,
+        alloy::primitives::Bytes::from(key.sign_hash_sync(&proposal.hashes.digest).expect("sign").as_bytes().to_vec())
+    );
+    assert_eq!(crate::web3j::digest(&text).ok(), Some(proposal.hashes.digest), "web3j's rules and alloy agree");
+    let accept = eip712::typed_data(&eip712::AcceptSigner { signer: addr(CAROL) }, &eip712::domain(1, addr(BOB), 0));
+    let accept_digest = accept.eip712_signing_hash().expect("hash");
+    assert_eq!(crate::web3j::digest(&serde_json::to_string(&accept).expect("json")).ok(), Some(accept_digest));
+
+    let error =
+        |status: u16, code: i64, message: &str| (status, serde_json::json!({ "code": code, "message": message }));
+    let got = |(status, answer): (u16, serde_json::Value)| (status, answer["error"].clone());
+    // An object, as opwallet sent it until Web3Signer 25.9.0 was the only release it worked with.
+    assert_eq!(got(rpc(serde_json::json!([me, typed]))), error(500, -32603, "Internal error"));
+    // web3j needs EIP712Domain in types (500), and refuses fields it does not know (400).
+    let mut no_domain_type = typed.clone();
+    no_domain_type["types"].as_object_mut().expect("types").remove("EIP712Domain");
+    assert_eq!(got(rpc(serde_json::json!([me, no_domain_type.to_string()]))), error(500, -32603, "Internal error"));
+    let mut extra = typed.clone();
+    extra["domain"]["extra"] = serde_json::json!("x");
+    assert_eq!(got(rpc(serde_json::json!([me, extra.to_string()]))), error(400, -32602, "Invalid params"));
+    // A uint as hex without 0x cannot be converted (500).
+    let mut bad_uint = typed.clone();
+    bad_uint["message"]["nonce"] = serde_json::json!("ff");
+    assert_eq!(got(rpc(serde_json::json!([me, bad_uint.to_string()]))), error(500, -32603, "Internal error"));
+    assert_eq!(got(rpc(serde_json::json!([me]))), error(400, -32602, "Invalid params"));
+    assert_eq!(got(rpc(serde_json::json!([me, "{ not json"]))), error(400, -32602, "Invalid params"));
+    assert_eq!(
+        got(rpc(serde_json::json!([addr(7).to_string(), text]))),
+        error(200, -32000, "No unlocked account matches the Sender")
+    );
+    // eth_accounts: lowercase and sorted; parameters refused.
+    let accounts = |params: &str| {
+        doubles::http(
+            &url,
+            "POST",
+            "/",
+            &[],
+            &format!(r#"{{"jsonrpc":"2.0","id":1,"method":"eth_accounts","params":{params}}}"#),
+        )
+    };
+    let (status, listed) = accounts("[]");
+    assert_eq!(
+        (status, serde_json::from_str::<serde_json::Value>(&listed).expect("json")["result"].clone()),
+        (200, serde_json::json!([me.to_lowercase()]))
+    );
+    assert_eq!(accounts("[1]").0, 400);
+    // The Host allow-list.
+    let (status, body) = doubles::http(&url, "GET", "/upcheck", &[("host", "evil.example")], "");
+    assert_eq!((status, body.as_str()), (403, r#"{"message":"Host not authorized."}"#));
 }
 
 /// Web3Signer behind TLS with client authentication (its `--tls-allow-ca-clients`), on a private PKI: the CA

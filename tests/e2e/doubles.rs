@@ -134,26 +134,59 @@ impl TestPki {
     }
 }
 
-/// Web3Signer's eth1 API (Consensys web3signer `openapi-specs/eth1/web3signer.yaml` and its JSON-RPC handlers):
-/// `GET /upcheck` → `OK`; `GET /api/v1/eth1/publicKeys` → the held keys' public keys; JSON-RPC on `/`: `eth_accounts`, `eth_signTypedData(address, typedData)`, which hashes
-/// the typed data itself (EIP-712) and returns `0x` r‖s‖v. With a token, requests need `Authorization: Bearer`.
-pub(crate) fn web3signer(keys: Vec<PrivateKeySigner>, token: Option<&'static str>) -> String {
-    serve(web3signer_handler(keys, token, true))
+/// Web3Signer's eth1 mode as its source answers (Consensys/web3signer `EthSignTypedDataResultProvider`,
+/// `Eth1AccountsHandler`, `PublicKeysListHandler`, `HostAllowListHandler`, `ResponseCodeSelector`; notes and
+/// sources in /work/research/services.md §1), in its releases 23.9.0 … 25.6.0, whose handler reads the parameters
+/// as strings: what works there works on every release.
+/// - `GET /upcheck` → `OK`; `GET /api/v1/eth1/publicKeys` → `0x` + 128 hex (x ‖ y) per key.
+/// - `eth_accounts` (params absent or `[]`, else 400) → the held addresses, lowercase and sorted.
+/// - `eth_signTypedData(address, typedData)`: params must be an array of ≥ 2 whose first is a string (else 400
+///   -32602 "Invalid params"); an address not held → 200 with -32000 "No unlocked account matches the Sender";
+///   the typed data must be a JSON **string** (an object makes the old handler's cast fail: 500 -32603 "Internal
+///   error"), parsed and hashed by web3j's rules ([`crate::web3j`]: unreadable JSON or unknown fields → 400, no
+///   `EIP712Domain` in `types` or a value it cannot convert → 500); the standard EIP-712 digest is signed with no
+///   prefix and returned as `0x` r ‖ s ‖ v with v 27/28.
+/// - Any other method is not Web3Signer's: it proxies it to its Ethereum node; the double has none and answers
+///   -32601 as a node would.
+/// - A `Host` header whose name is not in `--http-host-allowlist` (default `localhost,127.0.0.1`) → 403
+///   `{"message":"Host not authorized."}`.
+///
+/// Web3Signer has no token authentication of its own: `proxy_token` models an authenticating proxy in front of
+/// it (401 without `Authorization: Bearer <token>`).
+pub(crate) fn web3signer(keys: Vec<PrivateKeySigner>, proxy_token: Option<&'static str>) -> String {
+    serve(web3signer_handler(keys, proxy_token, true, &["localhost", "127.0.0.1"]))
+}
+
+/// The Web3Signer double started with `--http-host-allowlist` set to `hosts`.
+pub(crate) fn web3signer_allowing(keys: Vec<PrivateKeySigner>, hosts: &[&'static str]) -> String {
+    serve(web3signer_handler(keys, None, true, hosts))
 }
 
 /// The same Web3Signer double behind TLS that demands a client certificate from `pki`'s CA, exposing only the
 /// JSON-RPC endpoint and `/upcheck` (as a proxy in front of Web3Signer may): keys are found by `eth_accounts`.
 pub(crate) fn web3signer_tls(keys: Vec<PrivateKeySigner>, pki: &TestPki) -> String {
-    serve_tls(web3signer_handler(keys, None, false), pki.server.clone())
+    serve_tls(web3signer_handler(keys, None, false, &["localhost", "127.0.0.1"]), pki.server.clone())
 }
 
-fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>, rest: bool) -> Handler {
-    let keys: HashMap<Address, PrivateKeySigner> = keys.into_iter().map(|k| (k.address(), k)).collect();
+fn web3signer_handler(
+    keys: Vec<PrivateKeySigner>,
+    proxy_token: Option<&'static str>,
+    rest: bool,
+    hosts: &[&'static str],
+) -> Handler {
+    let keys: HashMap<String, PrivateKeySigner> =
+        keys.into_iter().map(|k| (format!("{:x}", k.address()).to_lowercase(), k)).collect();
+    let hosts: Vec<String> = hosts.iter().map(|h| h.to_lowercase()).collect();
     Arc::new(move |r: &Request| {
-        if let Some(t) = token
+        if let Some(t) = proxy_token
             && r.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {t}"))
         {
             return (401, r#"{"message":"Unauthorized"}"#.into());
+        }
+        // HostAllowListHandler: the Host header's name (its port dropped), "*" allowing any.
+        let host = r.headers.get("host").map(|h| h.rsplit_once(':').map_or(h.as_str(), |(n, _)| n).to_lowercase());
+        if !hosts.iter().any(|h| h == "*" || Some(h) == host.as_ref()) {
+            return (403, r#"{"message":"Host not authorized."}"#.into());
         }
         if r.method == "GET" && r.path == "/upcheck" {
             return (200, "OK".into());
@@ -172,33 +205,57 @@ fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>, 
                 .collect();
             return (200, serde_json::json!(listed).to_string());
         }
-        let call: serde_json::Value = match serde_json::from_str(&r.body) {
-            Ok(v) => v,
-            Err(_) => return (400, r#"{"message":"bad request"}"#.into()),
+        let Ok(call) = serde_json::from_str::<serde_json::Value>(&r.body) else {
+            return (400, serde_json::json!({ "jsonrpc": "2.0", "id": null, "error": { "code": -32700, "message": "Parse error" } }).to_string());
         };
         let reply = |result: serde_json::Value| {
-            serde_json::json!({ "jsonrpc": "2.0", "id": call["id"], "result": result }).to_string()
+            (200, serde_json::json!({ "jsonrpc": "2.0", "id": call["id"], "result": result }).to_string())
         };
-        let error = |message: &str| {
-            serde_json::json!({ "jsonrpc": "2.0", "id": call["id"], "error": { "code": -32000, "message": message } })
-                .to_string()
+        // ResponseCodeSelector: invalid request/params and parse errors are 400, an internal error 500, any other
+        // JSON-RPC error 200.
+        let error = |status: u16, code: i64, message: &str| {
+            let body = serde_json::json!({ "jsonrpc": "2.0", "id": call["id"], "error": { "code": code, "message": message } });
+            (status, body.to_string())
         };
+        let invalid_params = || error(400, -32602, "Invalid params");
+        let params = &call["params"];
         match call["method"].as_str() {
-            Some("eth_accounts") => (200, reply(serde_json::json!(keys.keys().collect::<Vec<_>>()))),
-            Some("eth_signTypedData") => {
-                let Some(key) =
-                    call["params"][0].as_str().and_then(|a| a.parse::<Address>().ok()).and_then(|a| keys.get(&a))
-                else {
-                    return (200, error("Signer not found"));
-                };
-                let Ok(typed) = serde_json::from_value::<TypedData>(call["params"][1].clone()) else {
-                    return (200, error("Invalid typed data"));
-                };
-                let Ok(hash) = typed.eip712_signing_hash() else { return (200, error("Invalid typed data")) };
-                let sig = key.sign_hash_sync(&hash).expect("sign");
-                (200, reply(serde_json::json!(alloy::primitives::hex::encode_prefixed(sig.as_bytes()))))
+            Some("eth_accounts") => {
+                if !(params.is_null() || params.as_array().is_some_and(Vec::is_empty)) {
+                    return invalid_params();
+                }
+                let mut held: Vec<String> = keys.keys().map(|a| format!("0x{a}")).collect();
+                held.sort();
+                reply(serde_json::json!(held))
             }
-            _ => (200, error("Method not found")),
+            Some("eth_signTypedData") => {
+                let Some(params) = params.as_array().filter(|p| p.len() >= 2) else { return invalid_params() };
+                let Some(from) = params[0].as_str() else { return invalid_params() };
+                // The address is normalised (lowercase, 0x added) and looked up before the data is read.
+                let Some(key) = keys.get(&from.trim_start_matches("0x").to_lowercase()) else {
+                    return error(200, -32000, "No unlocked account matches the Sender");
+                };
+                // `List<String> params`: an object in params[1] fails the cast (ClassCastException → 500).
+                let Some(json) = params[1].as_str() else { return error(500, -32603, "Internal error") };
+                match crate::web3j::digest(json) {
+                    Ok(digest) => {
+                        let sig = key.sign_hash_sync(&digest).expect("sign");
+                        let mut bytes = sig.as_bytes();
+                        bytes[64] = 27 + u8::from(sig.v());
+                        reply(serde_json::json!(alloy::primitives::hex::encode_prefixed(bytes)))
+                    }
+                    // Web3Signer's answer says no more than this; the reason goes to the test's output.
+                    Err(crate::web3j::Failure::Invalid(why)) => {
+                        eprintln!("web3signer double: invalid params: {why}");
+                        invalid_params()
+                    }
+                    Err(crate::web3j::Failure::Internal(why)) => {
+                        eprintln!("web3signer double: internal error: {why}");
+                        error(500, -32603, "Internal error")
+                    }
+                }
+            }
+            _ => error(200, -32601, "Method not found"),
         }
     })
 }
@@ -296,17 +353,25 @@ pub(crate) fn rpc_proxy(
 
 /// POSTs `body` to `url` over plain HTTP/1.1 and returns the response body.
 pub(crate) fn forward(url: &str, body: &str) -> String {
+    http(url, "POST", "/", &[("content-type", "application/json")], body).1
+}
+
+/// One plain HTTP/1.1 request to the server at `url` (`http://host:port`); returns the status and the body.
+pub(crate) fn http(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
     let address = url.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = std::net::TcpStream::connect(address).expect("upstream");
-    write!(
-        stream,
-        "POST / HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("send");
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("host: {address}\r\n"));
+    }
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    write!(stream, "{head}content-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     let (head, rest) = response.split_once("\r\n\r\n").expect("an HTTP response");
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
     if head.to_lowercase().contains("transfer-encoding: chunked") {
         // Decode chunks: size line, data, CRLF … until 0.
         let mut out = String::new();
@@ -319,9 +384,9 @@ pub(crate) fn forward(url: &str, body: &str) -> String {
             out.push_str(&tail[..n]);
             rest = &tail[n + 2..];
         }
-        out
+        (status, out)
     } else {
-        rest.to_owned()
+        (status, rest.to_owned())
     }
 }
 

@@ -12,6 +12,7 @@ mod harness;
 mod ledger;
 mod lifecycle;
 mod snapshots;
+mod web3j;
 mod workflow;
 
 /// The signing screen's date for a unix time, computed independently of the CLI (`date -u`).

@@ -240,8 +240,15 @@ pub enum Web3SignerError {
         #[source]
         source: reqwest::Error,
     },
-    #[error("web3signer at {url} refused the request ({status}): check the bearer token")]
+    /// A 401 (or a 403 other than the Host allow-list's): Web3Signer has no tokens, so from a proxy in front of it.
+    #[error("web3signer at {url} refused the request ({status}): check the bearer token (--web3signer-token-env)")]
     Refused { url: String, status: StatusCode },
+    /// Web3Signer's own 403, `Host not authorized.`: `host` is the name in the URL opwallet was given.
+    #[error(
+        "web3signer at {url} does not accept the host name `{host}` (403 Host not authorized): add it to \
+         Web3Signer's --http-host-allowlist, or use a URL with a host name it allows"
+    )]
+    HostNotAllowed { url: String, host: String },
     #[error("web3signer at {url} answered {status}: {body}")]
     Answered { url: String, status: StatusCode, body: String },
     #[error("web3signer at {url} is not up (upcheck answered `{answer}`)")]
@@ -259,9 +266,10 @@ pub enum Web3SignerError {
         #[source]
         source: serde_json::Error,
     },
-    /// `error` is the JSON-RPC error object as the signer sent it.
-    #[error("web3signer {method} failed: {error}")]
-    Rpc { method: &'static str, error: String },
+    /// `error` is the JSON-RPC error object as the signer sent it (escaped), `status` the HTTP status it came with
+    /// (400 invalid params, 500 an internal error such as typed data its encoder cannot hash, 200 otherwise).
+    #[error("web3signer {method} failed (HTTP {status}): {error}")]
+    Rpc { method: &'static str, status: u16, error: String },
     #[error("web3signer returned no signature")]
     NoSignature,
     #[error("web3signer returned a signature that is not hex")]
@@ -507,12 +515,13 @@ mod tests {
         Error::Web3Signer(Web3SignerError::Certificate { .. }) => ["/p does not hold a PEM certificate"],
         Error::Web3Signer(Web3SignerError::Unreachable { .. }) => ["https://w3s unreachable", "--web3signer-ca-cert"],
         Error::Web3Signer(Web3SignerError::Refused { .. }) => ["https://w3s", "401 Unauthorized", "bearer token"],
+        Error::Web3Signer(Web3SignerError::HostNotAllowed { .. }) => ["`w3s`", "403", "--http-host-allowlist"],
         Error::Web3Signer(Web3SignerError::Answered { .. }) => ["https://w3s", "500 Internal Server Error", "down"],
         Error::Web3Signer(Web3SignerError::NotUp { .. }) => ["https://w3s is not up", "`DOWN`"],
         Error::Web3Signer(Web3SignerError::NoKey { .. }) => ["holds no key for 0x0000", "it holds: 0x1111"],
         Error::Web3Signer(Web3SignerError::BadPublicKey { .. }) => ["`0x04`", "not a secp256k1 public key"],
         Error::Web3Signer(Web3SignerError::BadAnswer { .. }) => ["https://w3s", "publicKeys", "a list of public keys"],
-        Error::Web3Signer(Web3SignerError::Rpc { .. }) => ["eth_signTypedData failed", "denied"],
+        Error::Web3Signer(Web3SignerError::Rpc { .. }) => ["eth_signTypedData failed (HTTP 500)", "Internal error"],
         Error::Web3Signer(Web3SignerError::NoSignature) => ["no signature"],
         Error::Web3Signer(Web3SignerError::SignatureNotHex(_)) => ["signature that is not hex"],
         Error::Web3Signer(Web3SignerError::WrongKey { .. }) => ["signed with 0x0000", A_TEXT, "another key"],
@@ -659,6 +668,7 @@ mod tests {
             Web3SignerError::Certificate { path: p(), expected: "a PEM certificate", source: http() },
             Web3SignerError::Unreachable { url: s(URL), tls: true, source: http() },
             Web3SignerError::Refused { url: s(URL), status: StatusCode::UNAUTHORIZED },
+            Web3SignerError::HostNotAllowed { url: s(URL), host: s("w3s") },
             Web3SignerError::Answered { url: s(URL), status: StatusCode::INTERNAL_SERVER_ERROR, body: s("down") },
             Web3SignerError::NotUp { url: s(URL), answer: s("DOWN") },
             Web3SignerError::NoKey { url: s(URL), address: Address::ZERO, held: vec![A] },
@@ -669,7 +679,11 @@ mod tests {
                 expected: "a list of public keys",
                 source: json(),
             },
-            Web3SignerError::Rpc { method: "eth_signTypedData", error: s(r#"{"message":"denied"}"#) },
+            Web3SignerError::Rpc {
+                method: "eth_signTypedData",
+                status: 500,
+                error: s(r#"{"code":-32603,"message":"Internal error"}"#),
+            },
             Web3SignerError::NoSignature,
             Web3SignerError::SignatureNotHex(alloy::primitives::hex::FromHexError::OddLength),
             Web3SignerError::WrongKey { signed: Address::ZERO, expected: A },
