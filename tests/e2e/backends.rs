@@ -336,12 +336,10 @@ async fn keys_new_with_a_vault_password_then_signs_through_vault() {
     assert!(dm.isOperator(wallet.parse().expect("address")).call().await.expect("view"));
 }
 
-#[tokio::test]
-async fn fireblocks_signs_typed_messages_with_a_jwt_authenticated_api() {
-    let env = Env::with_wallet().await;
-    // A fresh RSA API secret for this run (openssl), never committed.
-    let secret = env.path("fireblocks.pem");
-    let public = env.path("fireblocks.pub");
+/// A fresh RSA API secret for this run (openssl) in `dir`, never committed: (secret PEM path, public PEM).
+fn fireblocks_secret(dir: &std::path::Path) -> (std::path::PathBuf, String) {
+    let secret = dir.join("fireblocks.pem");
+    let public = dir.join("fireblocks.pub");
     for args in [
         vec!["genrsa", "-traditional", "-out", secret.to_str().expect("utf-8"), "2048"],
         vec!["rsa", "-in", secret.to_str().expect("utf-8"), "-pubout", "-out", public.to_str().expect("utf-8")],
@@ -349,46 +347,167 @@ async fn fireblocks_signs_typed_messages_with_a_jwt_authenticated_api() {
         let out = std::process::Command::new("openssl").args(&args).output().expect("openssl runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let url =
-        doubles::fireblocks("api-key-1", std::fs::read_to_string(&public).expect("pub"), ("7", dev_signer(ALICE)));
+    (secret, std::fs::read_to_string(&public).expect("pub"))
+}
+
+#[tokio::test]
+async fn fireblocks_signs_typed_messages_with_a_jwt_authenticated_api() {
+    let env = Env::with_wallet().await;
+    let (secret, public) = fireblocks_secret(&env.dir);
+    let url = doubles::fireblocks("api-key-1", public, ("7", dev_signer(ALICE)));
     let p = env.propose("p.json", &["register-operator", "--metadata-uri", "fireblocks"]);
     let file = p.to_str().expect("utf-8");
     let alice = addr(ALICE).to_string();
     let secret = secret.to_str().expect("utf-8");
-    let run = |account: &str, api_key: &str| {
-        env.run_with(
-            &[
-                "sign",
-                file,
-                "--yes",
-                "--fireblocks-vault-account",
-                account,
-                "--fireblocks-address",
-                &alice,
-                "--fireblocks-secret-file",
-                secret,
-                "--fireblocks-url",
-                &url,
-            ],
-            None,
-            &[("FIREBLOCKS_API_KEY", api_key), ("OPWALLET_FIREBLOCKS_POLL_MS", "20")],
-        )
+    let run_with = |account: &str, api_key: &str, secret_args: &[&str], vars: &[(&str, &str)]| {
+        let mut args = vec![
+            "sign",
+            file,
+            "--yes",
+            "--fireblocks-vault-account",
+            account,
+            "--fireblocks-address",
+            &alice,
+            "--fireblocks-url",
+            &url,
+        ];
+        args.extend_from_slice(secret_args);
+        let base = [("FIREBLOCKS_API_KEY", api_key), ("OPWALLET_FIREBLOCKS_POLL_MS", "20")];
+        env.run_with(&args, None, &[&base[..], vars].concat())
     };
+    let run = |account: &str, api_key: &str| run_with(account, api_key, &["--fireblocks-secret-file", secret], &[]);
+    // The error, after the signing screen.
+    let stderr = |o: &std::process::Output| {
+        String::from_utf8_lossy(&o.stderr).trim_end().lines().last().unwrap_or_default().to_owned()
+    };
+    let before = std::fs::read(&p).expect("read");
     let bad_key = run("7", "not-the-key");
-    assert!(String::from_utf8_lossy(&bad_key.stderr).contains("Fireblocks refused the request (401 Unauthorized)"));
-    let rejected = run("rejects", "api-key-1");
-    assert!(
-        String::from_utf8_lossy(&rejected.stderr).contains("ended REJECTED: REJECTED_BY_USER"),
-        "{}",
-        String::from_utf8_lossy(&rejected.stderr)
-    );
+    assert!(stderr(&bad_key).contains("Fireblocks refused the request (401 Unauthorized)"), "{}", stderr(&bad_key));
 
-    let ok = run("7", "api-key-1");
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    // Every final status other than COMPLETED ends the wait at once, named with its sub-status.
+    // The double numbers transactions tx-1, tx-2, … as they are created.
+    for (n, (account, ending)) in [
+        ("rejects", "CANCELLED (REJECTED_BY_USER): a signer rejected it in the Fireblocks app"),
+        (
+            "blocked",
+            "BLOCKED (BLOCKED_BY_POLICY): a Fireblocks policy rule blocked it: the policy (TAP) must allow Typed \
+             Message signing by this vault account",
+        ),
+        ("frozen", "REJECTED (AUTO_FREEZE): Fireblocks rejected it"),
+        ("fails", "FAILED (AUTHORIZATION_FAILED): it failed in Fireblocks"),
+        ("slow", "TIMEOUT: it was not approved in time on the Fireblocks side"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = run(account, "api-key-1");
+        assert_eq!(out.status.code(), Some(1), "{account}");
+        assert_eq!(
+            stderr(&out),
+            format!("error: Fireblocks transaction tx-{} ended {ending}; nothing was signed", n + 1),
+            "{account}"
+        );
+    }
+    assert_eq!(doubles::FIREBLOCKS_ENDINGS.len(), 5, "every ending the double knows is tried above");
+    // A transaction nobody approves: opwallet's own bound on polling.
+    let started = std::time::Instant::now();
+    let stuck = run_with(
+        "stuck",
+        "api-key-1",
+        &["--fireblocks-secret-file", secret],
+        &[("OPWALLET_FIREBLOCKS_TIMEOUT_MS", "400")],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "the timeout bounds the wait");
+    assert!(
+        stderr(&stuck).eq(
+            "error: Fireblocks transaction tx-6 was not signed within 400ms (still PENDING_AUTHORIZATION): opwallet stopped waiting and nothing was \
+             signed; cancel it in Fireblocks, or approve it there and sign again with a longer \
+             OPWALLET_FIREBLOCKS_TIMEOUT_MS"
+        ),
+        "{}",
+        stderr(&stuck)
+    );
+    assert_eq!(std::fs::read(&p).expect("read"), before, "nothing was added");
+
+    // The API secret kept in Vault instead of a file; the transaction passes QUEUED, PENDING_AUTHORIZATION and
+    // PENDING_SIGNATURE on its way to COMPLETED.
+    let (vault, store) = doubles::vault("root-token");
+    store.lock().expect("lock").insert(
+        "secret/fireblocks".into(),
+        serde_json::json!({ "pem": std::fs::read_to_string(secret).expect("pem") }),
+    );
+    let ok = run_with(
+        "7",
+        "api-key-1",
+        &["--fireblocks-secret-vault", "secret/fireblocks#pem"],
+        &[("VAULT_ADDR", &vault), ("VAULT_TOKEN", "root-token")],
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
     env.sign(&p, BOB);
     env.execute(&p);
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
     assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
+}
+
+/// The Fireblocks double takes typed data only in ethers' shape (chainId a number, integers decimal strings), the
+/// one shape known to work against the real API: alloy's own serialisation (what opwallet sent before) is refused.
+#[test]
+fn fireblocks_double_refuses_typed_data_in_another_shape() {
+    let dir = std::env::temp_dir().join(format!("opwallet-fireblocks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (secret, public) = fireblocks_secret(&dir);
+    let url = doubles::fireblocks("api-key-1", public, ("7", dev_signer(ALICE)));
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(std::fs::read(&secret).expect("pem").as_slice()).expect("key");
+    let post = |content: serde_json::Value| {
+        use sha2::Digest;
+        let body = serde_json::json!({
+            "operation": "TYPED_MESSAGE",
+            "assetId": "ETH",
+            "source": { "type": "VAULT_ACCOUNT", "id": "7" },
+            "extraParameters": { "rawMessageData": { "messages": [{ "content": content, "index": 0, "type": "EIP712" }] } },
+        })
+        .to_string();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+        let claims = serde_json::json!({
+            "uri": "/v1/transactions", "nonce": "1", "iat": now, "exp": now + 25, "sub": "api-key-1",
+            "bodyHash": alloy::primitives::hex::encode(sha2::Sha256::digest(body.as_bytes())),
+        });
+        let jwt = jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256), &claims, &key)
+            .expect("jwt");
+        let auth = format!("Bearer {jwt}");
+        doubles::http(&url, "POST", "/v1/transactions", &[("x-api-key", "api-key-1"), ("authorization", &auth)], &body)
+    };
+    let proposal = opwallet_core::proposal::Proposal::execute(
+        31337,
+        addr(BOB),
+        0,
+        1,
+        2_000_000_000,
+        vec![opwallet_core::proposal::ProposedCall::new(addr(CAROL), vec![0x01])],
+    );
+    let alloy_shape = serde_json::to_value(&proposal.typed_data).expect("json");
+    assert_eq!(alloy_shape["domain"]["chainId"], "0x7a69", "alloy writes numbers as hex strings");
+    let refused = |content: serde_json::Value| {
+        let (status, body) = post(content);
+        (status, serde_json::from_str::<serde_json::Value>(&body).expect("json")["message"].as_str().map(str::to_owned))
+    };
+    let message = |m: &str| (400, Some(m.to_owned()));
+    assert_eq!(refused(alloy_shape.clone()), message("domain.chainId must be a number, not \"0x7a69\""));
+    let mut hex_numbers = alloy_shape.clone();
+    hex_numbers["domain"]["chainId"] = serde_json::json!(31337);
+    assert_eq!(refused(hex_numbers.clone()), message("a uint256 must be a decimal string, not \"0x0\""));
+    assert_eq!(
+        refused(serde_json::json!(alloy_shape.to_string())),
+        message("EIP712 content must be the typed data object")
+    );
+    // The ethers shape is taken.
+    let mut ethers = hex_numbers;
+    ethers["message"]["nonce"] = serde_json::json!("1");
+    ethers["message"]["deadline"] = serde_json::json!("2000000000");
+    ethers["message"]["calls"][0]["value"] = serde_json::json!("0");
+    let (status, body) = post(ethers);
+    assert_eq!(status, 200, "{body}");
+    std::fs::remove_dir_all(&dir).expect("clean up");
 }
 
 #[tokio::test]
@@ -588,7 +707,38 @@ async fn keystores_and_passwords_from_aws_secrets_manager() {
     );
     let cold_ok = cold_signs("opwallet/cold");
     assert!(cold_ok.status.success(), "{}", String::from_utf8_lossy(&cold_ok.stderr));
-    env.ok(&["--wallet", wallet, "sign", file, "--yes"], Some(ALICE));
+    // Alice's key is in Fireblocks, whose API secret is kept in Secrets Manager (the whole string).
+    let (secret, public) = fireblocks_secret(&env.dir);
+    let fireblocks = doubles::fireblocks("api-key-1", public, ("7", dev_signer(ALICE)));
+    secrets
+        .create_secret()
+        .name("opwallet/fireblocks")
+        .secret_string(std::fs::read_to_string(&secret).expect("pem"))
+        .send()
+        .await
+        .expect("create");
+    std::fs::remove_file(&secret).expect("remove");
+    let alice = addr(ALICE).to_string();
+    let fireblocks_signs = env.run_with(
+        &[
+            "--wallet",
+            wallet,
+            "sign",
+            file,
+            "--yes",
+            "--fireblocks-vault-account",
+            "7",
+            "--fireblocks-address",
+            &alice,
+            "--fireblocks-url",
+            &fireblocks,
+            "--fireblocks-secret-aws",
+            "opwallet/fireblocks",
+        ],
+        None,
+        &[&aws_env[..], &[("FIREBLOCKS_API_KEY", "api-key-1"), ("OPWALLET_FIREBLOCKS_POLL_MS", "20")]].concat(),
+    );
+    assert!(fireblocks_signs.status.success(), "{}", String::from_utf8_lossy(&fireblocks_signs.stderr));
     env.ok(&["--wallet", wallet, "execute", file], Some(DEPLOYER));
     let dm = IDelegationManager::new(env.fork.addresses.delegation_manager, env.fork.provider());
     assert!(dm.isOperator(wallet.parse().expect("address")).call().await.expect("view"));

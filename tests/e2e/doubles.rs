@@ -10,7 +10,6 @@ use std::{
 };
 
 use alloy::{
-    dyn_abi::TypedData,
     primitives::Address,
     signers::{SignerSync, local::PrivateKeySigner},
 };
@@ -400,11 +399,20 @@ pub(crate) fn eth_call(request: &serde_json::Value) -> Option<(String, String)> 
     Some((tx["to"].as_str()?.to_lowercase(), data.get(..10)?.to_lowercase()))
 }
 
-/// Fireblocks' REST API (its public API reference): every request needs `X-API-Key` and a JWT signed RS256 with
-/// the API secret, whose claims carry `uri`, `sub` (the API key) and `bodyHash` (hex SHA-256 of the body), or it
-/// answers 401. `POST /v1/transactions` with `operation: TYPED_MESSAGE` and an `EIP712` message creates a
-/// signing transaction; `GET /v1/transactions/{id}` reports `PENDING_SIGNATURE` once, then `COMPLETED` with
-/// `signedMessages[0].signature {r, s, v}` (v is 0 or 1). Vault account "rejects" ends `REJECTED`.
+/// Fireblocks' REST API (its public API reference; notes and sources in /work/research/services.md §2): every
+/// request needs `X-API-Key` and a JWT signed RS256 with the API secret, whose claims carry `uri`, `sub` (the API
+/// key) and `bodyHash` (hex SHA-256 of the body), or it answers 401. `POST /v1/transactions` with `operation:
+/// TYPED_MESSAGE` and an `EIP712` message creates a signing transaction; `GET /v1/transactions/{id}` reports it.
+///
+/// The message's `content` must be the typed data object in the shape of the one client known to work against
+/// the real API (ethers' payload, forwarded by `fireblocks-web3-provider`; Fireblocks documents no other):
+/// `types` with `EIP712Domain`, `domain.chainId` a JSON number, every `uint`/`int` a decimal string; anything else
+/// is refused with 400. It is hashed by web3j's rules ([`crate::web3j`]), not by the client's alloy code.
+///
+/// The vault account `vault.0` signs: its transaction goes SUBMITTED → QUEUED → PENDING_AUTHORIZATION →
+/// PENDING_SIGNATURE → COMPLETED with `signedMessages[0]` as Fireblocks fills it (`signature {fullSig, r, s, v}`,
+/// hex without 0x, v the recovery id 0/1). The accounts of [`FIREBLOCKS_ENDINGS`] end as named there; the account
+/// `stuck` stays PENDING_AUTHORIZATION.
 pub(crate) fn fireblocks(api_key: &'static str, public_pem: String, vault: (&'static str, PrivateKeySigner)) -> String {
     use sha2::Digest;
     #[derive(serde::Deserialize)]
@@ -414,8 +422,13 @@ pub(crate) fn fireblocks(api_key: &'static str, public_pem: String, vault: (&'st
         #[serde(rename = "bodyHash")]
         body_hash: String,
     }
-    /// A signing transaction: times polled, the signature once made, its final status.
-    type Tx = (u32, Option<alloy::primitives::Signature>, &'static str);
+    /// A signing transaction: times polled, the signature once made, its ending (status, sub-status).
+    struct Tx {
+        polled: usize,
+        signed: Option<(alloy::primitives::Signature, serde_json::Value)>,
+        ending: Option<(&'static str, Option<&'static str>)>,
+    }
+    const ON_THE_WAY: [&str; 3] = ["QUEUED", "PENDING_AUTHORIZATION", "PENDING_SIGNATURE"];
     let txs: Arc<Mutex<HashMap<String, Tx>>> = Arc::default();
     serve(Arc::new(move |r: &Request| {
         let unauthorized = (401, r#"{"message":"Unauthorized","code":-7}"#.to_owned());
@@ -440,51 +453,100 @@ pub(crate) fn fireblocks(api_key: &'static str, public_pem: String, vault: (&'st
             if req["operation"] != "TYPED_MESSAGE" || message["type"] != "EIP712" {
                 return (400, r#"{"message":"unsupported operation","code":1}"#.into());
             }
-            let account = req["source"]["id"].as_str().unwrap_or_default().to_owned();
+            let bad_content = |why: String| (400, serde_json::json!({ "message": why, "code": 2 }).to_string());
+            if let Err(why) = ethers_shape(&message["content"]) {
+                return bad_content(why);
+            }
+            let account = req["source"]["id"].as_str().unwrap_or_default();
             let id = format!("tx-{}", txs.len() + 1);
-            if account == "rejects" {
-                txs.insert(id.clone(), (1, None, "REJECTED"));
-            } else if account == vault.0 {
-                let Ok(typed) = serde_json::from_value::<TypedData>(message["content"].clone()) else {
-                    return (400, r#"{"message":"invalid typed data","code":2}"#.into());
+            let tx = if account == vault.0 {
+                let digest = match crate::web3j::digest_of(&message["content"]) {
+                    Ok(digest) => digest,
+                    Err(why) => return bad_content(format!("invalid typed data: {why:?}")),
                 };
-                let Ok(hash) = typed.eip712_signing_hash() else {
-                    return (400, r#"{"message":"invalid typed data","code":2}"#.into());
-                };
-                txs.insert(id.clone(), (0, Some(vault.1.sign_hash_sync(&hash).expect("sign")), "COMPLETED"));
+                let signature = vault.1.sign_hash_sync(&digest).expect("sign");
+                Tx { polled: 0, signed: Some((signature, message["content"].clone())), ending: None }
+            } else if account == "stuck" {
+                Tx { polled: 0, signed: None, ending: None }
+            } else if let Some((_, status, sub)) = FIREBLOCKS_ENDINGS.iter().find(|(a, ..)| *a == account) {
+                Tx { polled: 0, signed: None, ending: Some((status, *sub)) }
             } else {
                 return (400, r#"{"message":"vault account not found","code":11001}"#.into());
-            }
+            };
+            txs.insert(id.clone(), tx);
             return (200, serde_json::json!({ "id": id, "status": "SUBMITTED" }).to_string());
         }
         if let Some(id) = r.path.strip_prefix("/v1/transactions/") {
             let Some(tx) = txs.get_mut(id) else { return (404, r#"{"message":"not found"}"#.into()) };
-            tx.0 += 1;
-            if tx.0 == 1 {
-                return (200, serde_json::json!({ "id": id, "status": "PENDING_SIGNATURE" }).to_string());
-            }
-            return match (tx.2, tx.1) {
-                ("COMPLETED", Some(sig)) => {
-                    let bytes = sig.as_bytes();
-                    let body = serde_json::json!({
-                        "id": id,
-                        "status": "COMPLETED",
-                        "signedMessages": [{ "algorithm": "MPC_ECDSA_SECP256K1", "signature": {
-                            "r": alloy::primitives::hex::encode(&bytes[..32]),
-                            "s": alloy::primitives::hex::encode(&bytes[32..64]),
-                            "v": bytes[64] - 27,
-                        } }],
-                    });
-                    (200, body.to_string())
-                }
-                (status, _) => (
-                    200,
-                    serde_json::json!({ "id": id, "status": status, "subStatus": "REJECTED_BY_USER" }).to_string(),
-                ),
+            tx.polled += 1;
+            let under_way = match (&tx.signed, tx.ending) {
+                (None, None) => Some("PENDING_AUTHORIZATION"),
+                _ => ON_THE_WAY.get(tx.polled - 1).copied(),
             };
+            if let Some(status) = under_way {
+                return (200, serde_json::json!({ "id": id, "status": status }).to_string());
+            }
+            if let Some((status, sub)) = tx.ending {
+                let mut body = serde_json::json!({ "id": id, "status": status });
+                if let Some(sub) = sub {
+                    body["subStatus"] = sub.into();
+                }
+                return (200, body.to_string());
+            }
+            let (sig, content) = tx.signed.clone().expect("signed");
+            let bytes = sig.as_bytes();
+            let (r_hex, s_hex) =
+                (alloy::primitives::hex::encode(&bytes[..32]), alloy::primitives::hex::encode(&bytes[32..64]));
+            let public = vault.1.credential().verifying_key().to_encoded_point(true);
+            let body = serde_json::json!({
+                "id": id,
+                "status": "COMPLETED",
+                "subStatus": "",
+                "signedMessages": [{
+                    "content": content,
+                    "algorithm": "MPC_ECDSA_SECP256K1",
+                    "derivationPath": [44, 60, 0, 0, 0],
+                    "signature": { "fullSig": format!("{r_hex}{s_hex}"), "r": r_hex, "s": s_hex, "v": u8::from(sig.v()) },
+                    "publicKey": alloy::primitives::hex::encode(public.as_bytes()),
+                }],
+            });
+            return (200, body.to_string());
         }
         (404, r#"{"message":"not found"}"#.into())
     }))
+}
+
+/// Vault accounts of the Fireblocks double whose transactions end other than COMPLETED: (account, status,
+/// sub-status), as Fireblocks reports them (a signer who rejects in the mobile app ends it CANCELLED with
+/// REJECTED_BY_USER; a missing Typed Message policy rule, BLOCKED_BY_POLICY).
+pub(crate) const FIREBLOCKS_ENDINGS: [(&str, &str, Option<&str>); 5] = [
+    ("rejects", "CANCELLED", Some("REJECTED_BY_USER")),
+    ("blocked", "BLOCKED", Some("BLOCKED_BY_POLICY")),
+    ("frozen", "REJECTED", Some("AUTO_FREEZE")),
+    ("fails", "FAILED", Some("AUTHORIZATION_FAILED")),
+    ("slow", "TIMEOUT", None),
+];
+
+/// Checks that `content` is typed data in ethers' payload shape (see [`fireblocks`]).
+fn ethers_shape(content: &serde_json::Value) -> Result<(), String> {
+    let types = content["types"].as_object().ok_or("EIP712 content must be the typed data object")?;
+    if !types.contains_key("EIP712Domain") {
+        return Err("types must include EIP712Domain".into());
+    }
+    if !content["domain"]["chainId"].is_u64() {
+        return Err(format!("domain.chainId must be a number, not {}", content["domain"]["chainId"]));
+    }
+    let primary = content["primaryType"].as_str().ok_or("no primaryType")?;
+    crate::web3j::walk(types, primary, &content["message"], &mut |ty, value| {
+        let decimal = value.as_str().is_some_and(|s| {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        });
+        if (ty.starts_with("uint") || ty.starts_with("int")) && !decimal {
+            return Err(format!("a {ty} must be a decimal string, not {value}"));
+        }
+        Ok(())
+    })
 }
 
 /// LocalStack (a real AWS emulator, not a double: KMS answers `Sign` with `MessageType=DIGEST` like AWS) on a free

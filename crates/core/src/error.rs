@@ -286,6 +286,10 @@ fn tls_hint(tls: bool) -> &'static str {
     }
 }
 
+fn sub(sub_status: &str) -> String {
+    if sub_status.is_empty() { String::new() } else { format!(" ({sub_status})") }
+}
+
 fn list(addresses: &[Address]) -> String {
     if addresses.is_empty() {
         return "none".into();
@@ -323,11 +327,17 @@ pub enum FireblocksError {
     BadV { v: u64 },
     #[error("Fireblocks vault account {vault_account} signed with {signed}, not {expected}")]
     WrongKey { vault_account: String, signed: Address, expected: Address },
-    /// `status` and `why` are Fireblocks' own (`REJECTED`, `REJECTED_BY_USER`).
-    #[error("Fireblocks transaction {id} ended {status}: {why}")]
-    Ended { id: String, status: String, why: String },
-    #[error("Fireblocks transaction {id} was not signed within {after:?}")]
-    TimedOut { id: String, after: std::time::Duration },
+    /// `status` and `sub_status` are Fireblocks' own (`CANCELLED`, `REJECTED_BY_USER`; the sub-status may be empty),
+    /// `meaning` what that is for the signer.
+    #[error("Fireblocks transaction {id} ended {status}{}: {meaning}; nothing was signed", sub(.sub_status))]
+    Ended { id: String, status: String, sub_status: String, meaning: &'static str },
+    /// `status` is the transaction's last status (`PENDING_AUTHORIZATION`).
+    #[error(
+        "Fireblocks transaction {id} was not signed within {after:?} (still {status}): opwallet stopped waiting and \
+         nothing was signed; cancel it in Fireblocks, or approve it there and sign again with a longer \
+         OPWALLET_FIREBLOCKS_TIMEOUT_MS"
+    )]
+    TimedOut { id: String, after: std::time::Duration, status: String },
 }
 
 /// A HashiCorp Vault KV v2 secret that cannot be read or written. `secret` is `<mount>/<path>`, `addr` is
@@ -536,8 +546,8 @@ mod tests {
         Error::Fireblocks(FireblocksError::NotHex { .. }) => ["Fireblocks signature `s` is not hex"],
         Error::Fireblocks(FireblocksError::BadV { .. }) => ["v = 5", "not 0, 1, 27 or 28"],
         Error::Fireblocks(FireblocksError::WrongKey { .. }) => ["vault account 7", "signed with 0x0000", A_TEXT],
-        Error::Fireblocks(FireblocksError::Ended { .. }) => ["transaction t1 ended REJECTED", "REJECTED_BY_USER"],
-        Error::Fireblocks(FireblocksError::TimedOut { .. }) => ["transaction t1", "not signed within 60s"],
+        Error::Fireblocks(FireblocksError::Ended { .. }) => ["t1 ended CANCELLED (REJECTED_BY_USER)", "nothing was signed"],
+        Error::Fireblocks(FireblocksError::TimedOut { .. }) => ["t1", "within 60s", "PENDING_AUTHORIZATION", "cancel it"],
         Error::Vault(VaultError::Reference { .. }) => ["vault reference `kv`", "<mount>/<path>#<field>"],
         Error::Vault(VaultError::Client { .. }) => ["cannot set up a Vault client"],
         Error::Vault(VaultError::Unreachable { .. }) => ["vault at https://v unreachable"],
@@ -700,8 +710,17 @@ mod tests {
             FireblocksError::NotHex { part: "s" },
             FireblocksError::BadV { v: 5 },
             FireblocksError::WrongKey { vault_account: s("7"), signed: Address::ZERO, expected: A },
-            FireblocksError::Ended { id: s("t1"), status: s("REJECTED"), why: s("REJECTED_BY_USER") },
-            FireblocksError::TimedOut { id: s("t1"), after: std::time::Duration::from_secs(60) },
+            FireblocksError::Ended {
+                id: s("t1"),
+                status: s("CANCELLED"),
+                sub_status: s("REJECTED_BY_USER"),
+                meaning: "a signer rejected it in the Fireblocks app",
+            },
+            FireblocksError::TimedOut {
+                id: s("t1"),
+                after: std::time::Duration::from_secs(60),
+                status: s("PENDING_AUTHORIZATION"),
+            },
         ];
         web3signer.into_iter().map(Error::from).chain(fireblocks.into_iter().map(Error::from)).collect()
     }
