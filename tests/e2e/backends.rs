@@ -350,6 +350,70 @@ fn fireblocks_secret(dir: &std::path::Path) -> (std::path::PathBuf, String) {
     (secret, std::fs::read_to_string(&public).expect("pub"))
 }
 
+/// Vault KV v2 answers as Vault does (research/services.md §4): a store onto a KV v1 mount (which answers 204 and
+/// ignores check-and-set) is refused in words, a secret whose latest version was deleted gets a new version
+/// instead of failing check-and-set forever, and a write raced by another client is refused with nothing
+/// overwritten. No keystore is left behind by a refused store.
+#[test]
+fn vault_stores_only_with_check_and_set_on_kv_v2() {
+    let dir = crate::harness::temp_dir("vault");
+    let keys = dir.to_str().expect("utf-8");
+    let keys_new = |url: &str, name: &str, reference: &str| {
+        crate::harness::offline(
+            &["keys", "new", "--dir", keys, "--name", name, "--store-password-vault", reference],
+            &[("VAULT_ADDR", url), ("VAULT_TOKEN", "root-token")],
+        )
+    };
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).trim_end().to_owned();
+
+    // A KV v1 mount stores the request as a plain secret and answers 204.
+    let v1 = doubles::vault_with("root-token", true);
+    let out = keys_new(&v1.url, "on-v1", "kv/ops#pw");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: vault mount `kv` is not KV v2 (it answered the write with 204 No Content, as KV v1 does, and ignored \
+         check-and-set): opwallet stores passwords only in a KV v2 mount; no key was made, and what Vault stored at \
+         kv/data/ops is of no use: delete it"
+    );
+    assert!(!dir.join("on-v1").exists(), "no keystore whose password went nowhere");
+    assert!(v1.store.lock().expect("lock").contains_key("kv/data/ops"), "the v1 mount did store it");
+
+    // The latest version deleted: reading says so; storing writes version 2 at check-and-set 1.
+    let v2 = doubles::vault_with("root-token", false);
+    v2.store.lock().expect("lock").insert("secret/ops".into(), serde_json::json!({ "old": "gone" }));
+    v2.deleted.lock().expect("lock").insert("secret/ops".into());
+    let keystore = dir.join("a-keystore");
+    std::fs::write(&keystore, "{}").expect("write");
+    let read = crate::harness::offline(
+        &["accept-signer", "--keystore", keystore.to_str().expect("utf-8"), "--password-vault", "secret/ops#old"],
+        &[("VAULT_ADDR", &v2.url), ("VAULT_TOKEN", "root-token")],
+    );
+    assert_eq!(
+        stderr(&read),
+        "error: vault secret secret/ops's latest version (1) is deleted: undelete it (`vault kv undelete \
+         -versions=1 secret/ops`) or read an older version"
+    );
+    let out = keys_new(&v2.url, "after-delete", "secret/ops#pw");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stored = v2.store.lock().expect("lock")["secret/ops"].clone();
+    assert_eq!(stored.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()), Some(vec!["pw".to_owned()]));
+    assert!(dir.join("after-delete").exists());
+
+    // Another client writes between opwallet's read and its write: refused, its write kept, no key made.
+    v2.store.lock().expect("lock").insert("secret/race".into(), serde_json::json!({ "mine": "keep" }));
+    v2.raced.lock().expect("lock").insert("secret/race".into());
+    let out = keys_new(&v2.url, "raced", "secret/race#pw");
+    assert_eq!(
+        stderr(&out),
+        "error: vault refused to store secret/race: the secret changed while opwallet was writing it \
+         (check-and-set); nothing was overwritten, run again"
+    );
+    assert_eq!(v2.store.lock().expect("lock")["secret/race"], serde_json::json!({ "written": "by another client" }));
+    assert!(!dir.join("raced").exists());
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
 #[tokio::test]
 async fn fireblocks_signs_typed_messages_with_a_jwt_authenticated_api() {
     let env = Env::with_wallet().await;

@@ -80,11 +80,16 @@ fn answer<S: Read + Write>(stream: S, handler: &Handler) {
     let request = Request { method, path, headers, body: String::from_utf8_lossy(&body).into_owned() };
     let (status, reply) = handler(&request);
     let stream = reader.get_mut();
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
-        reply.len()
-    );
+    let _ = if status == 204 {
+        // No Content: no body and no content headers.
+        write!(stream, "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
+    } else {
+        write!(
+            stream,
+            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+            reply.len()
+        )
+    };
     let _ = stream.flush();
 }
 
@@ -259,16 +264,38 @@ fn web3signer_handler(
     })
 }
 
-/// HashiCorp Vault KV v2 HTTP API: `GET /v1/<mount>/data/<path>` → `{"data":{"data":{…},"metadata":{"version":N,
-/// …}}}`, `POST /v1/<mount>/data/<path>` with `{"data":{…}}` replaces every field with a new version (answering its
-/// metadata), and with `{"options":{"cas":N}}` only if the current version is N (0: only if the secret does not
-/// exist), else 400 as Vault answers; `X-Vault-Token` required (403 without). Answers carry Vault's whole response
-/// envelope (`request_id`, `lease_id`, …) and version metadata, as the real server does. The store maps each path to
-/// its current fields.
+/// HashiCorp Vault's KV v2 HTTP API, as its plugin's source answers (hashicorp/vault-plugin-secrets-kv
+/// `path_data.go`; notes and sources in /work/research/services.md §4): `GET /v1/<mount>/data/<path>` → `{"data":
+/// {"data":{…},"metadata":{"version":N,…}}}`, or 404 `{"errors":[]}` for no secret, or — the latest version deleted
+/// — 404 with the metadata and `"data": null`; `POST /v1/<mount>/data/<path>` with `{"data":{…}}` replaces every
+/// field with a new version (answering its metadata, 200), with `{"options":{"cas":N}}` only if the current version
+/// (deleted ones count) is N (0: only if the secret never existed), else 400 `check-and-set parameter did not match
+/// the current version`; no `data` → 400 `no data provided`. `X-Vault-Token` required (403 without). Answers carry
+/// Vault's whole response envelope. The store maps each path to its current fields.
 pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, serde_json::Value>>>) {
-    let store: Arc<Mutex<HashMap<String, serde_json::Value>>> = Arc::default();
+    let double = vault_with(token, false);
+    (double.url, double.store)
+}
+
+/// A Vault double and its state, for tests that arrange what a real server would have seen.
+pub(crate) struct VaultDouble {
+    pub(crate) url: String,
+    /// Each path's current fields.
+    pub(crate) store: Arc<Mutex<HashMap<String, serde_json::Value>>>,
+    /// Paths whose latest version is deleted (`vault kv delete`): read as 404 with metadata.
+    pub(crate) deleted: Arc<Mutex<std::collections::HashSet<String>>>,
+    /// Paths another client writes to just before the next write arrives (a race lost at check-and-set).
+    pub(crate) raced: Arc<Mutex<std::collections::HashSet<String>>>,
+}
+
+/// The Vault double; with `kv1`, its mount is a KV v1 mount (`passthrough.go`): `POST /v1/<mount>/data/<path>`
+/// stores the request body itself as the secret `data/<path>` and answers 204 with no body, check-and-set ignored,
+/// and a read answers `{"data":{…fields}}`.
+pub(crate) fn vault_with(token: &'static str, kv1: bool) -> VaultDouble {
+    let double =
+        VaultDouble { url: String::new(), store: Arc::default(), deleted: Arc::default(), raced: Arc::default() };
     let versions: Arc<Mutex<HashMap<String, u64>>> = Arc::default();
-    let kv = store.clone();
+    let (kv, deleted, raced) = (double.store.clone(), double.deleted.clone(), double.raced.clone());
     let url = serve(Arc::new(move |r: &Request| {
         if r.headers.get("x-vault-token").map(String::as_str) != Some(token) {
             return (403, r#"{"errors":["permission denied"]}"#.into());
@@ -277,31 +304,66 @@ pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, s
         let path = r.path.split('?').next().unwrap_or_default();
         let Some(path) = path.strip_prefix("/v1/") else { return (404, r#"{"errors":[]}"#.into()) };
         let Some((mount, rest)) = path.split_once("/data/") else { return (404, r#"{"errors":[]}"#.into()) };
-        let key = format!("{mount}/{rest}");
         let mut kv = kv.lock().expect("lock");
+        if kv1 {
+            let key = format!("{mount}/data/{rest}");
+            return match r.method.as_str() {
+                "GET" => match kv.get(&key) {
+                    Some(data) => (200, vault_answer(data.clone())),
+                    None => (404, r#"{"errors":[]}"#.into()),
+                },
+                "POST" | "PUT" => {
+                    kv.insert(key, serde_json::from_str(&r.body).unwrap_or_default());
+                    (204, String::new())
+                }
+                _ => (405, r#"{"errors":[]}"#.into()),
+            };
+        }
+        let key = format!("{mount}/{rest}");
         let mut versions = versions.lock().expect("lock");
+        let mut deleted = deleted.lock().expect("lock");
         // Secrets seeded directly into the store count as version 1.
-        let current = kv.get(&key).map(|_| *versions.get(&key).unwrap_or(&1)).unwrap_or(0);
+        let version = |kv: &HashMap<String, serde_json::Value>, versions: &HashMap<String, u64>| {
+            versions.get(&key).copied().unwrap_or(u64::from(kv.contains_key(&key)))
+        };
         match r.method.as_str() {
+            "GET" if deleted.contains(&key) => {
+                let mut metadata = metadata(version(&kv, &versions));
+                metadata["deletion_time"] = "2026-01-02T00:00:00.000000000Z".into();
+                (404, vault_answer(serde_json::json!({ "data": null, "metadata": metadata })))
+            }
             "GET" => match kv.get(&key) {
-                Some(data) => (200, vault_answer(serde_json::json!({ "data": data, "metadata": metadata(current) }))),
+                Some(data) => (
+                    200,
+                    vault_answer(serde_json::json!({ "data": data, "metadata": metadata(version(&kv, &versions)) })),
+                ),
                 None => (404, r#"{"errors":[]}"#.into()),
             },
             "POST" | "PUT" => {
+                if raced.lock().expect("lock").remove(&key) {
+                    let next = version(&kv, &versions) + 1;
+                    kv.insert(key.clone(), serde_json::json!({ "written": "by another client" }));
+                    versions.insert(key.clone(), next);
+                }
                 let body: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+                let current = version(&kv, &versions);
+                if !body["data"].is_object() {
+                    return (400, r#"{"errors":["no data provided"]}"#.into());
+                }
                 if let Some(cas) = body["options"]["cas"].as_u64()
                     && cas != current
                 {
                     return (400, r#"{"errors":["check-and-set parameter did not match the current version"]}"#.into());
                 }
                 kv.insert(key.clone(), body["data"].clone());
+                deleted.remove(&key);
                 versions.insert(key, current + 1);
                 (200, vault_answer(metadata(current + 1)))
             }
             _ => (405, r#"{"errors":[]}"#.into()),
         }
     }));
-    (url, store)
+    VaultDouble { url, ..double }
 }
 
 /// Vault's response envelope around `data`.

@@ -377,10 +377,25 @@ pub enum VaultError {
     )]
     FieldExists { secret: String, field: String },
     #[error(
-        "vault refused to store {secret}: the secret changed while opwallet was writing it (check-and-set), or the \
-         mount is not KV v2; nothing was overwritten, run again"
+        "vault refused to store {secret}: the secret changed while opwallet was writing it (check-and-set); nothing \
+         was overwritten, run again"
     )]
     Conflict { secret: String },
+    /// Vault's 400 to a write for another reason than check-and-set; `why` is its error text (escaped).
+    #[error("vault refused to store {secret}: {why}")]
+    WriteRefused { secret: String, why: String },
+    /// The write was answered 204, as a KV v1 mount answers: stored at `written` without check-and-set.
+    #[error(
+        "vault mount `{mount}` is not KV v2 (it answered the write with 204 No Content, as KV v1 does, and ignored \
+         check-and-set): opwallet stores passwords only in a KV v2 mount; no key was made, and what Vault stored \
+         at {written} is of no use: delete it"
+    )]
+    NotKv2 { mount: String, written: String },
+    #[error(
+        "vault secret {secret}'s latest version ({version}) is deleted: undelete it (`vault kv undelete \
+         -versions={version} {secret}`) or read an older version"
+    )]
+    Deleted { secret: String, version: u64 },
 }
 
 /// An AWS Secrets Manager secret that cannot be read or created. `id` is the secret's name or ARN as given.
@@ -558,6 +573,9 @@ mod tests {
         Error::Vault(VaultError::NoField { .. }) => ["vault secret kv/ops has no field `pw`"],
         Error::Vault(VaultError::FieldExists { .. }) => ["kv/ops already has a field `pw`", "never overwrites"],
         Error::Vault(VaultError::Conflict { .. }) => ["store kv/ops", "check-and-set", "nothing was overwritten"],
+        Error::Vault(VaultError::WriteRefused { .. }) => ["store kv/ops", "no data provided"],
+        Error::Vault(VaultError::NotKv2 { .. }) => ["mount `kv` is not KV v2", "204", "kv/data/ops", "delete it"],
+        Error::Vault(VaultError::Deleted { .. }) => ["kv/ops's latest version (3) is deleted", "-versions=3 kv/ops"],
         Error::AwsSecret(AwsSecretError::Read { .. }) => ["secret `ops`", "cannot be read", "check the name"],
         Error::AwsSecret(AwsSecretError::Create { .. }) => ["cannot create", "secret `ops`", "permissions"],
         Error::AwsSecret(AwsSecretError::Exists { .. }) => ["secret `ops` already exists", "choose another name"],
@@ -737,6 +755,9 @@ mod tests {
             VaultError::NoField { secret: s(KV), field: s("pw") },
             VaultError::FieldExists { secret: s(KV), field: s("pw") },
             VaultError::Conflict { secret: s(KV) },
+            VaultError::WriteRefused { secret: s(KV), why: s("no data provided") },
+            VaultError::NotKv2 { mount: s("kv"), written: s("kv/data/ops") },
+            VaultError::Deleted { secret: s(KV), version: 3 },
         ];
         let aws = [
             AwsSecretError::Read { id: s("ops"), source: boxed() },
