@@ -174,6 +174,10 @@ pub enum LedgerError {
     Locked,
     #[error("Ledger: open the Ethereum app on the Ledger")]
     AppClosed,
+    /// An answer alloy-signer-ledger could not read (a status word coins-ledger does not know): what a locked
+    /// Ledger (0x5515) or one without the Ethereum app open (0x6511, 0x6E01) sends.
+    #[error("Ledger: the Ledger did not answer as the Ethereum app does: unlock it and open its Ethereum app")]
+    NotReady,
     #[error(
         "Ledger: the Ledger refused to sign EIP-712 hashes: enable Blind signing in the Ethereum app's settings (the \
          device then shows the domain hash and message hash; compare them with opwallet's signing screen)"
@@ -520,6 +524,7 @@ mod tests {
         Error::Ledger(LedgerError::Rejected) => ["Ledger:", "rejected", "nothing was signed"],
         Error::Ledger(LedgerError::Locked) => ["Ledger:", "locked", "unlock it"],
         Error::Ledger(LedgerError::AppClosed) => ["Ledger:", "open the Ethereum app"],
+        Error::Ledger(LedgerError::NotReady) => ["Ledger:", "unlock it and open its Ethereum app"],
         Error::Ledger(LedgerError::BlindSigning) => ["Ledger:", "enable Blind signing", "compare them"],
         Error::Ledger(LedgerError::AppVersion { .. }) => ["Ledger:", "update the Ledger's Ethereum app", "1.9.19"],
         Error::Ledger(LedgerError::BadPath) => ["Ledger:", "HD path"],
@@ -671,10 +676,11 @@ mod tests {
             LedgerError::Rejected,
             LedgerError::Locked,
             LedgerError::AppClosed,
+            LedgerError::NotReady,
             LedgerError::BlindSigning,
             LedgerError::AppVersion { needs: s(">=1.9.19") },
             LedgerError::BadPath,
-            LedgerError::Device(alloy::signers::ledger::LedgerError::UnexpectedNullResponse),
+            LedgerError::Device(alloy::signers::ledger::LedgerError::ShortResponse { got: 3, expected: 65 }),
             LedgerError::Signing(alloy::signers::Error::other("the library's own words")),
         ];
         let kms = [
