@@ -1,5 +1,6 @@
 //! The commands. Each is a `…Args` struct with `run`; option groups come from `crate::opts`.
 
+mod approve;
 mod keys;
 mod operator;
 mod propose;
@@ -41,6 +42,9 @@ enum Command {
     Propose(propose::Action),
     /// Check, show and sign a proposal file (the file is rewritten atomically with the new signature).
     Sign(sign::SignArgs),
+    /// Approve a proposal on chain instead of signing it (`approveHash`, sent from the signer's key); the approval
+    /// is added to the file.
+    Approve(approve::ApproveArgs),
     /// Who signed a proposal, who is still needed, and what blocks it.
     Status(sign::StatusArgs),
     /// Execute a fully signed proposal (simulated first; nothing is sent if anything is off).
@@ -80,6 +84,7 @@ impl Cli {
             Command::Rewards(r) => r.run(g).await,
             Command::Propose(a) => a.run(g).await,
             Command::Sign(a) => a.run(g).await,
+            Command::Approve(a) => a.run(g).await,
             Command::Status(a) => a.run(g).await,
             Command::Execute(a) => a.run(g).await,
             Command::Signature(a) => a.run(g).await,
