@@ -5,6 +5,7 @@ mod attacks;
 mod backends;
 mod bad_input;
 mod bls;
+mod commands;
 mod doubles;
 mod flows;
 mod ground;
