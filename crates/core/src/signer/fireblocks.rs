@@ -93,10 +93,10 @@ fn normalise(
             other => return Err(format!("`{other}` is not a {ty}")),
         };
         *value = Value::String(decimal);
-    } else if ty == "address" || ty.starts_with("bytes") {
-        if let Value::String(s) = value {
-            *s = s.to_lowercase();
-        }
+    } else if (ty == "address" || ty.starts_with("bytes"))
+        && let Value::String(s) = value
+    {
+        *s = s.to_lowercase();
     }
     Ok(())
 }
