@@ -1,5 +1,6 @@
 //! The commands. Each is a `…Args` struct with `run`; option groups come from `crate::opts`.
 
+mod approve;
 mod batch;
 mod keys;
 mod operator;
@@ -45,6 +46,9 @@ enum Command {
     Batch(batch::BatchArgs),
     /// Check, show and sign a proposal file (the file is rewritten atomically with the new signature).
     Sign(sign::SignArgs),
+    /// Approve a proposal on chain instead of signing it (`approveHash`, sent from the signer's key); the approval
+    /// is added to the file.
+    Approve(approve::ApproveArgs),
     /// Who signed a proposal, who is still needed, what blocks it, whether it ran; or a wallet's queue (--store).
     Status(status::StatusArgs),
     /// Execute a fully signed proposal (simulated first; nothing is sent if anything is off).
@@ -84,6 +88,7 @@ impl Cli {
             Command::Rewards(r) => r.run(g).await,
             Command::Propose(a) => a.run(g).await,
             Command::Sign(a) => a.run(g).await,
+            Command::Approve(a) => a.run(g).await,
             Command::Status(a) => a.run(g).await,
             Command::Batch(a) => a.run(g).await,
             Command::Execute(a) => a.run(g).await,

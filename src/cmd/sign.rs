@@ -30,7 +30,7 @@ fn now() -> u64 {
 }
 
 /// Loads a proposal (a file or a store's object) for the wallet the user means.
-async fn load(g: &Global, file: &Location) -> Result<Proposal> {
+pub(super) async fn load(g: &Global, file: &Location) -> Result<Proposal> {
     let (proposal, _) = store::load(file, g.timeout()).await?;
     g.check_wallet(proposal.wallet)?;
     Ok(proposal)
@@ -53,7 +53,7 @@ pub(super) async fn queue_of(g: &Global, file: &Location, proposal: &Proposal) -
 
 /// The refusals a signer gets unless they pass the flag named: a message whose EigenLayer contract is not the one
 /// the address book names for its kind, or that has no preimage at all.
-fn message_refusal(proposal: &Proposal, book: Option<&AddressBook>) -> Option<String> {
+pub(super) fn message_refusal(proposal: &Proposal, book: Option<&AddressBook>) -> Option<String> {
     let Body::Message { preimage, .. } = &proposal.body else { return None };
     let (contract, expected, name) = match preimage {
         Preimage::Unverified => {
@@ -306,7 +306,7 @@ fn simulation_refusal(simulation: Option<&Result<Simulation, String>>, force: bo
     bail!("not signed: simulation {why}; fix the proposal, or pass --force to sign anyway (nothing was added)")
 }
 
-fn redistribution_refusal(found: &Redistribution, allow: bool, verb: &str) -> Result<()> {
+pub(super) fn redistribution_refusal(found: &Redistribution, allow: bool, verb: &str) -> Result<()> {
     if let Redistribution::Redistributing(sets) = found {
         let list: Vec<String> = sets.iter().map(ToString::to_string).collect();
         if !allow {

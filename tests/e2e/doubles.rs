@@ -10,7 +10,6 @@ use std::{
 };
 
 use alloy::{
-    dyn_abi::TypedData,
     primitives::Address,
     signers::{SignerSync, local::PrivateKeySigner},
 };
@@ -81,11 +80,16 @@ fn answer<S: Read + Write>(stream: S, handler: &Handler) {
     let request = Request { method, path, headers, body: String::from_utf8_lossy(&body).into_owned() };
     let (status, reply) = handler(&request);
     let stream = reader.get_mut();
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
-        reply.len()
-    );
+    let _ = if status == 204 {
+        // No Content: no body and no content headers.
+        write!(stream, "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
+    } else {
+        write!(
+            stream,
+            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+            reply.len()
+        )
+    };
     let _ = stream.flush();
 }
 
@@ -134,26 +138,59 @@ impl TestPki {
     }
 }
 
-/// Web3Signer's eth1 API (Consensys web3signer `openapi-specs/eth1/web3signer.yaml` and its JSON-RPC handlers):
-/// `GET /upcheck` → `OK`; `GET /api/v1/eth1/publicKeys` → the held keys' public keys; JSON-RPC on `/`: `eth_accounts`, `eth_signTypedData(address, typedData)`, which hashes
-/// the typed data itself (EIP-712) and returns `0x` r‖s‖v. With a token, requests need `Authorization: Bearer`.
-pub(crate) fn web3signer(keys: Vec<PrivateKeySigner>, token: Option<&'static str>) -> String {
-    serve(web3signer_handler(keys, token, true))
+/// Web3Signer's eth1 mode as its source answers (Consensys/web3signer `EthSignTypedDataResultProvider`,
+/// `Eth1AccountsHandler`, `PublicKeysListHandler`, `HostAllowListHandler`, `ResponseCodeSelector`; notes and
+/// sources in /work/research/services.md §1), in its releases 23.9.0 … 25.6.0, whose handler reads the parameters
+/// as strings: what works there works on every release.
+/// - `GET /upcheck` → `OK`; `GET /api/v1/eth1/publicKeys` → `0x` + 128 hex (x ‖ y) per key.
+/// - `eth_accounts` (params absent or `[]`, else 400) → the held addresses, lowercase and sorted.
+/// - `eth_signTypedData(address, typedData)`: params must be an array of ≥ 2 whose first is a string (else 400
+///   -32602 "Invalid params"); an address not held → 200 with -32000 "No unlocked account matches the Sender";
+///   the typed data must be a JSON **string** (an object makes the old handler's cast fail: 500 -32603 "Internal
+///   error"), parsed and hashed by web3j's rules ([`crate::web3j`]: unreadable JSON or unknown fields → 400, no
+///   `EIP712Domain` in `types` or a value it cannot convert → 500); the standard EIP-712 digest is signed with no
+///   prefix and returned as `0x` r ‖ s ‖ v with v 27/28.
+/// - Any other method is not Web3Signer's: it proxies it to its Ethereum node; the double has none and answers
+///   -32601 as a node would.
+/// - A `Host` header whose name is not in `--http-host-allowlist` (default `localhost,127.0.0.1`) → 403
+///   `{"message":"Host not authorized."}`.
+///
+/// Web3Signer has no token authentication of its own: `proxy_token` models an authenticating proxy in front of
+/// it (401 without `Authorization: Bearer <token>`).
+pub(crate) fn web3signer(keys: Vec<PrivateKeySigner>, proxy_token: Option<&'static str>) -> String {
+    serve(web3signer_handler(keys, proxy_token, true, &["localhost", "127.0.0.1"]))
+}
+
+/// The Web3Signer double started with `--http-host-allowlist` set to `hosts`.
+pub(crate) fn web3signer_allowing(keys: Vec<PrivateKeySigner>, hosts: &[&'static str]) -> String {
+    serve(web3signer_handler(keys, None, true, hosts))
 }
 
 /// The same Web3Signer double behind TLS that demands a client certificate from `pki`'s CA, exposing only the
 /// JSON-RPC endpoint and `/upcheck` (as a proxy in front of Web3Signer may): keys are found by `eth_accounts`.
 pub(crate) fn web3signer_tls(keys: Vec<PrivateKeySigner>, pki: &TestPki) -> String {
-    serve_tls(web3signer_handler(keys, None, false), pki.server.clone())
+    serve_tls(web3signer_handler(keys, None, false, &["localhost", "127.0.0.1"]), pki.server.clone())
 }
 
-fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>, rest: bool) -> Handler {
-    let keys: HashMap<Address, PrivateKeySigner> = keys.into_iter().map(|k| (k.address(), k)).collect();
+fn web3signer_handler(
+    keys: Vec<PrivateKeySigner>,
+    proxy_token: Option<&'static str>,
+    rest: bool,
+    hosts: &[&'static str],
+) -> Handler {
+    let keys: HashMap<String, PrivateKeySigner> =
+        keys.into_iter().map(|k| (format!("{:x}", k.address()).to_lowercase(), k)).collect();
+    let hosts: Vec<String> = hosts.iter().map(|h| h.to_lowercase()).collect();
     Arc::new(move |r: &Request| {
-        if let Some(t) = token
+        if let Some(t) = proxy_token
             && r.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {t}"))
         {
             return (401, r#"{"message":"Unauthorized"}"#.into());
+        }
+        // HostAllowListHandler: the Host header's name (its port dropped), "*" allowing any.
+        let host = r.headers.get("host").map(|h| h.rsplit_once(':').map_or(h.as_str(), |(n, _)| n).to_lowercase());
+        if !hosts.iter().any(|h| h == "*" || Some(h) == host.as_ref()) {
+            return (403, r#"{"message":"Host not authorized."}"#.into());
         }
         if r.method == "GET" && r.path == "/upcheck" {
             return (200, "OK".into());
@@ -172,47 +209,93 @@ fn web3signer_handler(keys: Vec<PrivateKeySigner>, token: Option<&'static str>, 
                 .collect();
             return (200, serde_json::json!(listed).to_string());
         }
-        let call: serde_json::Value = match serde_json::from_str(&r.body) {
-            Ok(v) => v,
-            Err(_) => return (400, r#"{"message":"bad request"}"#.into()),
+        let Ok(call) = serde_json::from_str::<serde_json::Value>(&r.body) else {
+            return (400, serde_json::json!({ "jsonrpc": "2.0", "id": null, "error": { "code": -32700, "message": "Parse error" } }).to_string());
         };
         let reply = |result: serde_json::Value| {
-            serde_json::json!({ "jsonrpc": "2.0", "id": call["id"], "result": result }).to_string()
+            (200, serde_json::json!({ "jsonrpc": "2.0", "id": call["id"], "result": result }).to_string())
         };
-        let error = |message: &str| {
-            serde_json::json!({ "jsonrpc": "2.0", "id": call["id"], "error": { "code": -32000, "message": message } })
-                .to_string()
+        // ResponseCodeSelector: invalid request/params and parse errors are 400, an internal error 500, any other
+        // JSON-RPC error 200.
+        let error = |status: u16, code: i64, message: &str| {
+            let body = serde_json::json!({ "jsonrpc": "2.0", "id": call["id"], "error": { "code": code, "message": message } });
+            (status, body.to_string())
         };
+        let invalid_params = || error(400, -32602, "Invalid params");
+        let params = &call["params"];
         match call["method"].as_str() {
-            Some("eth_accounts") => (200, reply(serde_json::json!(keys.keys().collect::<Vec<_>>()))),
-            Some("eth_signTypedData") => {
-                let Some(key) =
-                    call["params"][0].as_str().and_then(|a| a.parse::<Address>().ok()).and_then(|a| keys.get(&a))
-                else {
-                    return (200, error("Signer not found"));
-                };
-                let Ok(typed) = serde_json::from_value::<TypedData>(call["params"][1].clone()) else {
-                    return (200, error("Invalid typed data"));
-                };
-                let Ok(hash) = typed.eip712_signing_hash() else { return (200, error("Invalid typed data")) };
-                let sig = key.sign_hash_sync(&hash).expect("sign");
-                (200, reply(serde_json::json!(alloy::primitives::hex::encode_prefixed(sig.as_bytes()))))
+            Some("eth_accounts") => {
+                if !(params.is_null() || params.as_array().is_some_and(Vec::is_empty)) {
+                    return invalid_params();
+                }
+                let mut held: Vec<String> = keys.keys().map(|a| format!("0x{a}")).collect();
+                held.sort();
+                reply(serde_json::json!(held))
             }
-            _ => (200, error("Method not found")),
+            Some("eth_signTypedData") => {
+                let Some(params) = params.as_array().filter(|p| p.len() >= 2) else { return invalid_params() };
+                let Some(from) = params[0].as_str() else { return invalid_params() };
+                // The address is normalised (lowercase, 0x added) and looked up before the data is read.
+                let Some(key) = keys.get(&from.trim_start_matches("0x").to_lowercase()) else {
+                    return error(200, -32000, "No unlocked account matches the Sender");
+                };
+                // `List<String> params`: an object in params[1] fails the cast (ClassCastException → 500).
+                let Some(json) = params[1].as_str() else { return error(500, -32603, "Internal error") };
+                match crate::web3j::digest(json) {
+                    Ok(digest) => {
+                        let sig = key.sign_hash_sync(&digest).expect("sign");
+                        let mut bytes = sig.as_bytes();
+                        bytes[64] = 27 + u8::from(sig.v());
+                        reply(serde_json::json!(alloy::primitives::hex::encode_prefixed(bytes)))
+                    }
+                    // Web3Signer's answer says no more than this; the reason goes to the test's output.
+                    Err(crate::web3j::Failure::Invalid(why)) => {
+                        eprintln!("web3signer double: invalid params: {why}");
+                        invalid_params()
+                    }
+                    Err(crate::web3j::Failure::Internal(why)) => {
+                        eprintln!("web3signer double: internal error: {why}");
+                        error(500, -32603, "Internal error")
+                    }
+                }
+            }
+            _ => error(200, -32601, "Method not found"),
         }
     })
 }
 
-/// HashiCorp Vault KV v2 HTTP API: `GET /v1/<mount>/data/<path>` → `{"data":{"data":{…},"metadata":{"version":N,
-/// …}}}`, `POST /v1/<mount>/data/<path>` with `{"data":{…}}` replaces every field with a new version (answering its
-/// metadata), and with `{"options":{"cas":N}}` only if the current version is N (0: only if the secret does not
-/// exist), else 400 as Vault answers; `X-Vault-Token` required (403 without). Answers carry Vault's whole response
-/// envelope (`request_id`, `lease_id`, …) and version metadata, as the real server does. The store maps each path to
-/// its current fields.
+/// HashiCorp Vault's KV v2 HTTP API, as its plugin's source answers (hashicorp/vault-plugin-secrets-kv
+/// `path_data.go`; notes and sources in /work/research/services.md §4): `GET /v1/<mount>/data/<path>` → `{"data":
+/// {"data":{…},"metadata":{"version":N,…}}}`, or 404 `{"errors":[]}` for no secret, or — the latest version deleted
+/// — 404 with the metadata and `"data": null`; `POST /v1/<mount>/data/<path>` with `{"data":{…}}` replaces every
+/// field with a new version (answering its metadata, 200), with `{"options":{"cas":N}}` only if the current version
+/// (deleted ones count) is N (0: only if the secret never existed), else 400 `check-and-set parameter did not match
+/// the current version`; no `data` → 400 `no data provided`. `X-Vault-Token` required (403 without). Answers carry
+/// Vault's whole response envelope. The store maps each path to its current fields.
 pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, serde_json::Value>>>) {
-    let store: Arc<Mutex<HashMap<String, serde_json::Value>>> = Arc::default();
+    let double = vault_with(token, false);
+    (double.url, double.store)
+}
+
+/// A Vault double and its state, for tests that arrange what a real server would have seen.
+pub(crate) struct VaultDouble {
+    pub(crate) url: String,
+    /// Each path's current fields.
+    pub(crate) store: Arc<Mutex<HashMap<String, serde_json::Value>>>,
+    /// Paths whose latest version is deleted (`vault kv delete`): read as 404 with metadata.
+    pub(crate) deleted: Arc<Mutex<std::collections::HashSet<String>>>,
+    /// Paths another client writes to just before the next write arrives (a race lost at check-and-set).
+    pub(crate) raced: Arc<Mutex<std::collections::HashSet<String>>>,
+}
+
+/// The Vault double; with `kv1`, its mount is a KV v1 mount (`passthrough.go`): `POST /v1/<mount>/data/<path>`
+/// stores the request body itself as the secret `data/<path>` and answers 204 with no body, check-and-set ignored,
+/// and a read answers `{"data":{…fields}}`.
+pub(crate) fn vault_with(token: &'static str, kv1: bool) -> VaultDouble {
+    let double =
+        VaultDouble { url: String::new(), store: Arc::default(), deleted: Arc::default(), raced: Arc::default() };
     let versions: Arc<Mutex<HashMap<String, u64>>> = Arc::default();
-    let kv = store.clone();
+    let (kv, deleted, raced) = (double.store.clone(), double.deleted.clone(), double.raced.clone());
     let url = serve(Arc::new(move |r: &Request| {
         if r.headers.get("x-vault-token").map(String::as_str) != Some(token) {
             return (403, r#"{"errors":["permission denied"]}"#.into());
@@ -221,31 +304,66 @@ pub(crate) fn vault(token: &'static str) -> (String, Arc<Mutex<HashMap<String, s
         let path = r.path.split('?').next().unwrap_or_default();
         let Some(path) = path.strip_prefix("/v1/") else { return (404, r#"{"errors":[]}"#.into()) };
         let Some((mount, rest)) = path.split_once("/data/") else { return (404, r#"{"errors":[]}"#.into()) };
-        let key = format!("{mount}/{rest}");
         let mut kv = kv.lock().expect("lock");
+        if kv1 {
+            let key = format!("{mount}/data/{rest}");
+            return match r.method.as_str() {
+                "GET" => match kv.get(&key) {
+                    Some(data) => (200, vault_answer(data.clone())),
+                    None => (404, r#"{"errors":[]}"#.into()),
+                },
+                "POST" | "PUT" => {
+                    kv.insert(key, serde_json::from_str(&r.body).unwrap_or_default());
+                    (204, String::new())
+                }
+                _ => (405, r#"{"errors":[]}"#.into()),
+            };
+        }
+        let key = format!("{mount}/{rest}");
         let mut versions = versions.lock().expect("lock");
+        let mut deleted = deleted.lock().expect("lock");
         // Secrets seeded directly into the store count as version 1.
-        let current = kv.get(&key).map(|_| *versions.get(&key).unwrap_or(&1)).unwrap_or(0);
+        let version = |kv: &HashMap<String, serde_json::Value>, versions: &HashMap<String, u64>| {
+            versions.get(&key).copied().unwrap_or(u64::from(kv.contains_key(&key)))
+        };
         match r.method.as_str() {
+            "GET" if deleted.contains(&key) => {
+                let mut metadata = metadata(version(&kv, &versions));
+                metadata["deletion_time"] = "2026-01-02T00:00:00.000000000Z".into();
+                (404, vault_answer(serde_json::json!({ "data": null, "metadata": metadata })))
+            }
             "GET" => match kv.get(&key) {
-                Some(data) => (200, vault_answer(serde_json::json!({ "data": data, "metadata": metadata(current) }))),
+                Some(data) => (
+                    200,
+                    vault_answer(serde_json::json!({ "data": data, "metadata": metadata(version(&kv, &versions)) })),
+                ),
                 None => (404, r#"{"errors":[]}"#.into()),
             },
             "POST" | "PUT" => {
+                if raced.lock().expect("lock").remove(&key) {
+                    let next = version(&kv, &versions) + 1;
+                    kv.insert(key.clone(), serde_json::json!({ "written": "by another client" }));
+                    versions.insert(key.clone(), next);
+                }
                 let body: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+                let current = version(&kv, &versions);
+                if !body["data"].is_object() {
+                    return (400, r#"{"errors":["no data provided"]}"#.into());
+                }
                 if let Some(cas) = body["options"]["cas"].as_u64()
                     && cas != current
                 {
                     return (400, r#"{"errors":["check-and-set parameter did not match the current version"]}"#.into());
                 }
                 kv.insert(key.clone(), body["data"].clone());
+                deleted.remove(&key);
                 versions.insert(key, current + 1);
                 (200, vault_answer(metadata(current + 1)))
             }
             _ => (405, r#"{"errors":[]}"#.into()),
         }
     }));
-    (url, store)
+    VaultDouble { url, ..double }
 }
 
 /// Vault's response envelope around `data`.
@@ -296,17 +414,25 @@ pub(crate) fn rpc_proxy(
 
 /// POSTs `body` to `url` over plain HTTP/1.1 and returns the response body.
 pub(crate) fn forward(url: &str, body: &str) -> String {
+    http(url, "POST", "/", &[("content-type", "application/json")], body).1
+}
+
+/// One plain HTTP/1.1 request to the server at `url` (`http://host:port`); returns the status and the body.
+pub(crate) fn http(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
     let address = url.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = std::net::TcpStream::connect(address).expect("upstream");
-    write!(
-        stream,
-        "POST / HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("send");
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("host: {address}\r\n"));
+    }
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    write!(stream, "{head}content-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     let (head, rest) = response.split_once("\r\n\r\n").expect("an HTTP response");
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
     if head.to_lowercase().contains("transfer-encoding: chunked") {
         // Decode chunks: size line, data, CRLF … until 0.
         let mut out = String::new();
@@ -319,9 +445,9 @@ pub(crate) fn forward(url: &str, body: &str) -> String {
             out.push_str(&tail[..n]);
             rest = &tail[n + 2..];
         }
-        out
+        (status, out)
     } else {
-        rest.to_owned()
+        (status, rest.to_owned())
     }
 }
 
@@ -335,11 +461,20 @@ pub(crate) fn eth_call(request: &serde_json::Value) -> Option<(String, String)> 
     Some((tx["to"].as_str()?.to_lowercase(), data.get(..10)?.to_lowercase()))
 }
 
-/// Fireblocks' REST API (its public API reference): every request needs `X-API-Key` and a JWT signed RS256 with
-/// the API secret, whose claims carry `uri`, `sub` (the API key) and `bodyHash` (hex SHA-256 of the body), or it
-/// answers 401. `POST /v1/transactions` with `operation: TYPED_MESSAGE` and an `EIP712` message creates a
-/// signing transaction; `GET /v1/transactions/{id}` reports `PENDING_SIGNATURE` once, then `COMPLETED` with
-/// `signedMessages[0].signature {r, s, v}` (v is 0 or 1). Vault account "rejects" ends `REJECTED`.
+/// Fireblocks' REST API (its public API reference; notes and sources in /work/research/services.md §2): every
+/// request needs `X-API-Key` and a JWT signed RS256 with the API secret, whose claims carry `uri`, `sub` (the API
+/// key) and `bodyHash` (hex SHA-256 of the body), or it answers 401. `POST /v1/transactions` with `operation:
+/// TYPED_MESSAGE` and an `EIP712` message creates a signing transaction; `GET /v1/transactions/{id}` reports it.
+///
+/// The message's `content` must be the typed data object in the shape of the one client known to work against
+/// the real API (ethers' payload, forwarded by `fireblocks-web3-provider`; Fireblocks documents no other):
+/// `types` with `EIP712Domain`, `domain.chainId` a JSON number, every `uint`/`int` a decimal string; anything else
+/// is refused with 400. It is hashed by web3j's rules ([`crate::web3j`]), not by the client's alloy code.
+///
+/// The vault account `vault.0` signs: its transaction goes SUBMITTED → QUEUED → PENDING_AUTHORIZATION →
+/// PENDING_SIGNATURE → COMPLETED with `signedMessages[0]` as Fireblocks fills it (`signature {fullSig, r, s, v}`,
+/// hex without 0x, v the recovery id 0/1). The accounts of [`FIREBLOCKS_ENDINGS`] end as named there; the account
+/// `stuck` stays PENDING_AUTHORIZATION.
 pub(crate) fn fireblocks(api_key: &'static str, public_pem: String, vault: (&'static str, PrivateKeySigner)) -> String {
     use sha2::Digest;
     #[derive(serde::Deserialize)]
@@ -349,8 +484,13 @@ pub(crate) fn fireblocks(api_key: &'static str, public_pem: String, vault: (&'st
         #[serde(rename = "bodyHash")]
         body_hash: String,
     }
-    /// A signing transaction: times polled, the signature once made, its final status.
-    type Tx = (u32, Option<alloy::primitives::Signature>, &'static str);
+    /// A signing transaction: times polled, the signature once made, its ending (status, sub-status).
+    struct Tx {
+        polled: usize,
+        signed: Option<(alloy::primitives::Signature, serde_json::Value)>,
+        ending: Option<(&'static str, Option<&'static str>)>,
+    }
+    const ON_THE_WAY: [&str; 3] = ["QUEUED", "PENDING_AUTHORIZATION", "PENDING_SIGNATURE"];
     let txs: Arc<Mutex<HashMap<String, Tx>>> = Arc::default();
     serve(Arc::new(move |r: &Request| {
         let unauthorized = (401, r#"{"message":"Unauthorized","code":-7}"#.to_owned());
@@ -375,51 +515,100 @@ pub(crate) fn fireblocks(api_key: &'static str, public_pem: String, vault: (&'st
             if req["operation"] != "TYPED_MESSAGE" || message["type"] != "EIP712" {
                 return (400, r#"{"message":"unsupported operation","code":1}"#.into());
             }
-            let account = req["source"]["id"].as_str().unwrap_or_default().to_owned();
+            let bad_content = |why: String| (400, serde_json::json!({ "message": why, "code": 2 }).to_string());
+            if let Err(why) = ethers_shape(&message["content"]) {
+                return bad_content(why);
+            }
+            let account = req["source"]["id"].as_str().unwrap_or_default();
             let id = format!("tx-{}", txs.len() + 1);
-            if account == "rejects" {
-                txs.insert(id.clone(), (1, None, "REJECTED"));
-            } else if account == vault.0 {
-                let Ok(typed) = serde_json::from_value::<TypedData>(message["content"].clone()) else {
-                    return (400, r#"{"message":"invalid typed data","code":2}"#.into());
+            let tx = if account == vault.0 {
+                let digest = match crate::web3j::digest_of(&message["content"]) {
+                    Ok(digest) => digest,
+                    Err(why) => return bad_content(format!("invalid typed data: {why:?}")),
                 };
-                let Ok(hash) = typed.eip712_signing_hash() else {
-                    return (400, r#"{"message":"invalid typed data","code":2}"#.into());
-                };
-                txs.insert(id.clone(), (0, Some(vault.1.sign_hash_sync(&hash).expect("sign")), "COMPLETED"));
+                let signature = vault.1.sign_hash_sync(&digest).expect("sign");
+                Tx { polled: 0, signed: Some((signature, message["content"].clone())), ending: None }
+            } else if account == "stuck" {
+                Tx { polled: 0, signed: None, ending: None }
+            } else if let Some((_, status, sub)) = FIREBLOCKS_ENDINGS.iter().find(|(a, ..)| *a == account) {
+                Tx { polled: 0, signed: None, ending: Some((status, *sub)) }
             } else {
                 return (400, r#"{"message":"vault account not found","code":11001}"#.into());
-            }
+            };
+            txs.insert(id.clone(), tx);
             return (200, serde_json::json!({ "id": id, "status": "SUBMITTED" }).to_string());
         }
         if let Some(id) = r.path.strip_prefix("/v1/transactions/") {
             let Some(tx) = txs.get_mut(id) else { return (404, r#"{"message":"not found"}"#.into()) };
-            tx.0 += 1;
-            if tx.0 == 1 {
-                return (200, serde_json::json!({ "id": id, "status": "PENDING_SIGNATURE" }).to_string());
-            }
-            return match (tx.2, tx.1) {
-                ("COMPLETED", Some(sig)) => {
-                    let bytes = sig.as_bytes();
-                    let body = serde_json::json!({
-                        "id": id,
-                        "status": "COMPLETED",
-                        "signedMessages": [{ "algorithm": "MPC_ECDSA_SECP256K1", "signature": {
-                            "r": alloy::primitives::hex::encode(&bytes[..32]),
-                            "s": alloy::primitives::hex::encode(&bytes[32..64]),
-                            "v": bytes[64] - 27,
-                        } }],
-                    });
-                    (200, body.to_string())
-                }
-                (status, _) => (
-                    200,
-                    serde_json::json!({ "id": id, "status": status, "subStatus": "REJECTED_BY_USER" }).to_string(),
-                ),
+            tx.polled += 1;
+            let under_way = match (&tx.signed, tx.ending) {
+                (None, None) => Some("PENDING_AUTHORIZATION"),
+                _ => ON_THE_WAY.get(tx.polled - 1).copied(),
             };
+            if let Some(status) = under_way {
+                return (200, serde_json::json!({ "id": id, "status": status }).to_string());
+            }
+            if let Some((status, sub)) = tx.ending {
+                let mut body = serde_json::json!({ "id": id, "status": status });
+                if let Some(sub) = sub {
+                    body["subStatus"] = sub.into();
+                }
+                return (200, body.to_string());
+            }
+            let (sig, content) = tx.signed.clone().expect("signed");
+            let bytes = sig.as_bytes();
+            let (r_hex, s_hex) =
+                (alloy::primitives::hex::encode(&bytes[..32]), alloy::primitives::hex::encode(&bytes[32..64]));
+            let public = vault.1.credential().verifying_key().to_encoded_point(true);
+            let body = serde_json::json!({
+                "id": id,
+                "status": "COMPLETED",
+                "subStatus": "",
+                "signedMessages": [{
+                    "content": content,
+                    "algorithm": "MPC_ECDSA_SECP256K1",
+                    "derivationPath": [44, 60, 0, 0, 0],
+                    "signature": { "fullSig": format!("{r_hex}{s_hex}"), "r": r_hex, "s": s_hex, "v": u8::from(sig.v()) },
+                    "publicKey": alloy::primitives::hex::encode(public.as_bytes()),
+                }],
+            });
+            return (200, body.to_string());
         }
         (404, r#"{"message":"not found"}"#.into())
     }))
+}
+
+/// Vault accounts of the Fireblocks double whose transactions end other than COMPLETED: (account, status,
+/// sub-status), as Fireblocks reports them (a signer who rejects in the mobile app ends it CANCELLED with
+/// REJECTED_BY_USER; a missing Typed Message policy rule, BLOCKED_BY_POLICY).
+pub(crate) const FIREBLOCKS_ENDINGS: [(&str, &str, Option<&str>); 5] = [
+    ("rejects", "CANCELLED", Some("REJECTED_BY_USER")),
+    ("blocked", "BLOCKED", Some("BLOCKED_BY_POLICY")),
+    ("frozen", "REJECTED", Some("AUTO_FREEZE")),
+    ("fails", "FAILED", Some("AUTHORIZATION_FAILED")),
+    ("slow", "TIMEOUT", None),
+];
+
+/// Checks that `content` is typed data in ethers' payload shape (see [`fireblocks`]).
+fn ethers_shape(content: &serde_json::Value) -> Result<(), String> {
+    let types = content["types"].as_object().ok_or("EIP712 content must be the typed data object")?;
+    if !types.contains_key("EIP712Domain") {
+        return Err("types must include EIP712Domain".into());
+    }
+    if !content["domain"]["chainId"].is_u64() {
+        return Err(format!("domain.chainId must be a number, not {}", content["domain"]["chainId"]));
+    }
+    let primary = content["primaryType"].as_str().ok_or("no primaryType")?;
+    crate::web3j::walk(types, primary, &content["message"], &mut |ty, value| {
+        let decimal = value.as_str().is_some_and(|s| {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        });
+        if (ty.starts_with("uint") || ty.starts_with("int")) && !decimal {
+            return Err(format!("a {ty} must be a decimal string, not {value}"));
+        }
+        Ok(())
+    })
 }
 
 /// LocalStack (a real AWS emulator, not a double: KMS answers `Sign` with `MessageType=DIGEST` like AWS) on a free

@@ -133,6 +133,18 @@ async fn the_demo_flow_runs_with_network_mainnet_against_a_mainnet_shaped_devnet
     );
     let info: serde_json::Value = serde_json::from_str(&env.ok(&["--json", "info"], None)).expect("json");
     assert_eq!(info["chainId"], 1);
+    // --network is what chose the address book above: another network's book is refused on this chain.
+    let other = std::process::Command::new(crate::harness::BIN)
+        .args(["--network", "sepolia", "propose", "bump-epoch", "-o", env.path("x.json").to_str().expect("utf-8")])
+        .env("ETH_RPC_URL", env.fork.rpc_url().as_str())
+        .env("OPWALLET_WALLET", env.wallet().to_string())
+        .env_remove("OPWALLET_ADDRESSES")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&other.stderr).trim_end(),
+        "error: the address book is for chain 11155111 but the RPC is chain 1: pass the book for this chain"
+    );
     assert_eq!(info["eigenlayer"]["release"], "1.13.0");
     assert_eq!(info["eigenlayer"]["isOperator"], true);
     assert!(info["signers"].as_array().expect("signers").iter().any(|s| s == &serde_json::json!(addr(DAVE))));

@@ -160,6 +160,31 @@ impl Env {
     }
 }
 
+/// Runs `opwallet args…` with no chain at all (commands that need none: `keys`), in a clean environment but for
+/// `vars`.
+pub(crate) fn offline(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("ETH_RPC_URL")
+        .env_remove("OPWALLET_ADDRESSES")
+        .env_remove("OPWALLET_WALLET")
+        .env_remove("ETH_KEYSTORE")
+        .env_remove("ETH_PASSWORD")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("opwallet runs")
+}
+
+/// A fresh temporary directory for a test that needs no devnet; removed by the caller.
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("opwallet-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
 impl Drop for Env {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);

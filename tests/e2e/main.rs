@@ -5,6 +5,7 @@ mod attacks;
 mod backends;
 mod bad_input;
 mod bls;
+mod commands;
 mod doubles;
 mod flows;
 mod ground;
@@ -13,6 +14,7 @@ mod ledger;
 mod lifecycle;
 mod snapshots;
 mod store;
+mod web3j;
 mod workflow;
 
 /// The signing screen's date for a unix time, computed independently of the CLI (`date -u`).

@@ -174,6 +174,10 @@ pub enum LedgerError {
     Locked,
     #[error("Ledger: open the Ethereum app on the Ledger")]
     AppClosed,
+    /// An answer alloy-signer-ledger could not read (a status word coins-ledger does not know): what a locked
+    /// Ledger (0x5515) or one without the Ethereum app open (0x6511, 0x6E01) sends.
+    #[error("Ledger: the Ledger did not answer as the Ethereum app does: unlock it and open its Ethereum app")]
+    NotReady,
     #[error(
         "Ledger: the Ledger refused to sign EIP-712 hashes: enable Blind signing in the Ethereum app's settings (the \
          device then shows the domain hash and message hash; compare them with opwallet's signing screen)"
@@ -240,8 +244,15 @@ pub enum Web3SignerError {
         #[source]
         source: reqwest::Error,
     },
-    #[error("web3signer at {url} refused the request ({status}): check the bearer token")]
+    /// A 401 (or a 403 other than the Host allow-list's): Web3Signer has no tokens, so from a proxy in front of it.
+    #[error("web3signer at {url} refused the request ({status}): check the bearer token (--web3signer-token-env)")]
     Refused { url: String, status: StatusCode },
+    /// Web3Signer's own 403, `Host not authorized.`: `host` is the name in the URL opwallet was given.
+    #[error(
+        "web3signer at {url} does not accept the host name `{host}` (403 Host not authorized): add it to \
+         Web3Signer's --http-host-allowlist, or use a URL with a host name it allows"
+    )]
+    HostNotAllowed { url: String, host: String },
     #[error("web3signer at {url} answered {status}: {body}")]
     Answered { url: String, status: StatusCode, body: String },
     #[error("web3signer at {url} is not up (upcheck answered `{answer}`)")]
@@ -259,9 +270,10 @@ pub enum Web3SignerError {
         #[source]
         source: serde_json::Error,
     },
-    /// `error` is the JSON-RPC error object as the signer sent it.
-    #[error("web3signer {method} failed: {error}")]
-    Rpc { method: &'static str, error: String },
+    /// `error` is the JSON-RPC error object as the signer sent it (escaped), `status` the HTTP status it came with
+    /// (400 invalid params, 500 an internal error such as typed data its encoder cannot hash, 200 otherwise).
+    #[error("web3signer {method} failed (HTTP {status}): {error}")]
+    Rpc { method: &'static str, status: u16, error: String },
     #[error("web3signer returned no signature")]
     NoSignature,
     #[error("web3signer returned a signature that is not hex")]
@@ -276,6 +288,10 @@ fn tls_hint(tls: bool) -> &'static str {
     } else {
         ""
     }
+}
+
+fn sub(sub_status: &str) -> String {
+    if sub_status.is_empty() { String::new() } else { format!(" ({sub_status})") }
 }
 
 fn list(addresses: &[Address]) -> String {
@@ -315,11 +331,17 @@ pub enum FireblocksError {
     BadV { v: u64 },
     #[error("Fireblocks vault account {vault_account} signed with {signed}, not {expected}")]
     WrongKey { vault_account: String, signed: Address, expected: Address },
-    /// `status` and `why` are Fireblocks' own (`REJECTED`, `REJECTED_BY_USER`).
-    #[error("Fireblocks transaction {id} ended {status}: {why}")]
-    Ended { id: String, status: String, why: String },
-    #[error("Fireblocks transaction {id} was not signed within {after:?}")]
-    TimedOut { id: String, after: std::time::Duration },
+    /// `status` and `sub_status` are Fireblocks' own (`CANCELLED`, `REJECTED_BY_USER`; the sub-status may be empty),
+    /// `meaning` what that is for the signer.
+    #[error("Fireblocks transaction {id} ended {status}{}: {meaning}; nothing was signed", sub(.sub_status))]
+    Ended { id: String, status: String, sub_status: String, meaning: &'static str },
+    /// `status` is the transaction's last status (`PENDING_AUTHORIZATION`).
+    #[error(
+        "Fireblocks transaction {id} was not signed within {after:?} (still {status}): opwallet stopped waiting and \
+         nothing was signed; cancel it in Fireblocks, or approve it there and sign again with a longer \
+         OPWALLET_FIREBLOCKS_TIMEOUT_MS"
+    )]
+    TimedOut { id: String, after: std::time::Duration, status: String },
 }
 
 /// A HashiCorp Vault KV v2 secret that cannot be read or written. `secret` is `<mount>/<path>`, `addr` is
@@ -359,10 +381,25 @@ pub enum VaultError {
     )]
     FieldExists { secret: String, field: String },
     #[error(
-        "vault refused to store {secret}: the secret changed while opwallet was writing it (check-and-set), or the \
-         mount is not KV v2; nothing was overwritten, run again"
+        "vault refused to store {secret}: the secret changed while opwallet was writing it (check-and-set); nothing \
+         was overwritten, run again"
     )]
     Conflict { secret: String },
+    /// Vault's 400 to a write for another reason than check-and-set; `why` is its error text (escaped).
+    #[error("vault refused to store {secret}: {why}")]
+    WriteRefused { secret: String, why: String },
+    /// The write was answered 204, as a KV v1 mount answers: stored at `written` without check-and-set.
+    #[error(
+        "vault mount `{mount}` is not KV v2 (it answered the write with 204 No Content, as KV v1 does, and ignored \
+         check-and-set): opwallet stores passwords only in a KV v2 mount; no key was made, and what Vault stored \
+         at {written} is of no use: delete it"
+    )]
+    NotKv2 { mount: String, written: String },
+    #[error(
+        "vault secret {secret}'s latest version ({version}) is deleted: undelete it (`vault kv undelete \
+         -versions={version} {secret}`) or read an older version"
+    )]
+    Deleted { secret: String, version: u64 },
 }
 
 /// An AWS Secrets Manager secret that cannot be read or created. `id` is the secret's name or ARN as given.
@@ -487,6 +524,7 @@ mod tests {
         Error::Ledger(LedgerError::Rejected) => ["Ledger:", "rejected", "nothing was signed"],
         Error::Ledger(LedgerError::Locked) => ["Ledger:", "locked", "unlock it"],
         Error::Ledger(LedgerError::AppClosed) => ["Ledger:", "open the Ethereum app"],
+        Error::Ledger(LedgerError::NotReady) => ["Ledger:", "unlock it and open its Ethereum app"],
         Error::Ledger(LedgerError::BlindSigning) => ["Ledger:", "enable Blind signing", "compare them"],
         Error::Ledger(LedgerError::AppVersion { .. }) => ["Ledger:", "update the Ledger's Ethereum app", "1.9.19"],
         Error::Ledger(LedgerError::BadPath) => ["Ledger:", "HD path"],
@@ -507,12 +545,13 @@ mod tests {
         Error::Web3Signer(Web3SignerError::Certificate { .. }) => ["/p does not hold a PEM certificate"],
         Error::Web3Signer(Web3SignerError::Unreachable { .. }) => ["https://w3s unreachable", "--web3signer-ca-cert"],
         Error::Web3Signer(Web3SignerError::Refused { .. }) => ["https://w3s", "401 Unauthorized", "bearer token"],
+        Error::Web3Signer(Web3SignerError::HostNotAllowed { .. }) => ["`w3s`", "403", "--http-host-allowlist"],
         Error::Web3Signer(Web3SignerError::Answered { .. }) => ["https://w3s", "500 Internal Server Error", "down"],
         Error::Web3Signer(Web3SignerError::NotUp { .. }) => ["https://w3s is not up", "`DOWN`"],
         Error::Web3Signer(Web3SignerError::NoKey { .. }) => ["holds no key for 0x0000", "it holds: 0x1111"],
         Error::Web3Signer(Web3SignerError::BadPublicKey { .. }) => ["`0x04`", "not a secp256k1 public key"],
         Error::Web3Signer(Web3SignerError::BadAnswer { .. }) => ["https://w3s", "publicKeys", "a list of public keys"],
-        Error::Web3Signer(Web3SignerError::Rpc { .. }) => ["eth_signTypedData failed", "denied"],
+        Error::Web3Signer(Web3SignerError::Rpc { .. }) => ["eth_signTypedData failed (HTTP 500)", "Internal error"],
         Error::Web3Signer(Web3SignerError::NoSignature) => ["no signature"],
         Error::Web3Signer(Web3SignerError::SignatureNotHex(_)) => ["signature that is not hex"],
         Error::Web3Signer(Web3SignerError::WrongKey { .. }) => ["signed with 0x0000", A_TEXT, "another key"],
@@ -527,8 +566,8 @@ mod tests {
         Error::Fireblocks(FireblocksError::NotHex { .. }) => ["Fireblocks signature `s` is not hex"],
         Error::Fireblocks(FireblocksError::BadV { .. }) => ["v = 5", "not 0, 1, 27 or 28"],
         Error::Fireblocks(FireblocksError::WrongKey { .. }) => ["vault account 7", "signed with 0x0000", A_TEXT],
-        Error::Fireblocks(FireblocksError::Ended { .. }) => ["transaction t1 ended REJECTED", "REJECTED_BY_USER"],
-        Error::Fireblocks(FireblocksError::TimedOut { .. }) => ["transaction t1", "not signed within 60s"],
+        Error::Fireblocks(FireblocksError::Ended { .. }) => ["t1 ended CANCELLED (REJECTED_BY_USER)", "nothing was signed"],
+        Error::Fireblocks(FireblocksError::TimedOut { .. }) => ["t1", "within 60s", "PENDING_AUTHORIZATION", "cancel it"],
         Error::Vault(VaultError::Reference { .. }) => ["vault reference `kv`", "<mount>/<path>#<field>"],
         Error::Vault(VaultError::Client { .. }) => ["cannot set up a Vault client"],
         Error::Vault(VaultError::Unreachable { .. }) => ["vault at https://v unreachable"],
@@ -539,6 +578,9 @@ mod tests {
         Error::Vault(VaultError::NoField { .. }) => ["vault secret kv/ops has no field `pw`"],
         Error::Vault(VaultError::FieldExists { .. }) => ["kv/ops already has a field `pw`", "never overwrites"],
         Error::Vault(VaultError::Conflict { .. }) => ["store kv/ops", "check-and-set", "nothing was overwritten"],
+        Error::Vault(VaultError::WriteRefused { .. }) => ["store kv/ops", "no data provided"],
+        Error::Vault(VaultError::NotKv2 { .. }) => ["mount `kv` is not KV v2", "204", "kv/data/ops", "delete it"],
+        Error::Vault(VaultError::Deleted { .. }) => ["kv/ops's latest version (3) is deleted", "-versions=3 kv/ops"],
         Error::AwsSecret(AwsSecretError::Read { .. }) => ["secret `ops`", "cannot be read", "check the name"],
         Error::AwsSecret(AwsSecretError::Create { .. }) => ["cannot create", "secret `ops`", "permissions"],
         Error::AwsSecret(AwsSecretError::Exists { .. }) => ["secret `ops` already exists", "choose another name"],
@@ -634,10 +676,11 @@ mod tests {
             LedgerError::Rejected,
             LedgerError::Locked,
             LedgerError::AppClosed,
+            LedgerError::NotReady,
             LedgerError::BlindSigning,
             LedgerError::AppVersion { needs: s(">=1.9.19") },
             LedgerError::BadPath,
-            LedgerError::Device(alloy::signers::ledger::LedgerError::UnexpectedNullResponse),
+            LedgerError::Device(alloy::signers::ledger::LedgerError::ShortResponse { got: 3, expected: 65 }),
             LedgerError::Signing(alloy::signers::Error::other("the library's own words")),
         ];
         let kms = [
@@ -659,6 +702,7 @@ mod tests {
             Web3SignerError::Certificate { path: p(), expected: "a PEM certificate", source: http() },
             Web3SignerError::Unreachable { url: s(URL), tls: true, source: http() },
             Web3SignerError::Refused { url: s(URL), status: StatusCode::UNAUTHORIZED },
+            Web3SignerError::HostNotAllowed { url: s(URL), host: s("w3s") },
             Web3SignerError::Answered { url: s(URL), status: StatusCode::INTERNAL_SERVER_ERROR, body: s("down") },
             Web3SignerError::NotUp { url: s(URL), answer: s("DOWN") },
             Web3SignerError::NoKey { url: s(URL), address: Address::ZERO, held: vec![A] },
@@ -669,7 +713,11 @@ mod tests {
                 expected: "a list of public keys",
                 source: json(),
             },
-            Web3SignerError::Rpc { method: "eth_signTypedData", error: s(r#"{"message":"denied"}"#) },
+            Web3SignerError::Rpc {
+                method: "eth_signTypedData",
+                status: 500,
+                error: s(r#"{"code":-32603,"message":"Internal error"}"#),
+            },
             Web3SignerError::NoSignature,
             Web3SignerError::SignatureNotHex(alloy::primitives::hex::FromHexError::OddLength),
             Web3SignerError::WrongKey { signed: Address::ZERO, expected: A },
@@ -686,8 +734,17 @@ mod tests {
             FireblocksError::NotHex { part: "s" },
             FireblocksError::BadV { v: 5 },
             FireblocksError::WrongKey { vault_account: s("7"), signed: Address::ZERO, expected: A },
-            FireblocksError::Ended { id: s("t1"), status: s("REJECTED"), why: s("REJECTED_BY_USER") },
-            FireblocksError::TimedOut { id: s("t1"), after: std::time::Duration::from_secs(60) },
+            FireblocksError::Ended {
+                id: s("t1"),
+                status: s("CANCELLED"),
+                sub_status: s("REJECTED_BY_USER"),
+                meaning: "a signer rejected it in the Fireblocks app",
+            },
+            FireblocksError::TimedOut {
+                id: s("t1"),
+                after: std::time::Duration::from_secs(60),
+                status: s("PENDING_AUTHORIZATION"),
+            },
         ];
         web3signer.into_iter().map(Error::from).chain(fireblocks.into_iter().map(Error::from)).collect()
     }
@@ -704,6 +761,9 @@ mod tests {
             VaultError::NoField { secret: s(KV), field: s("pw") },
             VaultError::FieldExists { secret: s(KV), field: s("pw") },
             VaultError::Conflict { secret: s(KV) },
+            VaultError::WriteRefused { secret: s(KV), why: s("no data provided") },
+            VaultError::NotKv2 { mount: s("kv"), written: s("kv/data/ops") },
+            VaultError::Deleted { secret: s(KV), version: 3 },
         ];
         let aws = [
             AwsSecretError::Read { id: s("ops"), source: boxed() },

@@ -118,3 +118,102 @@ pub fn pack(header: &[u8], signatures: &[SignerSignature]) -> Result<Bytes, Erro
 pub fn erc1271_wallet_message(packed: &[u8]) -> Bytes {
     [&[0u8][..], packed].concat().into()
 }
+
+#[cfg(test)]
+mod tests {
+    //! The layout is written out by hand here from docs/signatures.md, not from the constants above.
+
+    use alloy::primitives::{Address, Bytes};
+
+    use super::{SignatureKind, SignerSignature, header_signers, pack};
+    use crate::Error;
+
+    fn a(n: u8) -> Address {
+        Address::repeat_byte(n)
+    }
+
+    /// epoch (8, big-endian) ‖ threshold (1) ‖ count (1) ‖ signers (20 each).
+    fn header(epoch: u64, threshold: u8, signers: &[Address]) -> Vec<u8> {
+        let mut h = epoch.to_be_bytes().to_vec();
+        h.push(threshold);
+        h.push(u8::try_from(signers.len()).expect("few"));
+        for s in signers {
+            h.extend_from_slice(s.as_slice());
+        }
+        h
+    }
+
+    fn ecdsa(signer: Address, fill: u8) -> SignerSignature {
+        SignerSignature { signer, kind: SignatureKind::Ecdsa { signature: Bytes::from(vec![fill; 65]) } }
+    }
+
+    fn contract(signer: Address, len: usize) -> SignerSignature {
+        SignerSignature { signer, kind: SignatureKind::Contract { signature: Bytes::from(vec![0xcc; len]) } }
+    }
+
+    fn approved(signer: Address) -> SignerSignature {
+        SignerSignature { signer, kind: SignatureKind::Approved }
+    }
+
+    #[test]
+    fn entries_follow_the_header_order_whatever_the_input_order() {
+        let h = header(7, 2, &[a(1), a(2), a(3)]);
+        let packed = pack(&h, &[approved(a(3)), ecdsa(a(1), 0xee), contract(a(2), 3)]).expect("pack");
+        let mut expected = h.clone();
+        expected.extend([0u8, 0]); // index 0, ECDSA
+        expected.extend([0xee; 65]);
+        expected.extend([1u8, 2, 0x00, 0x03, 0xcc, 0xcc, 0xcc]); // index 1, contract, length 3 big-endian
+        expected.extend([2u8, 3]); // index 2, approved: no payload
+        assert_eq!(packed.to_vec(), expected);
+    }
+
+    #[test]
+    fn no_signatures_is_the_header_alone() {
+        let h = header(0, 1, &[a(1)]);
+        assert_eq!(pack(&h, &[]).expect("pack").to_vec(), h);
+    }
+
+    #[test]
+    fn the_index_is_the_signers_place_in_the_header_up_to_the_last() {
+        let signers: Vec<Address> = (1..=32).map(a).collect();
+        let h = header(1, 1, &signers);
+        let packed = pack(&h, &[approved(a(32))]).expect("pack");
+        assert_eq!(&packed[h.len()..], &[31, 3]);
+    }
+
+    #[test]
+    fn a_contract_signature_of_65535_bytes_fits_and_one_more_does_not() {
+        let h = header(0, 1, &[a(1)]);
+        let packed = pack(&h, &[contract(a(1), 65_535)]).expect("pack");
+        assert_eq!(&packed[h.len()..h.len() + 4], &[0, 2, 0xff, 0xff]);
+        assert_eq!(packed.len(), h.len() + 4 + 65_535);
+        let e = pack(&h, &[contract(a(1), 65_536)]).expect_err("too long");
+        assert!(matches!(&e, Error::Malformed(m) if m.contains("exceeds 65,535 bytes")), "{e}");
+        // An empty contract signature is still an entry (the contract decides whether it is valid).
+        assert_eq!(&pack(&h, &[contract(a(1), 0)]).expect("pack")[h.len()..], &[0, 2, 0, 0]);
+    }
+
+    #[test]
+    fn refusals_name_the_signer() {
+        let h = header(0, 2, &[a(1), a(2)]);
+        for (bad, len) in [(64usize, "64 bytes"), (66, "66 bytes"), (0, "0 bytes")] {
+            let s = SignerSignature { signer: a(1), kind: SignatureKind::Ecdsa { signature: vec![1; bad].into() } };
+            let e = pack(&h, &[s]).expect_err("not 65 bytes");
+            assert!(matches!(&e, Error::Malformed(m) if m.contains(len) && m.contains(&a(1).to_string())), "{e}");
+        }
+        assert!(matches!(pack(&h, &[ecdsa(a(9), 1)]), Err(Error::NotASigner(s)) if s == a(9)));
+        // The same signer twice, even as different kinds.
+        assert!(matches!(pack(&h, &[ecdsa(a(2), 1), approved(a(2))]), Err(Error::DuplicateSignature(s)) if s == a(2)));
+    }
+
+    #[test]
+    fn malformed_headers_are_refused() {
+        assert!(matches!(header_signers(&[0; 9]), Err(Error::Malformed(m)) if m.contains("shorter than 10 bytes")));
+        let mut h = header(0, 1, &[a(1), a(2)]);
+        h.pop();
+        assert!(matches!(header_signers(&h), Err(Error::Malformed(m)) if m.contains("is 49 bytes, expected 50")));
+        h.extend([0, 0]);
+        assert!(matches!(pack(&h, &[]), Err(Error::Malformed(m)) if m.contains("is 51 bytes, expected 50")));
+        assert_eq!(header_signers(&header(0, 0, &[])).expect("empty").len(), 0);
+    }
+}

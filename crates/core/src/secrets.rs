@@ -143,19 +143,26 @@ impl Vault {
         Ok(Self { client, mount: mount.into(), path: path.into(), field: field.into(), name: secret.into(), shown })
     }
 
-    /// The secret's current version and fields, or `None` if it does not exist yet.
-    async fn current(&self) -> Result<Option<(u64, serde_json::Map<String, serde_json::Value>)>, Error> {
+    /// The secret as it is now: absent, its latest version deleted, or its current version and fields.
+    async fn current(&self) -> Result<Current, Error> {
         let read = ReadSecretRequest { mount: self.mount.clone(), path: self.path.clone(), version: None };
         let current = match vaultrs::api::exec_with_result(&self.client, read).await {
             Ok(current) => current,
-            Err(e) if status(&e) == Some(404) => return Ok(None),
+            // A 404 whose body carries version metadata: the latest version was deleted or destroyed (KV v2
+            // `pathDataRead`). It still counts for check-and-set: only a write at that version succeeds.
+            Err(e) if status(&e) == Some(404) => {
+                return Ok(match deleted_version(&e) {
+                    Some(version) => Current::Deleted { version },
+                    None => Current::Absent,
+                });
+            }
             Err(e) => return Err(self.error(e)),
         };
         let fields = match current.data {
             serde_json::Value::Object(fields) => fields,
             _ => serde_json::Map::new(),
         };
-        Ok(Some((current.metadata.version, fields)))
+        Ok(Current::Live { version: current.metadata.version, fields })
     }
 
     /// Writes `fields` as the secret's next version, only if its current version is still `version` (0: only if
@@ -165,7 +172,27 @@ impl Vault {
         let cas = SetSecretRequestOptions { cas: u32::try_from(version).map_err(|_| conflict())? };
         match vaultrs::kv2::set_with_options(&self.client, &self.mount, &self.path, fields, cas).await {
             Ok(_) => Ok(()),
-            Err(e) if status(&e) == Some(400) => Err(conflict().into()),
+            Err(e) if status(&e) == Some(400) => Err(match &e {
+                vaultrs::error::ClientError::APIError { errors, .. }
+                    if errors.iter().any(|m| m.contains("did not match the current version")) =>
+                {
+                    conflict()
+                }
+                vaultrs::error::ClientError::APIError { errors, .. } => {
+                    VaultError::WriteRefused { secret: self.name.clone(), why: crate::text::escape(&errors.join("; ")) }
+                }
+                _ => VaultError::Status { secret: self.name.clone(), status: 400 },
+            }
+            .into()),
+            // A write answered with no body (204 No Content) is how a KV v1 mount answers: it stored the request
+            // under `<mount>/data/<path>` as an ordinary secret and ignored check-and-set.
+            Err(vaultrs::error::ClientError::RestClientError {
+                source: rustify::errors::ClientError::ResponseParseError { content, .. },
+            }) if content.as_deref().is_none_or(|c| c.trim().is_empty()) => Err(VaultError::NotKv2 {
+                mount: self.mount.clone(),
+                written: format!("{}/data/{}", self.mount, self.path),
+            }
+            .into()),
             Err(e) => Err(self.error(e)),
         }
     }
@@ -190,6 +217,31 @@ impl Vault {
     }
 }
 
+/// A KV v2 secret as a read finds it.
+enum Current {
+    Absent,
+    /// The latest version, `version`, is deleted or destroyed: no fields to read, but a write must name it.
+    Deleted {
+        version: u64,
+    },
+    Live {
+        version: u64,
+        fields: serde_json::Map<String, serde_json::Value>,
+    },
+}
+
+/// The version a 404 reports in its metadata (`{"data":{"data":null,"metadata":{"version":N,…}}}`): the latest
+/// version deleted or destroyed, where a plain 404 (`{"errors":[]}`) means no secret.
+fn deleted_version(e: &vaultrs::error::ClientError) -> Option<u64> {
+    let vaultrs::error::ClientError::RestClientError {
+        source: rustify::errors::ClientError::ServerResponseError { content: Some(body), .. },
+    } = e
+    else {
+        return None;
+    };
+    serde_json::from_str::<serde_json::Value>(body).ok()?["data"]["metadata"]["version"].as_u64()
+}
+
 /// The HTTP status Vault answered with, if it answered with an error.
 fn status(e: &vaultrs::error::ClientError) -> Option<u16> {
     use rustify::errors::ClientError as Http;
@@ -203,7 +255,11 @@ fn status(e: &vaultrs::error::ClientError) -> Option<u16> {
 /// A HashiCorp Vault KV v2 secret field, `<mount>/<path>#<field>`, read with `$VAULT_ADDR` and `$VAULT_TOKEN`.
 async fn vault_read(reference: &str) -> Result<Zeroizing<String>, Error> {
     let vault = Vault::of(reference)?;
-    let (_, fields) = vault.current().await?.ok_or_else(|| VaultError::NoSecret { secret: vault.name.clone() })?;
+    let fields = match vault.current().await? {
+        Current::Live { fields, .. } => fields,
+        Current::Absent => return Err(VaultError::NoSecret { secret: vault.name.clone() }.into()),
+        Current::Deleted { version } => return Err(VaultError::Deleted { secret: vault.name.clone(), version }.into()),
+    };
     let value = fields.get(&vault.field).and_then(field_text);
     forget(fields);
     Ok(value.ok_or_else(|| VaultError::NoField { secret: vault.name.clone(), field: vault.field.clone() })?)
@@ -211,10 +267,17 @@ async fn vault_read(reference: &str) -> Result<Zeroizing<String>, Error> {
 
 /// Writes `value` into a new field of a Vault KV v2 secret (creating a new version of the secret). KV v2 replaces
 /// every field on a write, so the new field is written together with the others, and only if nobody changed the
-/// secret meanwhile (check-and-set, `options.cas`); an existing field is never replaced.
+/// secret meanwhile (check-and-set, `options.cas`); an existing field is never replaced. A mount that answers the
+/// write with 204 is KV v1, which ignores check-and-set: refused.
 pub async fn vault_store(reference: &str, value: &str) -> Result<(), Error> {
     let vault = Vault::of(reference)?;
-    let (version, mut fields) = vault.current().await?.unwrap_or_default();
+    // A deleted latest version has no fields; the new version is written over it (check-and-set at its number),
+    // and the deleted one stays recoverable with `vault kv undelete`.
+    let (version, mut fields) = match vault.current().await? {
+        Current::Absent => (0, serde_json::Map::new()),
+        Current::Deleted { version } => (version, serde_json::Map::new()),
+        Current::Live { version, fields } => (version, fields),
+    };
     if fields.contains_key(&vault.field) {
         forget(fields);
         return Err(VaultError::FieldExists { secret: vault.name.clone(), field: vault.field.clone() }.into());

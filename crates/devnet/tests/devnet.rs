@@ -354,9 +354,13 @@ async fn a_mainnet_shaped_devnet_has_mainnets_chain_id_and_addresses() -> R {
     Ok(())
 }
 
+/// Ignored unless asked for: without `OPWALLET_FORK_URL` there is nothing to fork, and a test that returns early
+/// would be counted as passed. `tools/run-tests` runs it (`--run-ignored all`) when the variable is set, and
+/// names it among the skipped tests otherwise; run by hand without the variable, it fails.
 #[tokio::test]
+#[ignore = "needs OPWALLET_FORK_URL (a mainnet, Sepolia or Hoodi RPC)"]
 async fn live_network_fork_when_configured() -> R {
-    let Some(fork) = Fork::of_live_network().await? else { return Ok(()) };
+    let fork = Fork::of_live_network().await?.ok_or("OPWALLET_FORK_URL is unset: there is no live network to fork")?;
     let dm = IDelegationManager::new(fork.addresses.delegation_manager, fork.provider());
     assert!(!fork.provider().get_code_at(fork.addresses.delegation_manager).await?.is_empty());
     assert!(!dm.version().call().await?.is_empty());

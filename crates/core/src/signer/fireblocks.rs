@@ -16,6 +16,91 @@ use crate::{
     secrets::SecretSource,
 };
 
+/// What a final status other than `COMPLETED` means for the signer, or `None` while the transaction is still
+/// under way. Statuses and sub-statuses are Fireblocks' (developers.fireblocks.com/reference/transaction-statuses,
+/// support.fireblocks.io "Cancelled / Rejected / Blocked by policy substatuses"): a signer who rejects in the
+/// Fireblocks app ends it `CANCELLED` with `REJECTED_BY_USER`.
+fn ended(status: &str, sub_status: Option<&str>) -> Option<&'static str> {
+    Some(match (status, sub_status) {
+        ("CANCELLED", Some("REJECTED_BY_USER")) => "a signer rejected it in the Fireblocks app",
+        ("CANCELLED", _) => "it was cancelled in Fireblocks",
+        ("BLOCKED", _) => {
+            "a Fireblocks policy rule blocked it: the policy (TAP) must allow Typed Message signing by this vault \
+             account"
+        }
+        ("REJECTED", _) => "Fireblocks rejected it",
+        ("FAILED", _) => "it failed in Fireblocks",
+        ("TIMEOUT", _) => "it was not approved in time on the Fireblocks side",
+        _ => return None,
+    })
+}
+
+/// The typed data as the one client known to work against Fireblocks sends it (ethers v6's
+/// `TypedDataEncoder.getPayload`, which `fireblocks-web3-provider` forwards; research/services.md §2.2): `types`
+/// with `EIP712Domain`, `domain.chainId` a JSON number, `uint`/`int` values decimal strings, addresses and bytes
+/// lowercase hex. alloy writes numbers as `0x` hex strings, a shape Fireblocks does not document.
+fn ethers_content(typed: &TypedData) -> Result<serde_json::Value, Error> {
+    use serde_json::Value;
+    let bad = |why: &str| Error::Malformed(format!("typed data for Fireblocks: {why}"));
+    let mut content = serde_json::to_value(typed).map_err(|e| bad(&e.to_string()))?;
+    let types = content["types"].as_object().cloned().ok_or_else(|| bad("no types"))?;
+    if !types.contains_key("EIP712Domain") {
+        return Err(bad("types has no EIP712Domain"));
+    }
+    let primary = content["primaryType"].as_str().ok_or_else(|| bad("no primaryType"))?.to_owned();
+    normalise(&types, "EIP712Domain", &mut content["domain"]).map_err(|why| bad(&why))?;
+    normalise(&types, &primary, &mut content["message"]).map_err(|why| bad(&why))?;
+    // ethers: a chain id that is a safe integer is a number.
+    if let Some(chain_id) = content["domain"]["chainId"].as_str().and_then(|c| c.parse::<u64>().ok())
+        && chain_id < 1 << 53
+    {
+        content["domain"]["chainId"] = Value::from(chain_id);
+    }
+    Ok(content)
+}
+
+/// Rewrites `value` (of EIP-712 type `ty`) in place into ethers' payload shape.
+fn normalise(
+    types: &serde_json::Map<String, serde_json::Value>,
+    ty: &str,
+    value: &mut serde_json::Value,
+) -> Result<(), String> {
+    use serde_json::Value;
+    if let Some((base, _)) = ty.strip_suffix(']').and_then(|t| t.rsplit_once('[')) {
+        for item in value.as_array_mut().ok_or_else(|| format!("a {ty} value is not an array"))? {
+            normalise(types, base, item)?;
+        }
+        return Ok(());
+    }
+    if let Some(fields) = types.get(ty).and_then(Value::as_array) {
+        for field in fields {
+            let (Some(name), Some(field_ty)) = (field["name"].as_str(), field["type"].as_str()) else {
+                return Err(format!("a field of {ty} lacks a name or type"));
+            };
+            if let Some(v) = value.get_mut(name) {
+                normalise(types, field_ty, v)?;
+            }
+        }
+        return Ok(());
+    }
+    if ty.starts_with("uint") || ty.starts_with("int") {
+        let decimal = match &*value {
+            Value::Number(n) if n.is_u64() || n.is_i64() => n.to_string(),
+            Value::String(s) if s.starts_with('-') => s.clone(),
+            Value::String(s) => {
+                s.parse::<alloy::primitives::U256>().map_err(|_| format!("`{s}` is not a {ty}"))?.to_string()
+            }
+            other => return Err(format!("`{other}` is not a {ty}")),
+        };
+        *value = Value::String(decimal);
+    } else if (ty == "address" || ty.starts_with("bytes"))
+        && let Value::String(s) = value
+    {
+        *s = s.to_lowercase();
+    }
+    Ok(())
+}
+
 /// Connects to Fireblocks at `url` for `vault_account`'s key of `address`: the API key from the environment
 /// variable `api_key_env`, the API secret (an RSA private key in PEM form) from `secret`.
 pub(crate) async fn connect(
@@ -143,31 +228,45 @@ impl Fireblocks {
         }
     }
 
-    /// Requests an EIP-712 signature from the vault account and waits until Fireblocks has signed it.
+    /// Requests an EIP-712 signature from the vault account and waits until Fireblocks has signed it, the
+    /// transaction ends (`FAILED`, `CANCELLED`, `BLOCKED`, `REJECTED`, `TIMEOUT`: each named with its sub-status), or
+    /// `OPWALLET_FIREBLOCKS_TIMEOUT_MS` (default one hour) has passed. Other statuses (`SUBMITTED`, `QUEUED`,
+    /// `PENDING_AUTHORIZATION`, `PENDING_SIGNATURE`, …) are waited through.
     pub async fn sign_typed_data(&self, typed: &TypedData, digest: B256) -> Result<Signature, Error> {
         let request = serde_json::json!({
             "operation": "TYPED_MESSAGE",
             "assetId": "ETH",
             "source": { "type": "VAULT_ACCOUNT", "id": self.vault_account },
             "note": format!("opwallet: EIP-712 digest {digest}"),
-            "extraParameters": { "rawMessageData": { "messages": [ { "content": typed, "type": "EIP712" } ] } },
+            "extraParameters": { "rawMessageData": { "messages": [
+                { "content": ethers_content(typed)?, "index": 0, "type": "EIP712" }
+            ] } },
         });
         let created = self.call("/v1/transactions", Some(request)).await?;
         let id = created["id"].as_str().ok_or(FireblocksError::NoTransactionId)?.to_owned();
         let started = std::time::Instant::now();
         loop {
             let tx = self.call(&format!("/v1/transactions/{id}"), None).await?;
-            match tx["status"].as_str().unwrap_or_default() {
-                "COMPLETED" => return self.signature(&tx["signedMessages"][0]["signature"], digest),
-                s @ ("FAILED" | "REJECTED" | "CANCELLED" | "BLOCKED") => {
-                    let why = tx["subStatus"].as_str().unwrap_or("no reason given").to_owned();
-                    return Err(FireblocksError::Ended { id, status: s.to_owned(), why }.into());
-                }
-                _ if started.elapsed() > self.give_up => {
-                    return Err(FireblocksError::TimedOut { id, after: self.give_up }.into());
-                }
-                _ => tokio::time::sleep(self.poll).await,
+            let status = tx["status"].as_str().unwrap_or_default();
+            if status == "COMPLETED" {
+                return self.signature(&tx["signedMessages"][0]["signature"], digest);
             }
+            if let Some(meaning) = ended(status, tx["subStatus"].as_str()) {
+                return Err(FireblocksError::Ended {
+                    id,
+                    status: crate::text::escape(status),
+                    sub_status: tx["subStatus"].as_str().map(crate::text::escape).unwrap_or_default(),
+                    meaning,
+                }
+                .into());
+            }
+            let left = self.give_up.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Err(
+                    FireblocksError::TimedOut { id, after: self.give_up, status: crate::text::escape(status) }.into()
+                );
+            }
+            tokio::time::sleep(self.poll.min(left)).await;
         }
     }
 
@@ -197,5 +296,60 @@ impl Fireblocks {
             .into());
         }
         Signature::from_raw(&bytes).map_err(|e| Error::Malformed(format!("signature: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy::primitives::{Address, U256};
+
+    use super::{ended, ethers_content};
+    use crate::proposal::{Proposal, ProposedCall};
+
+    #[test]
+    fn content_has_ethers_number_shapes_and_the_same_digest() {
+        let target: Address = "0xABCDEFabcdef0123456789abcdef0123456789AB".parse().expect("address");
+        let wallet: Address = "0x00000000000000000000000000000000000000Ee".parse().expect("address");
+        let call = ProposedCall {
+            target,
+            value: U256::from(10).pow(U256::from(18)),
+            data: vec![0xAB, 0xCD].into(),
+            function: None,
+        };
+        let p = Proposal::execute(17000, wallet, 3, 255, 2_000_000_000, vec![call]);
+        let content = ethers_content(&p.typed_data).expect("content");
+        assert_eq!(content["domain"]["chainId"], serde_json::json!(17000));
+        assert_eq!(
+            content["domain"]["verifyingContract"],
+            serde_json::json!("0x00000000000000000000000000000000000000ee")
+        );
+        assert_eq!(content["message"]["nonce"], serde_json::json!("255"));
+        assert_eq!(content["message"]["deadline"], serde_json::json!("2000000000"));
+        let c = &content["message"]["calls"][0];
+        assert_eq!(c["value"], serde_json::json!("1000000000000000000"));
+        assert_eq!(c["target"], serde_json::json!("0xabcdefabcdef0123456789abcdef0123456789ab"));
+        assert_eq!(c["data"], serde_json::json!("0xabcd"));
+        assert!(content["types"]["EIP712Domain"].is_array());
+        // Same typed data, other spelling: the digest is unchanged.
+        let back: alloy::dyn_abi::TypedData = serde_json::from_value(content).expect("typed data");
+        assert_eq!(back.eip712_signing_hash().expect("hash"), p.hashes.digest);
+    }
+
+    #[test]
+    fn every_final_status_ends_polling_and_others_do_not() {
+        for (status, sub) in [
+            ("CANCELLED", Some("REJECTED_BY_USER")),
+            ("CANCELLED", None),
+            ("BLOCKED", Some("BLOCKED_BY_POLICY")),
+            ("REJECTED", Some("AUTO_FREEZE")),
+            ("FAILED", Some("AUTHORIZATION_FAILED")),
+            ("TIMEOUT", None),
+        ] {
+            assert!(ended(status, sub).is_some(), "{status}");
+        }
+        assert_eq!(ended("CANCELLED", Some("REJECTED_BY_USER")), Some("a signer rejected it in the Fireblocks app"));
+        for status in ["SUBMITTED", "QUEUED", "PENDING_AUTHORIZATION", "PENDING_SIGNATURE", "PENDING_ENRICHMENT", ""] {
+            assert_eq!(ended(status, None), None, "{status}");
+        }
     }
 }

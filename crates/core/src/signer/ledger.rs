@@ -121,7 +121,12 @@ fn find_ledger() -> Result<(), LedgerError> {
     if found { Ok(()) } else { Err(LedgerError::NotFound) }
 }
 
-/// What to do about a Ledger error. The status words are the Ethereum app's (its `doc/ethapp.adoc`).
+/// What to do about a Ledger error. The status words are the Ethereum app's (LedgerHQ/app-ethereum
+/// `doc/ethapp.adoc` "Status Words"; research/services.md §3): 0x6985 the user rejected, 0x6A80 blind signing off
+/// (app ≥ 1.12.0), 0x6D00 / 0x6E00 an instruction or class the open app does not know (another app is open),
+/// 0x6804 locked (older firmware). Words coins-ledger does not know — 0x5515 locked, 0x6511 / 0x6E01 no app open —
+/// never reach here as words: its transport returns such an answer as a success, and alloy-signer-ledger, finding
+/// no data in it, reports `UnexpectedNullResponse`.
 fn device_error(e: Alloy) -> LedgerError {
     use alloy::signers::ledger::coins_ledger::{
         common::APDUResponseCodes as Code, errors::LedgerError as T, transports::native::NativeTransportError as N,
@@ -130,12 +135,10 @@ fn device_error(e: Alloy) -> LedgerError {
         Alloy::LedgerError(T::NativeTransportError(N::DeviceNotFound)) => LedgerError::NotFound,
         Alloy::LedgerError(T::NativeTransportError(N::CantOpen(_))) => LedgerError::InUse,
         Alloy::LedgerError(T::BadRetcode(Code::ConditionsNotSatisfied)) => LedgerError::Rejected,
-        Alloy::LedgerError(T::BadRetcode(Code::UnlockDeviceError)) | Alloy::LedgerError(T::UnknownAPDUCode(0x5515)) => {
-            LedgerError::Locked
-        }
-        Alloy::LedgerError(T::BadRetcode(Code::ClaNotSupported | Code::InsNotSupported))
-        | Alloy::LedgerError(T::UnknownAPDUCode(0x6511)) => LedgerError::AppClosed,
+        Alloy::LedgerError(T::BadRetcode(Code::UnlockDeviceError)) => LedgerError::Locked,
+        Alloy::LedgerError(T::BadRetcode(Code::ClaNotSupported | Code::InsNotSupported)) => LedgerError::AppClosed,
         Alloy::LedgerError(T::BadRetcode(Code::InvalidData)) => LedgerError::BlindSigning,
+        Alloy::UnexpectedNullResponse => LedgerError::NotReady,
         Alloy::UnsupportedAppVersion(v) => LedgerError::AppVersion { needs: v.to_string() },
         Alloy::InvalidDerivationPath(_) => LedgerError::BadPath,
         other => LedgerError::Device(other),
@@ -144,7 +147,58 @@ fn device_error(e: Alloy) -> LedgerError {
 
 #[cfg(test)]
 mod tests {
-    use super::check_hd_path;
+    use alloy::signers::ledger::{
+        LedgerError as Alloy,
+        coins_ledger::{
+            common::{APDUAnswer, APDUResponseCodes},
+            errors::LedgerError as T,
+        },
+    };
+
+    use super::{check_hd_path, device_error};
+    use crate::LedgerError;
+
+    /// The error alloy-signer-ledger reports for a status word `word`, as coins-ledger's transport hands it over:
+    /// a word it knows as `BadRetcode`, any other answer as a success without data, which alloy-signer-ledger turns
+    /// into `UnexpectedNullResponse` (`answer.data().ok_or(…)`).
+    fn reported(word: u16) -> Alloy {
+        let answer = APDUAnswer::from_answer(word.to_be_bytes().to_vec()).expect("two bytes");
+        match answer.response_status() {
+            Some(code) if !code.is_success() => Alloy::LedgerError(T::BadRetcode(code)),
+            // Unknown to coins-ledger: `exchange` returns the answer as Ok, and it has no data.
+            None => {
+                assert!(answer.data().is_none(), "{word:#06x}");
+                Alloy::UnexpectedNullResponse
+            }
+            Some(_) => panic!("{word:#06x} is a success"),
+        }
+    }
+
+    #[test]
+    fn documented_status_words_say_what_to_do() {
+        // (status word, the variant it must become, by its Debug name)
+        let cases = [
+            // The Ethereum app's own words (doc/ethapp.adoc).
+            (0x6985u16, "Rejected"),
+            (0x6a80, "BlindSigning"),
+            (0x6d00, "AppClosed"),
+            (0x6e00, "AppClosed"),
+            (0x6804, "Locked"),
+            // Dashboard and OS words coins-ledger does not know: locked (0x5515), no app open (0x6511, 0x6e01).
+            (0x5515, "NotReady"),
+            (0x6511, "NotReady"),
+            (0x6e01, "NotReady"),
+            // Documented, but nothing a signer can act on: shown as the device's failure, with its word.
+            (0x6b00, "Device(LedgerError(BadRetcode(InvalidP1P2)))"),
+        ];
+        for (word, expected) in cases {
+            let e = format!("{:?}", device_error(reported(word)));
+            assert_eq!(e, expected, "{word:#06x}");
+        }
+        assert!(APDUResponseCodes::try_from(0x5515u16).is_err(), "coins-ledger learnt 0x5515: map it by name");
+        let text = LedgerError::NotReady.to_string();
+        assert!(text.contains("unlock it and open its Ethereum app"), "{text}");
+    }
 
     #[test]
     fn hd_paths_are_checked_before_a_device_is_opened() {

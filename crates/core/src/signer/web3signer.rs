@@ -165,29 +165,50 @@ impl Web3Signer {
     fn check(&self, status: StatusCode, body: String) -> Result<String, Error> {
         match status.as_u16() {
             200..=299 => Ok(body),
+            // Web3Signer's own 403 is its Host allow-list; it has no tokens, so a 401 (or another 403) is from a
+            // proxy in front of it.
+            403 if body.contains("Host not authorized") => Err(Web3SignerError::HostNotAllowed {
+                url: self.shown(),
+                host: self.url.host_str().unwrap_or_default().to_owned(),
+            }
+            .into()),
             401 | 403 => Err(Web3SignerError::Refused { url: self.shown(), status }.into()),
-            _ => Err(Web3SignerError::Answered { url: self.shown(), status, body: body.trim().to_owned() }.into()),
+            _ => {
+                Err(Web3SignerError::Answered { url: self.shown(), status, body: crate::text::escape(body.trim()) }
+                    .into())
+            }
         }
     }
 
+    /// A JSON-RPC call. Web3Signer answers a JSON-RPC error with 400 (invalid params), 500 (internal error, e.g.
+    /// typed data its encoder cannot hash) or 200 (e.g. an address it does not hold): the error is read whatever
+    /// the status.
     async fn rpc(&self, method: &'static str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-        let text = self
-            .request(
-                self.client.post(self.url.clone()).header("content-type", "application/json").body(body.to_string()),
-            )
+        let (status, text) = self
+            .send(self.client.post(self.url.clone()).header("content-type", "application/json").body(body.to_string()))
             .await?;
+        let reply = serde_json::from_str::<serde_json::Value>(&text).ok().filter(|r| r.get("jsonrpc").is_some());
+        if let Some(error) = reply.as_ref().and_then(|r| r.get("error")) {
+            return Err(Web3SignerError::Rpc {
+                method,
+                status: status.as_u16(),
+                error: crate::text::escape(&error.to_string()),
+            }
+            .into());
+        }
+        let text = self.check(status, text)?;
         let mut reply: serde_json::Value =
             serde_json::from_str(&text).map_err(|source| self.bad_answer(method, "a JSON-RPC reply", source))?;
-        if let Some(error) = reply.get("error") {
-            return Err(Web3SignerError::Rpc { method, error: error.to_string() }.into());
-        }
         Ok(reply["result"].take())
     }
 
-    /// Signs typed data (the device-side hashing is the signer's); the signature is checked against `digest`.
+    /// Signs typed data (the hashing is the signer's); the signature is checked against `digest`. The typed data
+    /// goes as a JSON string: Web3Signer 23.9.0 … 25.6.0 read every parameter as a string (an object fails with
+    /// 500 Internal error there), and 25.9.0+ take a string or an object.
     pub async fn sign_typed_data(&self, typed: &TypedData, digest: B256) -> Result<Signature, Error> {
-        let result = self.rpc("eth_signTypedData", serde_json::json!([self.address, typed])).await?;
+        let text = serde_json::to_string(typed).map_err(|e| Error::Malformed(format!("typed data: {e}")))?;
+        let result = self.rpc("eth_signTypedData", serde_json::json!([self.address, text])).await?;
         let hex = result.as_str().ok_or(Web3SignerError::NoSignature)?;
         let bytes = alloy::primitives::hex::decode(hex).map_err(Web3SignerError::SignatureNotHex)?;
         let signed = crate::recover(digest, &bytes)?;
