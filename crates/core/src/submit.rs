@@ -22,12 +22,15 @@ use crate::{
 pub async fn wallet_digest<P: Provider>(provider: &P, proposal: &Proposal) -> Result<B256, Error> {
     let w = OperatorWallet::new(proposal.wallet, provider);
     match &proposal.body {
-        Body::Execute { nonce, deadline, calls } => {
+        Body::Execute { nonce, deadline, min_gas, calls } => {
             let calls = calls
                 .iter()
                 .map(|c| IOperatorWallet::Call { target: c.target, value: c.value, data: c.data.clone() })
                 .collect();
-            w.getExecuteDigest(calls, U256::from(*nonce), U256::from(*deadline)).call().await.map_err(Error::rpc)
+            w.getExecuteDigest(calls, U256::from(*nonce), U256::from(*deadline), U256::from(*min_gas))
+                .call()
+                .await
+                .map_err(Error::rpc)
         }
         Body::Message { hash, .. } => w.getMessageDigest(*hash).call().await.map_err(Error::rpc),
     }
@@ -132,7 +135,7 @@ pub async fn prepare_execute<P: Provider>(
     signatures: Bytes,
     from: Address,
 ) -> Result<TransactionRequest, Error> {
-    let Body::Execute { deadline, calls, .. } = &proposal.body else {
+    let Body::Execute { deadline, min_gas, calls, .. } = &proposal.body else {
         return Err(Error::Malformed(
             "this proposal is an ERC-1271 message: use `opwallet signature`, not execute".into(),
         ));
@@ -142,7 +145,7 @@ pub async fn prepare_execute<P: Provider>(
         .map(|c| IOperatorWallet::Call { target: c.target, value: c.value, data: c.data.clone() })
         .collect();
     let w = OperatorWallet::new(proposal.wallet, provider);
-    let tx = w.execute(calls, U256::from(*deadline), signatures).from(from);
+    let tx = w.execute(calls, U256::from(*deadline), U256::from(*min_gas), signatures).from(from);
     tx.call().await.map_err(|e| Error::Chain(format!("simulation failed, nothing was sent: {}", explain(&e))))?;
     Ok(tx.into_transaction_request())
 }
@@ -346,6 +349,11 @@ fn describe(e: &OperatorWalletErrors) -> String {
             "the signatures were collected for an older signer configuration (StaleConfiguration)".into()
         }
         OperatorWalletErrors::Expired(x) => format!("the deadline {} has passed (Expired)", x.deadline),
+        OperatorWalletErrors::InsufficientGas(x) => format!(
+            "the transaction left the calls less than the {} gas the signers required: send it with a higher gas \
+             limit (InsufficientGas)",
+            x.minGas
+        ),
         OperatorWalletErrors::CallFailed(x) => {
             let inner = explain_revert(&x.returnData);
             format!("call {} of the batch failed: {inner}", x.index)
