@@ -9,9 +9,16 @@ import {SignatureVerifier} from "./base/SignatureVerifier.sol";
 /// a native wallet-bound ERC-1271, and atomic signer rotation with proof of possession. No modules, no
 /// fallback handler, no upgrades (docs/design.md).
 /// @dev Deployed once as an implementation and cloned (ERC-1167) by {OperatorWalletFactory}, which initialises
-/// each clone in the same transaction. The implementation itself is locked by its constructor.
+/// each clone in the same transaction. The implementation itself is locked by its constructor, and only the factory
+/// that deployed it can initialise code running it: an account that EIP-7702-delegates to the implementation (or to
+/// a clone) runs this code on its own, uninitialised storage, and must not be claimable by whoever calls first.
+/// 7702 delegation to the wallet is unsupported (docs/security.md).
 contract OperatorWallet is SignatureVerifier {
+    /// @notice The factory that deployed this implementation: the only caller {initialize} accepts.
+    address public immutable factory;
+
     constructor() {
+        factory = msg.sender;
         _lock();
     }
 
@@ -21,29 +28,48 @@ contract OperatorWallet is SignatureVerifier {
         _;
     }
 
-    /// @notice Sets the first signer set and threshold (epoch 0). Callable once; the factory calls it at creation.
-    /// Requirements: 1..MAX_SIGNERS valid, distinct signers; `1 <= threshold_ <= signers.length`.
+    /// @notice Sets the first signer set and threshold (epoch 0). Callable once, by the factory only (it calls it
+    /// when it creates the clone).
+    /// Requirements: the caller is {factory}; 1..MAX_SIGNERS valid, distinct signers;
+    /// `1 <= threshold_ <= signers.length`.
     function initialize(address[] calldata signers, uint256 threshold_) external {
+        if (msg.sender != factory) revert NotFactory(msg.sender);
         _initializeConfig(signers, threshold_);
     }
 
     /// @inheritdoc IOperatorWallet
-    function execute(Call[] calldata calls, uint256 deadline, bytes calldata signatures) external payable {
+    function execute(Call[] calldata calls, uint256 deadline, uint256 minGas, bytes calldata signatures)
+        external
+        payable
+    {
         // Deadlines are hours to days away; a proposer's few seconds of timestamp skew do not matter.
         // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > deadline) revert Expired(deadline);
         (bool ok, uint256 epoch_, uint256 threshold_, uint256 count) = _readHeader(signatures);
         if (!ok) revert StaleConfiguration();
         uint256 current = _nonce;
-        bytes32 digest = _hashTypedData(epoch_, _hashExecute(calls, current, deadline));
+        bytes32 digest = _hashTypedData(epoch_, _hashExecute(calls, current, deadline, minGas));
         if (!_checkEntries(digest, signatures, threshold_, count)) revert InvalidSignatures();
         // casting to 'uint64' is safe because each increment needs a signed batch: 2^64 is out of reach
         // forge-lint: disable-next-line(unsafe-typecast)
         _nonce = uint64(current + 1);
         emit Executed(current, digest);
 
+        // The signers' gas floor, checked where the calls start: a CALL forwards at most 63/64 of the gas left
+        // (EIP-150), so at least `minGas` is offered to the calls only if 64/63 of it is left here. Whoever submits
+        // cannot starve a call whose target swallows a failing sub-call: the nonce is spent only with enough gas.
+        uint256 left = gasleft();
+        if (left < minGas || (left - minGas) * 63 < minGas) revert InsufficientGas(minGas);
+
+        bool stashed;
         for (uint256 i; i < calls.length; ++i) {
             Call calldata c = calls[i];
+            // A call to the wallet itself is a configuration change: it reads the header just checked from
+            // transient storage instead of the signer words (cold slots).
+            if (c.target == address(this) && !stashed) {
+                _stashHeader(signatures, count);
+                stashed = true;
+            }
             // Arbitrary target and value are the point of execute: they were authorised by threshold signatures
             // over exactly these calls (docs/security.md, slither triage).
             // slither-disable-next-line arbitrary-send-eth,low-level-calls,calls-loop
@@ -53,8 +79,12 @@ contract OperatorWallet is SignatureVerifier {
     }
 
     /// @inheritdoc IOperatorWallet
-    function getExecuteDigest(Call[] calldata calls, uint256 nonce_, uint256 deadline) external view returns (bytes32) {
-        return _hashTypedData(_epoch, _hashExecute(calls, nonce_, deadline));
+    function getExecuteDigest(Call[] calldata calls, uint256 nonce_, uint256 deadline, uint256 minGas)
+        external
+        view
+        returns (bytes32)
+    {
+        return _hashTypedData(_epoch, _hashExecute(calls, nonce_, deadline, minGas));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -63,22 +93,22 @@ contract OperatorWallet is SignatureVerifier {
 
     /// @inheritdoc IOperatorWallet
     function addSigner(address signer, uint256 newThreshold, bytes calldata proof) external onlySelf {
-        _rotate(new address[](0), _one(signer), _oneProof(proof), newThreshold);
+        _rotate(new address[](0), _one(signer), _oneProof(proof), newThreshold, false);
     }
 
     /// @inheritdoc IOperatorWallet
     function removeSigner(address signer, uint256 newThreshold) external onlySelf {
-        _rotate(_one(signer), new address[](0), new bytes[](0), newThreshold);
+        _rotate(_one(signer), new address[](0), new bytes[](0), newThreshold, false);
     }
 
     /// @inheritdoc IOperatorWallet
     function replaceSigner(address oldSigner, address newSigner, bytes calldata proof) external onlySelf {
-        _rotate(_one(oldSigner), _one(newSigner), _oneProof(proof), _threshold());
+        _rotate(_one(oldSigner), _one(newSigner), _oneProof(proof), 0, true);
     }
 
     /// @inheritdoc IOperatorWallet
     function setThreshold(uint256 newThreshold) external onlySelf {
-        _rotate(new address[](0), new address[](0), new bytes[](0), newThreshold);
+        _rotate(new address[](0), new address[](0), new bytes[](0), newThreshold, false);
     }
 
     /// @inheritdoc IOperatorWallet
@@ -88,7 +118,7 @@ contract OperatorWallet is SignatureVerifier {
         bytes[] calldata proofs,
         uint256 newThreshold
     ) external onlySelf {
-        _rotate(remove, add, proofs, newThreshold);
+        _rotate(remove, add, proofs, newThreshold, false);
     }
 
     /// @inheritdoc IOperatorWallet

@@ -108,13 +108,13 @@ abstract contract TestBase is Test {
         view
         returns (bytes memory)
     {
-        return firstK(w, w.getExecuteDigest(calls, w.nonce(), deadline), w.threshold());
+        return firstK(w, w.getExecuteDigest(calls, w.nonce(), deadline, 0), w.threshold());
     }
 
     /// @dev Executes `calls` with threshold signatures of the first signers (the self-authorised path).
     function run(OperatorWallet w, IOperatorWallet.Call[] memory calls) internal {
         uint256 deadline = block.timestamp + 1 hours;
-        w.execute(calls, deadline, signExecution(w, calls, deadline));
+        w.execute(calls, deadline, 0, signExecution(w, calls, deadline));
     }
 
     function selfCall(OperatorWallet w, bytes memory data) internal {
@@ -127,7 +127,7 @@ abstract contract TestBase is Test {
         uint256 deadline = block.timestamp + 1 hours;
         bytes memory sig = signExecution(w, calls, deadline);
         vm.expectRevert(revertData);
-        w.execute(calls, deadline, sig);
+        w.execute(calls, deadline, 0, sig);
     }
 
     /// @dev Expects the self call `data` to fail with `innerError`, surfaced as CallFailed(0, innerError).

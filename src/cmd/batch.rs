@@ -71,6 +71,10 @@ impl BatchArgs {
             }
             eprintln!("WARNING: written although the simulation says: {why}");
         }
+        let (merged, floor) = opwallet_core::actions::with_gas_floor(merged, Some(&simulation));
+        if let Some(floor) = floor {
+            eprintln!("{floor}");
+        }
         let location = match (&self.out, &self.store) {
             (Some(out), _) => out.clone(),
             (None, Some(folder)) => Queue::new(folder.clone(), merged.chain_id, merged.wallet).location_of(&merged),

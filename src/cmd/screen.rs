@@ -92,9 +92,10 @@ impl Screen<'_> {
             p.epoch
         ));
         match &p.body {
-            Body::Execute { nonce, deadline, calls } => {
+            Body::Execute { nonce, deadline, min_gas, calls } => {
                 s.push_str(&format!(
-                    "nonce      {nonce}\ndeadline   {deadline} ({})\ncalls      {}\n",
+                    "nonce      {nonce}\ndeadline   {deadline} ({})\nmin gas    {min_gas} (the calls must be offered at \
+                     least this)\ncalls      {}\n",
                     utc(*deadline),
                     calls.len()
                 ));

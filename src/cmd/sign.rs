@@ -227,6 +227,15 @@ impl SignArgs {
         if state.chain_id != proposal.chain_id {
             bail!("the proposal is for chain {} but the RPC is chain {}", proposal.chain_id, state.chain_id);
         }
+        // Only the current epoch: a signature for any other one is dead, or (a later epoch) would lie in wait.
+        if proposal.epoch > state.epoch {
+            bail!(
+                "this proposal is for epoch {}, but the wallet is at epoch {}: refusing to sign for an epoch the wallet \
+                 is not at",
+                proposal.epoch,
+                state.epoch
+            );
+        }
         if state.epoch != proposal.epoch {
             bail!(
                 "the wallet's signers changed since this proposal was made (epoch {} → {}): it can never be executed; \

@@ -108,10 +108,16 @@ impl DeployArgs {
         );
         let predicted = predicted?;
         eprintln!("wallet address (predicted): {predicted}");
-        if !provider.get_code_at(predicted).await?.is_empty() {
-            bail!(
-                "a wallet already exists at {predicted} for these signers, threshold and salt: use it, or choose another --salt"
-            );
+        // Anyone may create the same wallet first (the same arguments give the same address and configuration):
+        // then there is nothing left to do, before sending or after losing the race.
+        let done = |g: &Global| {
+            eprintln!("already deployed: {predicted} runs OperatorWallet with exactly these signers and threshold");
+            emit(g.json, json!({ "wallet": predicted, "transaction": null, "alreadyDeployed": true }), || {
+                predicted.to_string()
+            })
+        };
+        if deployed_as_asked(&provider, predicted, &signers, threshold).await? {
+            return done(g);
         }
         let gas = gas.map_err(|e| match e.as_error_resp().and_then(|r| r.as_revert_data()) {
             Some(data) => {
@@ -122,11 +128,22 @@ impl DeployArgs {
         let prepared = opwallet_core::submit::Prepared { tx, gas, fees: fees?, nonce: nonce?, chain_id: chain_id? };
         let plan = opwallet_core::submit::apply_limits(prepared.gas, prepared.fees, self.fees.limits()?)?;
         eprintln!("{}", crate::opts::describe_fees(&plan));
-        let receipt =
+        let sent =
             opwallet_core::submit::send_prepared(&provider, &sender, prepared, plan, from, g.timeout() * 10, |h| {
                 eprintln!("sending transaction {h}")
             })
-            .await?;
+            .await;
+        let receipt = match sent {
+            Ok(receipt) => receipt,
+            // Front-run between the estimate and the block: the wallet is there all the same.
+            Err(e) => {
+                if deployed_as_asked(&provider, predicted, &signers, threshold).await? {
+                    eprintln!("our transaction failed ({e}), but someone else created the same wallet first");
+                    return done(g);
+                }
+                return Err(e.into());
+            }
+        };
         let check = wallet::check_code(&provider, predicted).await?;
         if !check.known {
             bail!("the wallet at {predicted} does not run the OperatorWallet code opwallet knows");
@@ -137,6 +154,38 @@ impl DeployArgs {
             || predicted.to_string(),
         )
     }
+}
+
+/// Whether `predicted` already holds the wallet `deploy` was asked for: OperatorWallet code opwallet knows, still
+/// at its first configuration (epoch 0) with exactly `signers` and `threshold`. A wallet there whose configuration
+/// changed since (a rotation) is refused: the caller's keys may not be its signers any more.
+async fn deployed_as_asked<P: Provider>(
+    provider: &P,
+    predicted: Address,
+    signers: &[Address],
+    threshold: U256,
+) -> Result<bool> {
+    if provider.get_code_at(predicted).await?.is_empty() {
+        return Ok(false);
+    }
+    let check = wallet::check_code(provider, predicted).await?;
+    if !check.known {
+        bail!("{predicted} holds code that is not the OperatorWallet opwallet knows: refusing to use it");
+    }
+    let mut header = vec![0u8; 8];
+    header.push(u8::try_from(threshold).wrap_err("--threshold")?);
+    header.push(u8::try_from(signers.len()).wrap_err("--signers")?);
+    for s in signers {
+        header.extend_from_slice(s.as_slice());
+    }
+    let stored = opwallet_bindings::OperatorWallet::new(predicted, provider).configHash().call().await?;
+    if stored != alloy::primitives::keccak256(&header) {
+        bail!(
+            "a wallet already exists at {predicted} for these signers, threshold and salt, but its configuration has \
+             changed since it was created: use it (`opwallet info --wallet {predicted}`), or choose another --salt"
+        );
+    }
+    Ok(true)
 }
 
 pub(crate) async fn info(g: &Global) -> Result<()> {

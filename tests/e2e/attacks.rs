@@ -120,6 +120,7 @@ async fn the_signing_screen_for_a_registration_is_exactly_this() {
          epoch      0\n\
          nonce      0\n\
          deadline   {} ({})\n\
+         min gas    {} (the calls must be offered at least this)\n\
          calls      1\n  \
            [0] DelegationManager.registerAsOperator on {dm} (DelegationManager)\n        \
                 → register this wallet as an EigenLayer operator (permanent)\n        \
@@ -147,6 +148,7 @@ async fn the_signing_screen_for_a_registration_is_exactly_this() {
         "─".repeat(42),
         v["body"]["deadline"],
         crate::screen_date(v["body"]["deadline"].as_u64().expect("deadline")),
+        v["body"]["minGas"],
         v["domainHash"].as_str().expect("hash"),
         v["structHash"].as_str().expect("hash"),
         v["digest"].as_str().expect("hash"),

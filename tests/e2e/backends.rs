@@ -111,6 +111,7 @@ fn web3signer_double_answers_as_its_handler_does() {
         3,
         9,
         2_000_000_000,
+        0,
         vec![ProposedCall { target: addr(CAROL), value: U256::from(5), data: vec![0xab, 0xcd].into(), function: None }],
     );
     let typed = serde_json::to_value(&proposal.typed_data).expect("json");
@@ -547,6 +548,7 @@ fn fireblocks_double_refuses_typed_data_in_another_shape() {
         0,
         1,
         2_000_000_000,
+        0,
         vec![opwallet_core::proposal::ProposedCall::new(addr(CAROL), vec![0x01])],
     );
     let alloy_shape = serde_json::to_value(&proposal.typed_data).expect("json");
@@ -568,6 +570,7 @@ fn fireblocks_double_refuses_typed_data_in_another_shape() {
     let mut ethers = hex_numbers;
     ethers["message"]["nonce"] = serde_json::json!("1");
     ethers["message"]["deadline"] = serde_json::json!("2000000000");
+    ethers["message"]["minGas"] = serde_json::json!("0");
     ethers["message"]["calls"][0]["value"] = serde_json::json!("0");
     let (status, body) = post(ethers);
     assert_eq!(status, 200, "{body}");

@@ -47,9 +47,23 @@ async fn deploy_lands_on_the_predicted_address_and_info_reads_it() {
     assert_eq!(info["eigenlayer"]["isOperator"], false);
     assert_eq!(info["eigenlayer"]["release"], "1.13.0");
 
-    // Same configuration and salt again: refused before anything is sent.
+    // Same configuration and salt again (what a front-runner's identical createWallet leaves): success, said so,
+    // and nothing is sent.
+    let before = env.fork.provider().get_transaction_count(addr(DEPLOYER)).await.expect("nonce");
+    let again = env.run(&deploy, Some(DEPLOYER));
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), deployed.trim());
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(said.contains("already deployed: ") && said.contains("exactly these signers and threshold"), "{said}");
+    assert_eq!(env.fork.provider().get_transaction_count(addr(DEPLOYER)).await.expect("nonce"), before);
+
+    // Once its configuration changed, the same arguments are refused (the keys may no longer be its signers).
+    let bump = env.propose("bump.json", &["bump-epoch"]);
+    env.sign(&bump, ALICE);
+    env.sign(&bump, BOB);
+    env.execute(&bump);
     let err = env.fails(&deploy, Some(DEPLOYER));
-    assert!(err.contains("a wallet already exists at"), "{err}");
+    assert!(err.contains("its configuration has changed since it was created"), "{err}");
 }
 
 #[tokio::test]
@@ -219,7 +233,10 @@ async fn rotation_with_proof_of_possession_kills_old_signatures() {
     env.sign(&p, ALICE);
     env.sign(&p, BOB);
     let out = env.execute(&p);
-    assert!(out.contains("EpochChanged(1)"), "{out}");
+    // The epoch moves by an amount nobody knew before this block (issue 15): it is the wallet's new epoch.
+    let epoch = OperatorWallet::new(env.wallet(), env.fork.provider()).epoch().call().await.expect("view");
+    assert!(epoch > 1, "the epoch moved by more than one: {epoch}");
+    assert!(out.contains(&format!("EpochChanged({epoch})")), "{out}");
 
     let w = OperatorWallet::new(env.wallet(), env.fork.provider());
     let signers = w.getSigners().call().await.expect("view");
@@ -244,7 +261,7 @@ async fn executing_a_stale_proposal_explains_the_epoch_change() {
     env.sign(&bump, BOB);
     env.execute(&bump);
     let err = env.fails(&["execute", stale.to_str().expect("utf-8")], Some(DEPLOYER));
-    assert!(err.contains("the wallet's signers changed since this proposal was made (epoch 0 → 1)"), "{err}");
+    assert!(err.contains("the wallet's signers changed since this proposal was made (epoch 0 → "), "{err}");
     assert!(err.contains("nonce 0 was used by another proposal (digest "), "{err}");
     assert!(err.contains(") in transaction 0x"), "{err}");
 }
@@ -813,4 +830,72 @@ async fn interactive_confirmation_signs_only_on_yes() {
     let yes = in_terminal("y");
     assert!(yes.status.success(), "{}", String::from_utf8_lossy(&yes.stdout));
     assert!(String::from_utf8_lossy(&yes.stdout).contains(&format!("{} signed (1 signature(s))", addr(ALICE))));
+}
+
+#[tokio::test]
+async fn removing_a_key_warns_that_the_first_configuration_stays_deployable_elsewhere() {
+    let env = Env::with_wallet().await;
+    let out = env.run(
+        &[
+            "propose",
+            "remove-signer",
+            "--signer",
+            &addr(CAROL).to_string(),
+            "--threshold",
+            "2",
+            "-o",
+            env.path("remove.json").to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("the wallet's address commits to its first configuration, not to a chain"), "{stderr}");
+    assert!(stderr.contains("Deploy the wallet on every chain you will use before removing a key"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_proposal_carries_a_signed_gas_floor_from_its_simulation() {
+    let env = Env::with_wallet().await;
+    let p = env.propose("register.json", &["register-operator", "--metadata-uri", "u"]);
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
+    let min_gas = file["body"]["minGas"].as_u64().expect("minGas in the body");
+    assert!(min_gas >= 100_000, "{min_gas}");
+    // alloy writes the typed data's integers as hex strings.
+    let typed: alloy::primitives::U256 =
+        file["typedData"]["message"]["minGas"].as_str().expect("minGas in the typed data").parse().expect("a number");
+    assert_eq!(typed, alloy::primitives::U256::from(min_gas));
+    // The signing screen says it.
+    let out = env.run(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("min gas    {min_gas} ")), "{stderr}");
+    // A file whose floor was edited no longer matches its digest.
+    let mut doctored = file.clone();
+    doctored["body"]["minGas"] = serde_json::json!(1);
+    std::fs::write(&p, serde_json::to_string_pretty(&doctored).expect("json")).expect("write");
+    let err = env.fails(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(BOB));
+    assert!(err.contains("structHash in the file is"), "{err}");
+}
+
+#[tokio::test]
+async fn nothing_is_signed_for_an_epoch_the_wallet_is_not_at() {
+    use opwallet_core::proposal::{Body, Proposal};
+    let env = Env::with_wallet().await;
+    let p = env.propose("p.json", &["register-operator", "--metadata-uri", "u"]);
+    let real = Proposal::load(&p).expect("load");
+    let Body::Execute { nonce, deadline, min_gas, calls } = real.body.clone() else { panic!("execute") };
+    // A well-formed file (every hash recomputed) for the next epoch, as a doctored proposal would be.
+    let ahead = Proposal::execute(real.chain_id, real.wallet, real.epoch + 1, nonce, deadline, min_gas, calls);
+    let file = env.path("ahead.json");
+    ahead.save(&file).expect("save");
+    let err = env.fails(&["sign", file.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    assert!(err.contains("refusing to sign for an epoch the wallet is not at"), "{err}");
+    // And one made before the last epoch change.
+    let bump = env.propose("bump.json", &["bump-epoch"]);
+    env.sign(&bump, ALICE);
+    env.sign(&bump, BOB);
+    env.execute(&bump);
+    let err = env.fails(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    assert!(err.contains("the wallet's signers changed since this proposal was made"), "{err}");
 }

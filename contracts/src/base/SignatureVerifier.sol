@@ -11,7 +11,8 @@ import {SignerConfig} from "./SignerConfig.sol";
 
 /// @title SignatureVerifier
 /// @notice Parses and checks the packed multisig signature (docs/signatures.md), on-chain approvals, and the
-/// wallet's native, wallet-bound ERC-1271 `isValidSignature` with ERC-7739 nested typed data.
+/// wallet's native, wallet-bound ERC-1271 `isValidSignature` with nested typed data in ERC-7739's TypedDataSign
+/// shape (behind a mode byte, so not ERC-7739's layout: the wallet does not answer ERC-7739's detection call).
 /// @dev A packed signature is `header ‖ entry*`. The header is the configuration
 /// `epoch(8) ‖ threshold(1) ‖ count(1) ‖ signer_0(20) ‖ …`, accepted only if its keccak256 equals the stored
 /// configuration hash; each entry is `index(1) ‖ kind(1) ‖ payload` with strictly ascending indices into the
@@ -21,9 +22,6 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Header bytes before the signer list: epoch(8) + threshold(1) + count(1).
-    uint256 private constant HEADER_FIXED = 10;
-
     /// @dev Entry kinds.
     uint256 internal constant KIND_ECDSA = 0; // r(32) ‖ s(32) ‖ v(1)
     uint256 internal constant KIND_ECDSA_COMPACT = 1; // r(32) ‖ yParityAndS(32), EIP-2098
@@ -32,15 +30,11 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
 
     /// @dev First byte of an `isValidSignature` signature.
     uint256 internal constant MODE_WALLET_MESSAGE = 0; // OperatorWalletMessage(bytes32 hash) under our domain
-    uint256 internal constant MODE_TYPED_DATA_SIGN = 1; // ERC-7739 TypedDataSign under the app's domain
+    uint256 internal constant MODE_TYPED_DATA_SIGN = 1; // ERC-7739's TypedDataSign under the app's domain
 
     /// @dev bytes4(keccak256("isValidSignature(bytes32,bytes)")).
     bytes4 internal constant ERC1271_MAGIC = 0x1626ba7e;
     bytes4 internal constant ERC1271_INVALID = 0xffffffff;
-    /// @dev ERC-7739 support detection: `isValidSignature(0x7739…7739, "")` returns 0x77390001 (version 1).
-    bytes32 internal constant ERC7739_DETECTION_HASH =
-        0x7739773977397739773977397739773977397739773977397739773977397739;
-    bytes4 internal constant ERC7739_SUPPORTED = 0x77390001;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -68,12 +62,16 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
 
     /// @notice ERC-1271. `signature` is `mode(1) ‖ body`:
     /// - mode 0: `body` is a packed signature over `OperatorWalletMessage(bytes32 hash)` under this wallet's domain;
-    /// - mode 1: ERC-7739 `body = packed ‖ appDomainSeparator ‖ contentsHash ‖ contentsDescr ‖ uint16(len)`,
-    ///   `packed` signing `TypedDataSign(contents, name, version, chainId, verifyingContract, salt)` under the
-    ///   app's domain, where `hash` must equal the app's typed-data hash of `contentsHash`.
-    /// Never reverts on malformed input, ignores msg.sender, and is bound to (chainId, wallet, epoch).
+    /// - mode 1: `body = packed ‖ appDomainSeparator ‖ contentsHash ‖ contentsDescr ‖ uint16(len)` (ERC-7739's
+    ///   TypedDataSign fields behind the mode byte), `packed` signing
+    ///   `TypedDataSign(contents, name, version, chainId, verifyingContract, salt)` under the app's domain, where
+    ///   `hash` must equal the app's typed-data hash of `contentsHash`.
+    /// Never reverts on malformed input, ignores msg.sender, and is bound to (chainId, wallet, epoch). An empty
+    /// signature is invalid, including ERC-7739's detection call: standard ERC-7739 encoders (no mode byte, a
+    /// PersonalSign path) would not produce signatures this wallet accepts, so it does not claim support
+    /// (docs/signatures.md).
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
-        if (signature.length == 0) return hash == ERC7739_DETECTION_HASH ? ERC7739_SUPPORTED : ERC1271_INVALID;
+        if (signature.length == 0) return ERC1271_INVALID;
         return _isValidWalletSignature(hash, signature) ? ERC1271_MAGIC : ERC1271_INVALID;
     }
 
@@ -145,41 +143,59 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
         // Unchecked: offsets never exceed sig.length (each advance is length-checked first), index < 256 and
         // valid <= sig.length, so none of this arithmetic can overflow or underflow.
         unchecked {
-            uint256 end = sig.length;
             uint256 offset = HEADER_FIXED + 20 * count;
             uint256 nextIndex = 0;
             uint256 valid = 0;
-            while (offset < end) {
-                if (end - offset < 2) return false;
+            while (offset < sig.length) {
+                bool ok;
                 uint256 index;
-                uint256 kind;
-                address signer;
-                assembly ("memory-safe") {
-                    let word := calldataload(add(sig.offset, offset))
-                    index := byte(0, word)
-                    kind := byte(1, word)
-                }
-                if (index < nextIndex || index >= count) return false;
-                assembly ("memory-safe") {
-                    signer := shr(96, calldataload(add(sig.offset, add(HEADER_FIXED, mul(20, index)))))
-                }
-                offset += 2;
-                uint256 remaining = end - offset;
-                if (kind == KIND_ECDSA) {
-                    if (remaining < 65 || _recover(digest, sig, offset, true) != signer) return false;
-                    offset += 65;
-                } else if (kind == KIND_ECDSA_COMPACT) {
-                    if (remaining < 64 || _recover(digest, sig, offset, false) != signer) return false;
-                    offset += 64;
-                } else {
-                    bool ok;
-                    (ok, offset) = _checkOther(digest, signer, kind, sig, offset, remaining);
-                    if (!ok) return false;
-                }
+                (ok, index, offset) = _checkEntry(digest, sig, offset, count);
+                if (!ok || index < nextIndex) return false;
                 nextIndex = index + 1;
                 ++valid;
             }
             return valid >= threshold_;
+        }
+    }
+
+    /// @dev Checks the entry at `offset` (< sig.length): its signer index, and its signature by that signer over
+    /// `digest`. Returns the index and the offset after the entry.
+    function _checkEntry(bytes32 digest, bytes calldata sig, uint256 offset, uint256 count)
+        private
+        view
+        returns (bool ok, uint256 index, uint256 next)
+    {
+        unchecked {
+            if (sig.length - offset < 2) return (false, 0, 0);
+            uint256 kind;
+            address signer;
+            assembly ("memory-safe") {
+                let word := calldataload(add(sig.offset, offset))
+                index := byte(0, word)
+                kind := byte(1, word)
+            }
+            if (index >= count) return (false, 0, 0);
+            assembly ("memory-safe") {
+                signer := shr(96, calldataload(add(sig.offset, add(HEADER_FIXED, mul(20, index)))))
+            }
+            offset += 2;
+            uint256 remaining = sig.length - offset;
+            if (kind == KIND_ECDSA) {
+                return (remaining >= 65 && _recover(digest, sig, offset, true) == signer, index, offset + 65);
+            }
+            if (kind == KIND_ECDSA_COMPACT) {
+                return (remaining >= 64 && _recover(digest, sig, offset, false) == signer, index, offset + 64);
+            }
+            if (kind == KIND_CONTRACT) {
+                if (remaining < 2) return (false, 0, 0);
+                uint256 length = uint16(bytes2(sig[offset:offset + 2]));
+                offset += 2;
+                if (remaining - 2 < length || signer.code.length == 0) return (false, 0, 0);
+                ok = SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, sig[offset:offset + length]);
+                return (ok, index, offset + length);
+            }
+            if (kind == KIND_APPROVED) return (approvedHashes[signer][digest], index, offset);
+            return (false, 0, 0);
         }
     }
 
@@ -204,26 +220,5 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
         // slither-disable-next-line unused-return
         (recovered, err,) = full ? ECDSA.tryRecover(digest, v, r, sOrVs) : ECDSA.tryRecover(digest, r, sOrVs);
         if (err != ECDSA.RecoverError.NoError) recovered = address(0);
-    }
-
-    /// @dev Contract (ERC-1271) and on-chain-approval entries; returns the offset after the entry.
-    function _checkOther(
-        bytes32 digest,
-        address signer,
-        uint256 kind,
-        bytes calldata sig,
-        uint256 offset,
-        uint256 remaining
-    ) private view returns (bool ok, uint256 next) {
-        if (kind == KIND_CONTRACT) {
-            if (remaining < 2) return (false, 0);
-            uint256 length = uint16(bytes2(sig[offset:offset + 2]));
-            offset += 2;
-            if (remaining - 2 < length || signer.code.length == 0) return (false, 0);
-            ok = SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, sig[offset:offset + length]);
-            return (ok, offset + length);
-        }
-        if (kind == KIND_APPROVED) return (approvedHashes[signer][digest], offset);
-        return (false, 0);
     }
 }

@@ -9,8 +9,13 @@ import {WalletDomain} from "./WalletDomain.sol";
 /// @notice The signer set, threshold, epoch and nonce, and the one rotation routine every change goes through.
 /// @dev Storage is laid out for the signature hot path: checking a signature reads one slot, `_configHash`,
 /// the keccak256 of the configuration header `epoch(8) ‖ threshold(1) ‖ count(1) ‖ signer_0(20) ‖ …`
-/// that every packed signature starts with. The signer list itself is kept packed in `_signerWords`
-/// (two words for three signers) for the views and for rotation; it is written only on changes.
+/// that every packed signature starts with. The signer list itself is kept packed in `_signerWords` (two words
+/// for three signers) for the views, and only the words that change are rewritten. Rotations are cheap too:
+/// - every rotation runs inside `execute`, which has just checked the header in its calldata against
+///   `_configHash`; it leaves that header in transient storage, and the rotation reads it from there (checked
+///   against `_configHash` again) instead of the signer words (a cold slot each);
+/// - threshold and count sit in the first signer word at creation (written then anyway), and beside the nonce
+///   from the first change on, in the slot `execute` has just written: a threshold change writes no signer word.
 abstract contract SignerConfig is WalletDomain {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
@@ -27,8 +32,17 @@ abstract contract SignerConfig is WalletDomain {
     /// @dev Stored on the implementation so that it can never be initialised (no preimage hashes to 1).
     bytes32 internal constant LOCKED = bytes32(uint256(1));
 
-    /// @dev ceil((2 + 20 * MAX_SIGNERS) / 32) words hold `threshold(1) ‖ count(1) ‖ signers(20 each)`.
+    /// @dev ceil((2 + 20 * MAX_SIGNERS) / 32) words hold `threshold0(1) ‖ count0(1) ‖ signers(20 each)`.
     uint256 private constant SIGNER_WORDS = 21;
+
+    /// @dev Header bytes before the signer list: epoch(8) + threshold(1) + count(1).
+    uint256 internal constant HEADER_FIXED = 10;
+
+    /// @dev The signer words are the header from its threshold byte on.
+    uint256 private constant WORDS_AT = 8;
+
+    /// @dev keccak256("opwallet.header"): transient slot of the stashed header's length; its words follow.
+    uint256 internal constant HEADER_STASH = 0x1ace806641246f719535bf3d56f7baa4827501e805f4fe8e8ef3fd0e25fec91a;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -36,10 +50,15 @@ abstract contract SignerConfig is WalletDomain {
 
     /// @dev keccak256(epoch(8) ‖ threshold(1) ‖ count(1) ‖ signers(20 each)); zero until initialised.
     bytes32 internal _configHash;
-    /// @dev Sequential execution nonce and configuration epoch, packed in one slot.
+    /// @dev One slot: the execution nonce (which every execute writes), then what only rotations and views read,
+    /// so that a rotation inside an execute finds it warm and rewrites it for 100 gas. Threshold and count are zero
+    /// until the first configuration change (then they are in the first signer word) and hold them after.
     uint64 internal _nonce;
     uint64 internal _epoch;
-    /// @dev `threshold(1) ‖ count(1) ‖ signers(20 each)`, packed big-endian across words.
+    uint8 private _thresholdSet;
+    uint8 private _countSet;
+    /// @dev `threshold0(1) ‖ count0(1) ‖ signers(20 each)`, packed big-endian across words. The first two bytes
+    /// are the threshold and count at creation, and mean nothing once `_countSet` is non-zero.
     bytes32[SIGNER_WORDS] private _signerWords;
 
     /*//////////////////////////////////////////////////////////////
@@ -47,16 +66,16 @@ abstract contract SignerConfig is WalletDomain {
     //////////////////////////////////////////////////////////////*/
 
     function getSigners() public view returns (address[] memory signers) {
-        (, signers) = _loadConfig();
+        (,,, signers) = _parse(_currentHeader());
     }
 
     function isSigner(address account) public view returns (bool) {
-        (, address[] memory signers) = _loadConfig();
+        (,,, address[] memory signers) = _parse(_currentHeader());
         return _indexOf(signers, signers.length, account) < signers.length;
     }
 
-    function threshold() external view returns (uint256) {
-        return _threshold();
+    function threshold() external view returns (uint256 threshold_) {
+        (threshold_,,) = _storedConfig();
     }
 
     function nonce() external view returns (uint256) {
@@ -72,8 +91,7 @@ abstract contract SignerConfig is WalletDomain {
     }
 
     function configHeader() external view returns (bytes memory) {
-        (uint256 threshold_, address[] memory signers) = _loadConfig();
-        return abi.encodePacked(_epoch, _packSigners(threshold_, signers));
+        return _currentHeader();
     }
 
     function getAcceptanceDigest(address signer) external view returns (bytes32) {
@@ -102,24 +120,37 @@ abstract contract SignerConfig is WalletDomain {
             _checkIncoming(signers, i);
             emit SignerAdded(signers[i]);
         }
-        _commit(0, threshold_, signers, 0);
+        _commit(_header(0, threshold_, signers), new bytes(0), false);
         emit ThresholdChanged(threshold_);
     }
 
     /// @dev The single path for every signer or threshold change: removes `remove`, adds `add` (each with a
-    /// proof of possession over `AcceptSigner(signer)` at the current epoch), sets `newThreshold`, and
-    /// moves to the next epoch.
+    /// proof of possession over `AcceptSigner(signer)` at the current epoch), sets `newThreshold` (or keeps the
+    /// current one if `keep`), and moves to a new, unpredictable epoch ({_nextEpoch}).
     /// Requirements: every removed address is a signer; every added address is valid, new and proven;
     /// the result has at most MAX_SIGNERS signers and `1 <= newThreshold <= signers`.
-    function _rotate(address[] memory remove, address[] memory add, bytes[] memory proofs, uint256 newThreshold)
-        internal
-    {
+    function _rotate(
+        address[] memory remove,
+        address[] memory add,
+        bytes[] memory proofs,
+        uint256 newThreshold,
+        bool keep
+    ) internal {
         if (add.length != proofs.length) revert ProofCountMismatch(add.length, proofs.length);
-        uint256 epoch_ = _epoch;
-        (uint256 oldThreshold, address[] memory current) = _loadConfig();
-        uint256 oldCount = current.length;
+        bytes memory old = _currentHeader();
+        if (remove.length == 0 && add.length == 0) {
+            // A threshold change: the same signers under a new epoch and threshold.
+            uint256 was = _thresholdOf(old);
+            if (keep) newThreshold = was;
+            _commit(_rekeyed(old, _nextEpoch(_epochOf(old)), newThreshold), old, true);
+            if (newThreshold != was) emit ThresholdChanged(newThreshold);
+            return;
+        }
+        (uint256 epoch_, uint256 oldThreshold,, address[] memory current) = _parse(old);
+        if (keep) newThreshold = oldThreshold;
 
-        uint256 kept = oldCount;
+        // Removal swaps the last kept signer into the hole: no index or prev-pointer is ever taken from outside.
+        uint256 kept = current.length;
         for (uint256 i; i < remove.length; ++i) {
             uint256 at = _indexOf(current, kept, remove[i]);
             if (at == kept) revert NotASigner(remove[i]);
@@ -142,29 +173,41 @@ abstract contract SignerConfig is WalletDomain {
             emit SignerAdded(incoming);
         }
 
-        _commit(epoch_ + 1, newThreshold, next, oldCount);
+        _commit(_header(_nextEpoch(epoch_), newThreshold, next), old, false);
         if (newThreshold != oldThreshold) emit ThresholdChanged(newThreshold);
     }
 
-    /// @dev True if `proof` is `signer`'s signature over `digest`: ECDSA first (a key that signs proves possession,
-    /// and trying it first skips a cold code-size lookup for EOAs), else ERC-1271 if `signer` has code.
+    /// @dev True if `proof` is `signer`'s signature over `digest`: ECDSA first, 65-byte `r ‖ s ‖ v` or 64-byte
+    /// EIP-2098 `r ‖ yParityAndS` like signature entries (a key that signs proves possession, and trying it first
+    /// skips a cold code-size lookup for EOAs), else ERC-1271 if `signer` has code.
     function _provesPossession(address signer, bytes32 digest, bytes memory proof) private view returns (bool) {
+        // OpenZeppelin's parse takes both lengths (anything else parses to zeros, which recover nothing).
+        (uint8 v, bytes32 r, bytes32 s) = ECDSA.parse(proof);
         // The error argument only details why recovery failed; `err` alone decides.
         // slither-disable-next-line unused-return
-        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, proof);
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, v, r, s);
         if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
         return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNow(signer, digest, proof);
     }
 
-    /// @dev The stored threshold (first byte of the packed signer words).
-    function _threshold() internal view returns (uint256) {
-        return uint8(_signerWords[0][0]);
+    /// @dev Moves to a new epoch without changing signers or threshold.
+    function _bumpEpoch() internal {
+        bytes memory old = _currentHeader();
+        _commit(_rekeyed(old, _nextEpoch(_epochOf(old)), _thresholdOf(old)), old, true);
     }
 
-    /// @dev Moves to the next epoch without changing signers or threshold.
-    function _bumpEpoch() internal {
-        (uint256 threshold_, address[] memory signers) = _loadConfig();
-        _commit(uint256(_epoch) + 1, threshold_, signers, signers.length);
+    /// @dev The epoch after `epoch_`: larger by 1 + a 32-bit value nobody knows before the block that changes the
+    /// configuration. A signature or on-chain approval made in advance for "the next epoch" therefore names an
+    /// epoch the wallet will almost surely never have (1 in 2^32), so the panic button ({bumpEpoch}) and every
+    /// rotation kill whatever was signed before, including what was signed ahead of time.
+    /// Not randomness anyone bets on: the block's proposer could bias it, but a proposer gains nothing by it
+    /// (signatures for a chosen future epoch still need the signers' keys). 2^32 epoch changes fit in 64 bits
+    /// many times over.
+    function _nextEpoch(uint256 epoch_) private view returns (uint256) {
+        bytes32 entropy = keccak256(abi.encode(blockhash(block.number - 1), block.prevrandao, epoch_));
+        // casting to 'uint32' keeps the low 32 bits of the hash on purpose
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return epoch_ + 1 + uint32(uint256(entropy));
     }
 
     /// @dev Reverts unless `signers[i]` may be a signer and does not repeat an earlier entry.
@@ -174,61 +217,172 @@ abstract contract SignerConfig is WalletDomain {
         if (_indexOf(signers, i, signer) < i) revert DuplicateSigner(signer);
     }
 
-    /// @dev Validates the threshold, then writes the configuration hash, the epoch and the packed signer words.
-    function _commit(uint256 epoch_, uint256 threshold_, address[] memory signers, uint256 oldCount) private {
-        uint256 count = signers.length;
+    /// @dev Validates the threshold of `header` (the new configuration), then writes its hash, its epoch, threshold
+    /// and count beside the nonce (not at creation: epoch 0, and threshold and count are in the first signer word)
+    /// and the signer words that differ from those of `old` (the current header; empty at creation; none if
+    /// `sameSigners`). Unchanged words are not rewritten, words past the new end are cleared.
+    function _commit(bytes memory header, bytes memory old, bool sameSigners) private {
+        uint256 epoch_ = _epochOf(header);
+        uint256 threshold_ = _thresholdOf(header);
+        uint256 count = (header.length - HEADER_FIXED) / 20;
         if (threshold_ == 0 || threshold_ > count) revert InvalidThreshold(threshold_, count);
-
-        bytes memory packed = _packSigners(threshold_, signers);
-        // casting to 'uint64' is safe because the epoch grows by one per signed change: 2^64 is out of reach
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _configHash = keccak256(abi.encodePacked(uint64(epoch_), packed));
-        // Epoch 0 is only ever the initial configuration, whose `_epoch` slot is already zero: skipping the
-        // write (and a comparison, which would cost a cold SLOAD) saves 2.1k gas per wallet created.
+        _configHash = keccak256(header);
         if (epoch_ != 0) {
+            // casting is safe: epoch_ grows by at most 2^32 per signed change (2^64 is out of reach), and
+            // threshold_ <= count <= MAX_SIGNERS (32) is checked above
             // forge-lint: disable-next-line(unsafe-typecast)
-            _epoch = uint64(epoch_);
+            (_epoch, _thresholdSet, _countSet) = (uint64(epoch_), uint8(threshold_), uint8(count));
             emit EpochChanged(epoch_);
         }
-
-        uint256 words = _wordCount(count);
+        if (sameSigners) return;
+        uint256 words = _wordCount(header.length);
+        uint256 oldWords = old.length == 0 ? 0 : _wordCount(old.length);
         for (uint256 w; w < words; ++w) {
-            _signerWords[w] = _wordAt(packed, w);
+            bytes32 word = _wordAt(header, w);
+            if (w >= oldWords) {
+                _signerWords[w] = word;
+            } else {
+                // The first word's first two bytes (threshold and count at creation) mean nothing after creation.
+                bytes32 mask = w == 0 ? bytes32(type(uint256).max >> 16) : bytes32(type(uint256).max);
+                if ((word ^ _wordAt(old, w)) & mask != 0) _signerWords[w] = word;
+            }
         }
-        uint256 oldWords = oldCount == 0 ? 0 : _wordCount(oldCount);
         for (uint256 w = words; w < oldWords; ++w) {
             delete _signerWords[w];
         }
     }
 
-    function _loadConfig() internal view returns (uint256 threshold_, address[] memory signers) {
-        bytes32 first = _signerWords[0];
-        threshold_ = uint8(first[0]);
-        uint256 count = uint8(first[1]);
-        signers = new address[](count);
-        for (uint256 i; i < count; ++i) {
-            signers[i] = address(_bytes20At(2 + 20 * i));
+    /// @dev Threshold and count as stored, and the first signer word (read only while it holds them).
+    function _storedConfig() private view returns (uint256 threshold_, uint256 count, bytes32 first) {
+        (threshold_, count) = (_thresholdSet, _countSet);
+        if (count == 0) {
+            first = _signerWords[0];
+            (threshold_, count) = (uint8(first[0]), uint8(first[1]));
         }
     }
 
-    /// @dev Reads the 20 bytes at byte `offset` of the packed signer words (they may straddle two words).
-    function _bytes20At(uint256 offset) private view returns (bytes20) {
-        uint256 w = offset >> 5;
-        uint256 shift = offset & 31;
-        bytes32 value = _signerWords[w] << (8 * shift);
-        if (shift > 12) value |= _signerWords[w + 1] >> (8 * (32 - shift));
-        // casting to 'bytes20' is safe because it keeps exactly the 20 bytes shifted to the top
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return bytes20(value);
+    /// @dev The current configuration header: the one `execute` stashed for this transaction if it is still the
+    /// current one, else rebuilt from storage.
+    function _currentHeader() internal view returns (bytes memory header) {
+        header = _stashedHeader();
+        if (header.length != 0) return header;
+        (uint256 threshold_, uint256 count, bytes32 first) = _storedConfig();
+        uint256 length = HEADER_FIXED + 20 * count;
+        header = new bytes(length);
+        uint256 words = _wordCount(length);
+        uint256 epoch_ = _epoch;
+        for (uint256 w; w < words; ++w) {
+            bytes32 word = w == 0 && first != bytes32(0) ? first : _signerWords[w];
+            assembly ("memory-safe") {
+                mstore(add(add(header, add(0x20, WORDS_AT)), shl(5, w)), word)
+            }
+        }
+        assembly ("memory-safe") {
+            // epoch(8) ‖ threshold(1) ‖ count(1) over the first ten bytes, keeping the signer bytes after them.
+            let p := add(header, 0x20)
+            let rest := and(mload(p), shr(80, not(0)))
+            mstore(p, or(rest, or(shl(192, epoch_), or(shl(184, threshold_), shl(176, count)))))
+        }
     }
 
-    /// @dev `threshold(1) ‖ count(1) ‖ signer_0(20) ‖ …`: the configuration header without the epoch.
-    function _packSigners(uint256 threshold_, address[] memory signers) internal pure returns (bytes memory packed) {
-        // casting to 'uint8' is safe because threshold <= count <= MAX_SIGNERS (32) is checked before any write
+    /// @dev The header `execute` stashed in transient storage if it hashes to the stored configuration, else empty.
+    function _stashedHeader() private view returns (bytes memory header) {
+        uint256 length;
+        assembly ("memory-safe") {
+            length := tload(HEADER_STASH)
+        }
+        if (length == 0) return header;
+        header = new bytes(length);
+        assembly ("memory-safe") {
+            let p := add(header, 0x20)
+            for { let w := 0 } lt(shl(5, w), length) { w := add(w, 1) } {
+                mstore(add(p, shl(5, w)), tload(add(HEADER_STASH, add(w, 1))))
+            }
+        }
+        if (keccak256(header) != _configHash) header = new bytes(0);
+    }
+
+    /// @dev Stashes the header at the start of `sig` (its length already checked) for rotations later in this
+    /// transaction. Only a header that matched `_configHash` is ever stashed, and it is read back only while it
+    /// still does.
+    function _stashHeader(bytes calldata sig, uint256 count) internal {
+        uint256 length = HEADER_FIXED + 20 * count;
+        assembly ("memory-safe") {
+            tstore(HEADER_STASH, length)
+            for { let w := 0 } lt(shl(5, w), length) { w := add(w, 1) } {
+                tstore(add(HEADER_STASH, add(w, 1)), calldataload(add(sig.offset, shl(5, w))))
+            }
+        }
+    }
+
+    function _epochOf(bytes memory header) private pure returns (uint256 epoch_) {
+        assembly ("memory-safe") {
+            epoch_ := shr(192, mload(add(header, 0x20)))
+        }
+    }
+
+    function _thresholdOf(bytes memory header) private pure returns (uint256 threshold_) {
+        assembly ("memory-safe") {
+            threshold_ := byte(8, mload(add(header, 0x20)))
+        }
+    }
+
+    /// @dev A copy of `header` with another epoch and threshold (the same signers).
+    function _rekeyed(bytes memory header, uint256 epoch_, uint256 threshold_)
+        private
+        pure
+        returns (bytes memory copy)
+    {
+        copy = new bytes(header.length);
+        assembly ("memory-safe") {
+            let p := add(copy, 0x20)
+            mcopy(p, add(header, 0x20), mload(header))
+            let rest := and(mload(p), shr(72, not(0)))
+            mstore(p, or(rest, or(shl(192, epoch_), shl(184, threshold_))))
+        }
+    }
+
+    /// @dev Epoch, threshold, count and signers of a header.
+    function _parse(bytes memory header)
+        internal
+        pure
+        returns (uint256 epoch_, uint256 threshold_, uint256 count, address[] memory signers)
+    {
+        bytes32 first;
+        assembly ("memory-safe") {
+            first := mload(add(header, 0x20))
+        }
+        // casting to 'bytes8' keeps exactly the epoch's 8 bytes
         // forge-lint: disable-next-line(unsafe-typecast)
-        packed = abi.encodePacked(uint8(threshold_), uint8(signers.length));
-        for (uint256 i; i < signers.length; ++i) {
-            packed = bytes.concat(packed, bytes20(signers[i]));
+        epoch_ = uint64(bytes8(first));
+        threshold_ = uint8(first[8]);
+        count = uint8(first[9]);
+        signers = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            address signer;
+            assembly ("memory-safe") {
+                signer := shr(96, mload(add(add(header, add(0x20, HEADER_FIXED)), mul(20, i))))
+            }
+            signers[i] = signer;
+        }
+    }
+
+    /// @dev The configuration header `epoch(8) ‖ threshold(1) ‖ count(1) ‖ signer_0(20) ‖ …`.
+    function _header(uint256 epoch_, uint256 threshold_, address[] memory signers)
+        internal
+        pure
+        returns (bytes memory header)
+    {
+        uint256 count = signers.length;
+        // One allocation, written left to right: each 32-byte store's trailing zeros are overwritten by the next.
+        header = new bytes(HEADER_FIXED + 20 * count);
+        assembly ("memory-safe") {
+            let p := add(header, 0x20)
+            mstore(p, or(shl(192, epoch_), or(shl(184, threshold_), shl(176, count))))
+            p := add(p, HEADER_FIXED)
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                mstore(add(p, mul(20, i)), shl(96, mload(add(signers, mul(0x20, add(i, 1))))))
+            }
         }
     }
 
@@ -239,16 +393,18 @@ abstract contract SignerConfig is WalletDomain {
         return length;
     }
 
-    function _wordCount(uint256 count) private pure returns (uint256) {
-        return (2 + 20 * count + 31) / 32;
+    /// @dev Signer words for a header of `length` bytes: the bytes from WORDS_AT on.
+    function _wordCount(uint256 length) private pure returns (uint256) {
+        return (length - WORDS_AT + 31) / 32;
     }
 
-    /// @dev Word `w` of `data`, zero-filled past its end.
-    function _wordAt(bytes memory data, uint256 w) private pure returns (bytes32 word) {
+    /// @dev Signer word `w` of `header` (bytes WORDS_AT + 32w on), zero-filled past the header's end.
+    function _wordAt(bytes memory header, uint256 w) private pure returns (bytes32 word) {
+        uint256 start = WORDS_AT + w * 32;
         assembly ("memory-safe") {
-            word := mload(add(add(data, 0x20), shl(5, w)))
+            word := mload(add(add(header, 0x20), start))
         }
-        uint256 end = (w + 1) * 32;
-        if (end > data.length) word &= bytes32(type(uint256).max << (8 * (end - data.length)));
+        uint256 end = start + 32;
+        if (end > header.length) word &= bytes32(type(uint256).max << (8 * (end - header.length)));
     }
 }

@@ -26,8 +26,9 @@ abstract contract WalletDomain is IOperatorWallet, IERC5267 {
     /// @dev keccak256("Call(address target,uint256 value,bytes data)")
     bytes32 internal constant CALL_TYPEHASH = keccak256("Call(address target,uint256 value,bytes data)");
     /// @dev keccak256 of the Execute type with its referenced Call type appended, as EIP-712 requires.
-    bytes32 internal constant EXECUTE_TYPEHASH =
-        keccak256("Execute(Call[] calls,uint256 nonce,uint256 deadline)Call(address target,uint256 value,bytes data)");
+    bytes32 internal constant EXECUTE_TYPEHASH = keccak256(
+        "Execute(Call[] calls,uint256 nonce,uint256 deadline,uint256 minGas)Call(address target,uint256 value,bytes data)"
+    );
     /// @dev keccak256("OperatorWalletMessage(bytes32 hash)"): the plain wallet-bound ERC-1271 wrapper.
     bytes32 internal constant MESSAGE_TYPEHASH = keccak256("OperatorWalletMessage(bytes32 hash)");
     /// @dev keccak256("AcceptSigner(address signer)"): an incoming signer's proof of possession.
@@ -80,13 +81,18 @@ abstract contract WalletDomain is IOperatorWallet, IERC5267 {
         return MessageHashUtils.toTypedDataHash(_domainSeparator(epoch_), structHash);
     }
 
-    function _hashExecute(Call[] calldata calls, uint256 nonce_, uint256 deadline) internal pure returns (bytes32) {
+    function _hashExecute(Call[] calldata calls, uint256 nonce_, uint256 deadline, uint256 minGas)
+        internal
+        pure
+        returns (bytes32)
+    {
         bytes32[] memory callHashes = new bytes32[](calls.length);
         for (uint256 i; i < calls.length; ++i) {
             Call calldata c = calls[i];
             callHashes[i] = keccak256(abi.encode(CALL_TYPEHASH, c.target, c.value, keccak256(c.data)));
         }
-        return keccak256(abi.encode(EXECUTE_TYPEHASH, keccak256(abi.encodePacked(callHashes)), nonce_, deadline));
+        return
+            keccak256(abi.encode(EXECUTE_TYPEHASH, keccak256(abi.encodePacked(callHashes)), nonce_, deadline, minGas));
     }
 
     function _hashAcceptance(address signer) internal pure returns (bytes32) {

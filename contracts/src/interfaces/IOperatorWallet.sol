@@ -28,6 +28,8 @@ interface IOperatorWallet {
     error OnlySelf();
     /// @notice {initialize} was called on a wallet that is already set up (or on the locked implementation).
     error AlreadyInitialized();
+    /// @notice {initialize} was called by `caller`, not by the factory that deployed the implementation.
+    error NotFactory(address caller);
     /// @notice `signer` can never be a signer: the zero address, the wallet itself, or a precompile address.
     error InvalidSigner(address signer);
     /// @notice `signer` appears twice in the resulting signer set.
@@ -44,6 +46,8 @@ interface IOperatorWallet {
     error InvalidAcceptance(address signer);
     /// @notice The execution's `deadline` has passed.
     error Expired(uint256 deadline);
+    /// @notice The transaction left less gas for the calls than the `minGas` the signers signed.
+    error InsufficientGas(uint256 minGas);
     /// @notice The signature's configuration header does not match the wallet's current
     /// (epoch, threshold, signers): the signatures were collected for an older configuration.
     error StaleConfiguration();
@@ -70,7 +74,8 @@ interface IOperatorWallet {
     /// @param threshold The new threshold.
     event ThresholdChanged(uint256 threshold);
     /// @notice The configuration version changed: every signature and approval made before is dead.
-    /// @param epoch The new epoch (the EIP-712 domain salt from now on).
+    /// @param epoch The new epoch (the EIP-712 domain salt from now on). It grows by an amount nobody can know
+    /// before the block that changes it, so nothing can have been signed for it in advance.
     event EpochChanged(uint256 epoch);
     /// @notice `signer` approved `digest` on chain (an `approved` entry in a packed signature).
     /// @param signer The signer that approved.
@@ -86,19 +91,24 @@ interface IOperatorWallet {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Runs `calls` atomically, authorised by `signatures` over
-    /// `Execute(Call[] calls,uint256 nonce,uint256 deadline)` at the current nonce and epoch.
+    /// `Execute(Call[] calls,uint256 nonce,uint256 deadline,uint256 minGas)` at the current nonce and epoch.
     /// Anyone may submit.
     /// Requirements:
     /// - `block.timestamp <= deadline`;
     /// - `signatures` carries the current configuration and at least `threshold` valid entries;
+    /// - at least 64/63 × `minGas` is left when the calls start (else {InsufficientGas}), so that whoever submits
+    ///   cannot choose a gas limit that starves a call whose target swallows a failing sub-call;
     /// - every call succeeds (else {CallFailed} with the inner revert data).
     /// WARNING: the wallet does not check what the calls do. A call that transfers tokens, registers for an
     /// operator set that redistributes stake, or appoints a PermissionController admin does exactly that; clients
     /// must show signers every call decoded (opwallet's signing screen does).
     /// @param calls The calls to make, in order; `value` is sent from the wallet's balance.
     /// @param deadline The last unix time at which the batch may run (signed).
+    /// @param minGas The least gas the calls must be offered (signed).
     /// @param signatures The packed signature: the configuration header, then one entry per signer.
-    function execute(Call[] calldata calls, uint256 deadline, bytes calldata signatures) external payable;
+    function execute(Call[] calldata calls, uint256 deadline, uint256 minGas, bytes calldata signatures)
+        external
+        payable;
 
     /// @notice Records an on-chain approval of `digest` by the calling signer. A `digest` is epoch-bound,
     /// so an approval dies with the next rotation or {bumpEpoch}.
@@ -114,12 +124,12 @@ interface IOperatorWallet {
                        CONFIGURATION (SELF ONLY)
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Adds `signer` and sets `newThreshold`. Only through {execute}. Moves to the next epoch.
+    /// @notice Adds `signer` and sets `newThreshold`. Only through {execute}. Moves to a new epoch.
     /// @param signer The incoming signer (an EOA, or a contract answering ERC-1271).
     /// @param newThreshold The threshold afterwards (`1..signers`).
     /// @param proof `signer`'s signature over `AcceptSigner(signer)` at the current epoch ({getAcceptanceDigest}).
     function addSigner(address signer, uint256 newThreshold, bytes calldata proof) external;
-    /// @notice Removes `signer` and sets `newThreshold`. Only through {execute}. Moves to the next epoch.
+    /// @notice Removes `signer` and sets `newThreshold`. Only through {execute}. Moves to a new epoch.
     /// @param signer A current signer.
     /// @param newThreshold The threshold afterwards (`1..signers`).
     function removeSigner(address signer, uint256 newThreshold) external;
@@ -129,12 +139,12 @@ interface IOperatorWallet {
     /// @param newSigner The incoming signer.
     /// @param proof `newSigner`'s acceptance signature at the current epoch.
     function replaceSigner(address oldSigner, address newSigner, bytes calldata proof) external;
-    /// @notice Sets the threshold. Only through {execute}. Moves to the next epoch.
+    /// @notice Sets the threshold. Only through {execute}. Moves to a new epoch.
     /// @param newThreshold The new threshold (`1..signers`).
     function setThreshold(uint256 newThreshold) external;
     /// @notice Atomically removes `remove`, adds `add` (each proving possession with `proofs[i]` over
     /// `AcceptSigner(address signer)` at the current epoch) and sets `newThreshold`. Only through {execute}. Moves
-    /// to the next epoch.
+    /// to a new epoch.
     /// @param remove Current signers to remove (removed first, so one may be re-added).
     /// @param add Incoming signers.
     /// @param proofs One acceptance signature per incoming signer, in the same order.
@@ -145,8 +155,8 @@ interface IOperatorWallet {
         bytes[] calldata proofs,
         uint256 newThreshold
     ) external;
-    /// @notice The panic button: invalidates every outstanding signature and approval without changing signers.
-    /// Only through {execute}.
+    /// @notice The panic button: invalidates every outstanding signature and approval without changing signers,
+    /// including any made in advance for a later epoch (the new epoch is unpredictable). Only through {execute}.
     function bumpEpoch() external;
 
     /*//////////////////////////////////////////////////////////////
@@ -184,12 +194,17 @@ interface IOperatorWallet {
     /// @notice The EIP-712 domain separator at the current epoch.
     /// @return The separator.
     function domainSeparator() external view returns (bytes32);
-    /// @notice The digest signers sign to authorise `calls` at `nonce_` before `deadline` (current epoch).
+    /// @notice The digest signers sign to authorise `calls` at `nonce_` before `deadline` with at least `minGas`
+    /// for the calls (current epoch).
     /// @param calls The batch.
     /// @param nonce_ The nonce it is for.
     /// @param deadline Its deadline.
+    /// @param minGas The least gas the calls must be offered.
     /// @return The digest.
-    function getExecuteDigest(Call[] calldata calls, uint256 nonce_, uint256 deadline) external view returns (bytes32);
+    function getExecuteDigest(Call[] calldata calls, uint256 nonce_, uint256 deadline, uint256 minGas)
+        external
+        view
+        returns (bytes32);
     /// @notice The wallet-bound digest signers sign so that {isValidSignature}(`hash`, 0x00 ‖ …) holds.
     /// WARNING: the wallet does not know what `hash` means; a client must show signers its preimage.
     /// @param hash The application's hash (for EigenLayer, its own digest).

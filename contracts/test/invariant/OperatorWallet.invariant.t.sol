@@ -45,10 +45,31 @@ contract OperatorWalletInvariants is Test {
         assertEq(uint64(bytes8(wallet.configHeader())), wallet.epoch());
     }
 
-    /// @dev Nonce and epoch equal the ghost counters, which the handler only ever increments by one.
+    /// @dev The nonce equals the ghost count of executions (each adds one); the epoch is the one the handler saw
+    /// after its last configuration change, each of which it required to grow it.
     function invariant_NonceAndEpochMonotonic() public view {
         assertEq(wallet.nonce(), handler.ghostNonce());
         assertEq(wallet.epoch(), handler.ghostEpoch());
+    }
+
+    /// @dev The wallet's signers and threshold are exactly what the handler asked for (kept independently).
+    function invariant_SignersAreTheGhostSet() public view {
+        address[] memory ghost = handler.ghostSignerList();
+        address[] memory actual = wallet.getSigners();
+        assertEq(actual.length, ghost.length, "signer count");
+        for (uint256 i; i < ghost.length; ++i) {
+            assertTrue(wallet.isSigner(ghost[i]), "a signer the handler added is missing");
+        }
+        assertEq(wallet.threshold(), handler.ghostThreshold());
+    }
+
+    /// @dev An on-chain approval counts while its epoch lasts and never after.
+    function invariant_ApprovalDiesWithItsEpoch() public view {
+        if (!handler.hasApproval()) return;
+        bytes memory sig = handler.approvalSig();
+        if (sig.length == 0) return; // the approver was removed: invariant_RemovedSignerNeverValidates
+        bytes4 result = wallet.isValidSignature(handler.approvedHash(), sig);
+        assertEq(result, wallet.epoch() == handler.approvalEpoch() ? MAGIC : INVALID);
     }
 
     function invariant_RemovedSignerNeverValidates() public view {
@@ -75,7 +96,9 @@ contract OperatorWalletInvariants is Test {
     }
 
     function afterInvariant() external view {
-        // The campaign must actually exercise configuration changes, not only no-ops.
+        // The campaign must actually exercise configuration changes, not only no-ops: at least one rotation that
+        // both removed and added signers ran (and the ghost set above checks it did what was asked).
         assertGt(wallet.epoch(), 0, "no configuration change happened");
+        assertGt(handler.rotationsWithBoth(), 0, "no rotation removed and added signers");
     }
 }

@@ -10,9 +10,12 @@ import {OperatorWalletFactory} from "../../src/OperatorWalletFactory.sol";
 
 /// @dev Drives a wallet through random executions, rotations, threshold changes, epoch bumps, approvals and
 /// signature captures. Every configuration change is mirrored on `twin`, a second wallet with the identical
-/// signer set, so the suite can check that signatures never cross wallets even when the headers are equal.
+/// signer set, so the suite can check that signers never cross wallets even when the headers are equal.
+/// The signer set the wallet should have is kept here (`ghostSigners`), from what the handler asked for, never read
+/// back from the wallet: a rotation that silently ignored a removal or an addition is caught by the invariants.
 contract WalletHandler is CommonBase, StdCheats, StdUtils {
-    uint256 internal constant POOL = 12;
+    /// @dev More than MAX_SIGNERS, so there is always an outsider to add.
+    uint256 internal constant POOL = 40;
 
     OperatorWallet public wallet;
     OperatorWallet public twin;
@@ -22,11 +25,19 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
     // Ghost state.
     uint256 public ghostNonce;
     uint256 public ghostEpoch;
+    uint256 public ghostThreshold;
+    address[] internal ghostSigners;
     address[] internal everRemoved;
     bytes32 public capturedHash;
     bytes public capturedSig;
     uint256 public capturedEpoch;
     bool public hasCapture;
+    address public approver;
+    bytes32 public approvedHash;
+    uint256 public approvalEpoch;
+    bool public hasApproval;
+    uint256 public rotationsWithBoth;
+    bool internal bootstrapped;
     mapping(bytes4 => uint256) public calls;
 
     constructor() {
@@ -40,66 +51,83 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         (initial[0], initial[1], initial[2]) = (pool[0], pool[1], pool[2]);
         wallet = OperatorWallet(payable(factory.createWallet(initial, 2, bytes32(0))));
         twin = OperatorWallet(payable(factory.createWallet(initial, 2, bytes32(uint256(1)))));
+        ghostSigners = initial;
+        ghostThreshold = 2;
+    }
+
+    /// @dev Each run starts with one rotation that both removes and adds, whatever the fuzzer picks first, so no
+    /// run can pass without exercising one (`afterInvariant` checks it ran).
+    modifier rotatedFirst(uint256 seed) {
+        if (!bootstrapped) {
+            bootstrapped = true;
+            _rotate(seed, seed >> 8, seed >> 16);
+        }
+        _;
     }
 
     /*//////////////////////////////////////////////////////////////
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    function executeEmpty(uint256 extraSigners) external {
+    function executeEmpty(uint256 extraSigners) external rotatedFirst(extraSigners) {
         calls[this.executeEmpty.selector]++;
         IOperatorWallet.Call[] memory none = new IOperatorWallet.Call[](0);
-        uint256 n = wallet.getSigners().length;
-        uint256 k = bound(extraSigners, wallet.threshold(), n);
+        uint256 n = ghostSigners.length;
+        uint256 k = bound(extraSigners, ghostThreshold, n);
         uint256 deadline = block.timestamp + 1;
-        wallet.execute(none, deadline, sigFor(wallet, wallet.getExecuteDigest(none, wallet.nonce(), deadline), k));
+        wallet.execute(none, deadline, 0, sigFor(wallet, wallet.getExecuteDigest(none, wallet.nonce(), deadline, 0), k));
         require(wallet.nonce() == ++ghostNonce, "nonce not sequential");
     }
 
-    function rotate(uint256 removeSeed, uint256 addSeed, uint256 thresholdSeed) external {
-        calls[this.rotate.selector]++;
-        address[] memory current = wallet.getSigners();
-        // Remove up to count-1 signers, add up to 2 pool members that are not signers.
-        uint256 removeCount = bound(removeSeed, 0, current.length - 1);
-        address[] memory remove = new address[](removeCount);
-        for (uint256 i; i < removeCount; ++i) {
-            remove[i] = current[(removeSeed % current.length + i) % current.length];
-        }
-        address[] memory add = _outsiders(addSeed, 2);
-        uint256 after_ = current.length - removeCount + add.length;
-        if (after_ == 0 || after_ > 32) return;
-        uint256 t = bound(thresholdSeed, 1, after_);
-        _applyMirrored(remove, add, t);
-        for (uint256 i; i < removeCount; ++i) {
-            everRemoved.push(remove[i]);
-        }
+    /// @dev Removes 1..count signers and adds 1..2 outsiders (at least one signer remains), any threshold.
+    function rotate(uint256 removeSeed, uint256 addSeed, uint256 thresholdSeed) external rotatedFirst(removeSeed) {
+        _rotate(removeSeed, addSeed, thresholdSeed);
     }
 
-    function setThreshold(uint256 seed) external {
+    /// @dev Only adds (1..2 outsiders) or only removes (1..count-1), by `seed`'s low bit.
+    function addOrRemove(uint256 seed, uint256 thresholdSeed) external rotatedFirst(seed) {
+        calls[this.addOrRemove.selector]++;
+        uint256 n = ghostSigners.length;
+        address[] memory remove;
+        address[] memory add;
+        if (seed & 1 == 0 || n == 1) {
+            add = _outsiders(seed >> 1, 1, 2);
+            if (n + add.length > 32) return;
+            remove = new address[](0);
+        } else {
+            remove = _pick(seed >> 1, bound(seed >> 9, 1, n - 1));
+            add = new address[](0);
+        }
+        _applyMirrored(remove, add, bound(thresholdSeed, 1, n - remove.length + add.length));
+    }
+
+    function setThreshold(uint256 seed) external rotatedFirst(seed) {
         calls[this.setThreshold.selector]++;
-        uint256 t = bound(seed, 1, wallet.getSigners().length);
+        uint256 t = bound(seed, 1, ghostSigners.length);
         _selfCallMirrored(abi.encodeCall(IOperatorWallet.setThreshold, (t)));
+        ghostThreshold = t;
     }
 
-    function bumpEpoch() external {
+    function bumpEpoch(uint256 seed) external rotatedFirst(seed) {
         calls[this.bumpEpoch.selector]++;
         _selfCallMirrored(abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
     }
 
-    function approve(uint256 signerSeed, bytes32 hash) external {
+    /// @dev A current signer approves a wallet message on chain; the invariants check it dies with the epoch.
+    function approve(uint256 signerSeed, bytes32 hash) external rotatedFirst(signerSeed) {
         calls[this.approve.selector]++;
-        address[] memory current = wallet.getSigners();
-        address signer = current[signerSeed % current.length];
+        address signer = ghostSigners[signerSeed % ghostSigners.length];
         bytes32 digest = wallet.getMessageDigest(hash);
         vm.prank(signer);
         wallet.approveHash(digest);
+        (approver, approvedHash, approvalEpoch, hasApproval) = (signer, hash, wallet.epoch(), true);
     }
 
     /// @dev Takes a valid ERC-1271 signature now, to check later that it dies with the epoch.
-    function capture(bytes32 hash) external {
+    function capture(bytes32 hash) external rotatedFirst(uint256(hash)) {
         calls[this.capture.selector]++;
         capturedHash = hash;
-        capturedSig = bytes.concat(hex"00", sigFor(wallet, wallet.getMessageDigest(hash), wallet.threshold()));
+        capturedSig = bytes.concat(hex"00", sigFor(wallet, wallet.getMessageDigest(hash), ghostThreshold));
         capturedEpoch = wallet.epoch();
         hasCapture = true;
     }
@@ -108,6 +136,10 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
                                 HELPERS
     //////////////////////////////////////////////////////////////*/
 
+    function ghostSignerList() external view returns (address[] memory) {
+        return ghostSigners;
+    }
+
     /// @dev Header plus ECDSA entries by the first `k` signers of `w`.
     function sigFor(OperatorWallet w, bytes32 digest, uint256 k) public view returns (bytes memory sig) {
         address[] memory current = w.getSigners();
@@ -115,6 +147,29 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         for (uint256 i; i < k; ++i) {
             (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[current[i]], digest);
             sig = bytes.concat(sig, abi.encodePacked(uint8(i), uint8(0), r, s, v));
+        }
+    }
+
+    /// @dev The recorded approval as an entry at its signer's current index, completed to the threshold with
+    /// ECDSA entries by the other signers; empty if the approver is no longer a signer.
+    function approvalSig() external view returns (bytes memory sig) {
+        address[] memory current = wallet.getSigners();
+        uint256 at = current.length;
+        for (uint256 i; i < current.length; ++i) {
+            if (current[i] == approver) at = i;
+        }
+        if (at == current.length) return "";
+        bytes32 digest = wallet.getMessageDigest(approvedHash);
+        sig = bytes.concat(hex"00", wallet.configHeader());
+        uint256 others = ghostThreshold - 1;
+        for (uint256 i; i < current.length; ++i) {
+            if (i == at) {
+                sig = bytes.concat(sig, abi.encodePacked(uint8(i), uint8(3)));
+            } else if (others > 0) {
+                (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[current[i]], digest);
+                sig = bytes.concat(sig, abi.encodePacked(uint8(i), uint8(0), r, s, v));
+                others--;
+            }
         }
     }
 
@@ -128,29 +183,58 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
-    /// @dev Signers removed at some point and not signers now.
+    /// @dev Signers removed at some point and not in the ghost set now.
     function removedNow() external view returns (address[] memory out) {
         out = new address[](everRemoved.length);
         uint256 k;
         for (uint256 i; i < everRemoved.length; ++i) {
-            if (!wallet.isSigner(everRemoved[i])) out[k++] = everRemoved[i];
+            if (!_isGhostSigner(everRemoved[i])) out[k++] = everRemoved[i];
         }
         assembly {
             mstore(out, k)
         }
     }
 
-    function _outsiders(uint256 seed, uint256 max) internal view returns (address[] memory out) {
-        uint256 want = bound(seed, 0, max);
+    function _rotate(uint256 removeSeed, uint256 addSeed, uint256 thresholdSeed) internal {
+        calls[this.rotate.selector]++;
+        uint256 n = ghostSigners.length;
+        address[] memory remove = _pick(removeSeed, bound(removeSeed >> 128, 1, n));
+        address[] memory add = _outsiders(addSeed, 1, 2);
+        uint256 after_ = n - remove.length + add.length;
+        if (after_ > 32) {
+            // Too many: remove one more instead (n >= 31 here, so there is one to spare).
+            remove = _pick(removeSeed, remove.length + (after_ - 32));
+            after_ = 32;
+        }
+        _applyMirrored(remove, add, bound(thresholdSeed, 1, after_));
+        rotationsWithBoth++;
+    }
+
+    /// @dev `count` distinct ghost signers, starting at a seeded position.
+    function _pick(uint256 seed, uint256 count) internal view returns (address[] memory out) {
+        uint256 n = ghostSigners.length;
+        out = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            out[i] = ghostSigners[(seed % n + i) % n];
+        }
+    }
+
+    function _outsiders(uint256 seed, uint256 min, uint256 max) internal view returns (address[] memory out) {
+        uint256 want = bound(seed, min, max);
         out = new address[](want);
         uint256 k;
         for (uint256 i; i < POOL && k < want; ++i) {
             address candidate = pool[(seed % POOL + i) % POOL];
-            if (!wallet.isSigner(candidate)) out[k++] = candidate;
+            if (!_isGhostSigner(candidate)) out[k++] = candidate;
         }
-        assembly {
-            mstore(out, k)
+        require(k == want, "pool exhausted");
+    }
+
+    function _isGhostSigner(address a) internal view returns (bool) {
+        for (uint256 i; i < ghostSigners.length; ++i) {
+            if (ghostSigners[i] == a) return true;
         }
+        return false;
     }
 
     function _applyMirrored(address[] memory remove, address[] memory add, uint256 t) internal {
@@ -163,6 +247,21 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
             }
             _selfCall(ws[j], abi.encodeCall(IOperatorWallet.rotateSigners, (remove, add, proofs, t)));
         }
+        // The ghost set: what was asked for, as a set.
+        for (uint256 i; i < remove.length; ++i) {
+            for (uint256 k; k < ghostSigners.length; ++k) {
+                if (ghostSigners[k] == remove[i]) {
+                    ghostSigners[k] = ghostSigners[ghostSigners.length - 1];
+                    ghostSigners.pop();
+                    break;
+                }
+            }
+            everRemoved.push(remove[i]);
+        }
+        for (uint256 i; i < add.length; ++i) {
+            ghostSigners.push(add[i]);
+        }
+        ghostThreshold = t;
         _afterConfigChange();
     }
 
@@ -172,8 +271,10 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         _afterConfigChange();
     }
 
+    /// @dev The epoch must grow (by an unpredictable amount); the ghost follows it.
     function _afterConfigChange() internal {
-        require(wallet.epoch() == ++ghostEpoch, "epoch not bumped by one");
+        require(wallet.epoch() > ghostEpoch, "epoch did not grow");
+        ghostEpoch = wallet.epoch();
         ghostNonce++;
     }
 
@@ -181,6 +282,6 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         IOperatorWallet.Call[] memory c = new IOperatorWallet.Call[](1);
         c[0] = IOperatorWallet.Call(address(w), 0, data);
         uint256 deadline = block.timestamp + 1;
-        w.execute(c, deadline, sigFor(w, w.getExecuteDigest(c, w.nonce(), deadline), w.threshold()));
+        w.execute(c, deadline, 0, sigFor(w, w.getExecuteDigest(c, w.nonce(), deadline, 0), w.threshold()));
     }
 }

@@ -93,8 +93,16 @@ fn compile() -> Result<Vec<(PathBuf, Value)>, String> {
         let bytecode = object(artifact.bytecode.as_ref().map(|b| &b.object))?;
         let deployed =
             object(artifact.deployed_bytecode.as_ref().and_then(|d| d.bytecode.as_ref()).map(|b| &b.object))?;
-        let value =
-            json!({ "abi": abi, "bytecode": { "object": bytecode }, "deployedBytecode": { "object": deployed } });
+        let mut deployed = json!({ "object": deployed });
+        // Where the wallet's immutable (`factory`) sits in its runtime code: a deployed implementation differs from
+        // the artifact exactly there, and `opwallet_core::wallet::check_code` compares the rest.
+        if *name == "OperatorWallet"
+            && let Some(refs) = artifact.deployed_bytecode.as_ref().map(|d| &d.immutable_references)
+            && !refs.is_empty()
+        {
+            deployed["immutableReferences"] = serde_json::to_value(refs).map_err(|e| e.to_string())?;
+        }
+        let value = json!({ "abi": abi, "bytecode": { "object": bytecode }, "deployedBytecode": deployed });
         out.push((root.join(dest).join(format!("{name}.json")), value));
     }
     Ok(out)

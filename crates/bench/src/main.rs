@@ -142,9 +142,10 @@ impl Wallet {
         let calls = vec![opwallet_bindings::IOperatorWallet::Call { target: call.0, value: U256::ZERO, data: call.1 }];
         let deadline = U256::from(now() + 3600);
         let nonce = w.nonce().call().await?;
-        let digest = w.getExecuteDigest(calls.clone(), nonce, deadline).call().await?;
+        // No gas floor: the bench measures the wallet's own cost (a floor changes the gas limit, not the gas used).
+        let digest = w.getExecuteDigest(calls.clone(), nonce, deadline, U256::ZERO).call().await?;
         let signatures = self.sign(provider, digest).await?;
-        Ok(w.execute(calls, deadline, signatures).send().await?.get_receipt().await?)
+        Ok(w.execute(calls, deadline, U256::ZERO, signatures).send().await?.get_receipt().await?)
     }
 
     async fn proof<P: Provider>(&self, provider: &P, key: &PrivateKeySigner) -> Result<Bytes> {

@@ -28,9 +28,32 @@ pub fn operator_wallet_abi() -> alloy::json_abi::JsonAbi {
     artifact.abi
 }
 
-/// The runtime code every wallet clone points at, for checking that a wallet runs the code opwallet knows.
+/// The runtime code every wallet clone points at, for checking that a wallet runs the code opwallet knows. The
+/// bytes at [`implementation_immutable_ranges`] are zero here: a deployed implementation holds its factory there.
 pub fn implementation_runtime_code() -> &'static [u8] {
     &OperatorWallet::DEPLOYED_BYTECODE
+}
+
+/// The (start, length) byte ranges of the implementation's immutables (its `factory`) in its runtime code.
+pub fn implementation_immutable_ranges() -> Vec<(usize, usize)> {
+    #[derive(serde::Deserialize)]
+    struct Offsets {
+        start: usize,
+        length: usize,
+    }
+    #[derive(serde::Deserialize)]
+    struct Deployed {
+        #[serde(rename = "immutableReferences", default)]
+        immutable_references: std::collections::BTreeMap<String, Vec<Offsets>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Artifact {
+        #[serde(rename = "deployedBytecode")]
+        deployed_bytecode: Deployed,
+    }
+    let artifact: Artifact = serde_json::from_str(include_str!("../artifacts/OperatorWallet.json"))
+        .expect("the committed OperatorWallet artifact has its immutable references (checked by make test)");
+    artifact.deployed_bytecode.immutable_references.values().flatten().map(|o| (o.start, o.length)).collect()
 }
 
 sol! {

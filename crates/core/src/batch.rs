@@ -8,7 +8,8 @@ use crate::{
 };
 
 /// The proposals' calls, in the order given, as one proposal at `nonce` (default: the lowest of theirs) with the
-/// earliest of their deadlines.
+/// earliest of their deadlines, and no gas floor yet (the batch's own simulation sets it:
+/// [`crate::actions::with_gas_floor`]).
 pub fn merge(parts: &[Proposal], nonce: Option<u64>) -> Result<Proposal, Error> {
     let [first, rest @ ..] = parts else {
         return Err(Error::Refused("nothing to merge: give two or more proposals".into()));
@@ -35,7 +36,7 @@ pub fn merge(parts: &[Proposal], nonce: Option<u64>) -> Result<Proposal, Error> 
                 p.signatures.len()
             )));
         }
-        let Body::Execute { nonce, deadline: d, calls: c } = &p.body else {
+        let Body::Execute { nonce, deadline: d, calls: c, .. } = &p.body else {
             return Err(Error::Refused(format!(
                 "proposal {n} is an ERC-1271 message, not calls: it cannot join a batch"
             )));
@@ -48,7 +49,7 @@ pub fn merge(parts: &[Proposal], nonce: Option<u64>) -> Result<Proposal, Error> 
         return Err(Error::Refused(format!("the batch would have {} calls, more than {MAX_CALLS}", calls.len())));
     }
     let nonce = nonce.unwrap_or(lowest);
-    let merged = Proposal::execute(first.chain_id, first.wallet, first.epoch, nonce, deadline, calls);
+    let merged = Proposal::execute(first.chain_id, first.wallet, first.epoch, nonce, deadline, 0, calls);
     merged.verify()?;
     Ok(merged)
 }
@@ -62,13 +63,13 @@ mod tests {
 
     fn p(nonce: u64, deadline: u64, data: &[u8]) -> Proposal {
         let call = ProposedCall::new(Address::repeat_byte(1), Bytes::copy_from_slice(data));
-        Proposal::execute(1, Address::repeat_byte(9), 0, nonce, deadline, vec![call])
+        Proposal::execute(1, Address::repeat_byte(9), 0, nonce, deadline, 0, vec![call])
     }
 
     #[test]
     fn calls_keep_their_order_and_the_earliest_deadline_and_lowest_nonce_win() {
         let merged = merge(&[p(4, 100, b"a"), p(3, 50, b"b"), p(5, 70, b"c")], None).expect("merge");
-        let Body::Execute { nonce, deadline, calls } = &merged.body else { panic!("execute") };
+        let Body::Execute { nonce, deadline, calls, .. } = &merged.body else { panic!("execute") };
         assert_eq!((*nonce, *deadline), (3, 50));
         let data: Vec<&[u8]> = calls.iter().map(|c| c.data.as_ref()).collect();
         assert_eq!(data, vec![b"a".as_slice(), b"b", b"c"]);

@@ -24,6 +24,7 @@ sol! {
         Call[] calls;
         uint256 nonce;
         uint256 deadline;
+        uint256 minGas;
     }
 
     #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -45,6 +45,16 @@ use alloy::primitives::{Address, B256, Signature};
 pub use error::{AwsSecretError, BoxError, Error, FireblocksError, KmsError, LedgerError, VaultError, Web3SignerError};
 
 /// The address that signed `digest` with the 65-byte `signature` (low-s enforced, as the contract does).
+/// Recovers the signer of a 64-byte EIP-2098 `r ‖ yParityAndS` signature over `digest` (low s, as the wallet
+/// requires).
+pub fn recover_compact(digest: B256, signature: &[u8]) -> Result<Address, Error> {
+    let sig = Signature::from_erc2098(signature);
+    if signature.len() != 64 || sig.normalize_s().is_some() {
+        return Err(Error::Malformed("not a 64-byte low-s EIP-2098 signature".into()));
+    }
+    sig.recover_address_from_prehash(&digest).map_err(|e| Error::Malformed(format!("signature: {e}")))
+}
+
 pub fn recover(digest: B256, signature: &[u8]) -> Result<Address, Error> {
     let sig = Signature::from_raw(signature).map_err(|e| Error::Malformed(format!("signature: {e}")))?;
     if sig.normalize_s().is_some() {

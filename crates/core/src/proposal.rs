@@ -174,9 +174,10 @@ impl Preimage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Body {
-    /// A batch for `execute`, at `nonce`, valid until `deadline` (unix seconds).
+    /// A batch for `execute`, at `nonce`, valid until `deadline` (unix seconds), whose calls must be offered at
+    /// least `min_gas` (the signed gas floor: whoever submits cannot starve a call).
     #[serde(rename_all = "camelCase")]
-    Execute { nonce: u64, deadline: u64, calls: Vec<ProposedCall> },
+    Execute { nonce: u64, deadline: u64, min_gas: u64, calls: Vec<ProposedCall> },
     /// An ERC-1271 signature over `hash` (an EigenLayer digest, recomputed from `preimage`), wrapped as
     /// `OperatorWalletMessage(hash)`.
     #[serde(rename_all = "camelCase")]
@@ -274,16 +275,17 @@ pub fn check_ecdsa(digest: B256, signature: &[u8]) -> Result<Address, String> {
 }
 
 impl Proposal {
-    /// An execute proposal for the wallet's current `epoch` and `nonce`.
+    /// An execute proposal for the wallet's current `epoch` and `nonce`, with the signed gas floor `min_gas`.
     pub fn execute(
         chain_id: u64,
         wallet: Address,
         epoch: u64,
         nonce: u64,
         deadline: u64,
+        min_gas: u64,
         calls: Vec<ProposedCall>,
     ) -> Self {
-        Self::new(chain_id, wallet, epoch, Body::Execute { nonce, deadline, calls })
+        Self::new(chain_id, wallet, epoch, Body::Execute { nonce, deadline, min_gas, calls })
     }
 
     /// An ERC-1271 message proposal over `hash`, which must be the digest of `preimage` (unless unverified).
@@ -326,7 +328,7 @@ impl Proposal {
     fn compute(chain_id: u64, wallet: Address, epoch: u64, body: &Body) -> (TypedData, Hashes) {
         let domain = eip712::domain(chain_id, wallet, epoch);
         match body {
-            Body::Execute { nonce, deadline, calls } => {
+            Body::Execute { nonce, deadline, min_gas, calls } => {
                 let message = Execute {
                     calls: calls
                         .iter()
@@ -334,6 +336,7 @@ impl Proposal {
                         .collect(),
                     nonce: U256::from(*nonce),
                     deadline: U256::from(*deadline),
+                    minGas: U256::from(*min_gas),
                 };
                 (eip712::typed_data(&message, &domain), eip712::hashes(&message, &domain))
             }

@@ -350,7 +350,7 @@ impl Review {
             }
         }
         match &proposal.body {
-            Body::Execute { nonce, deadline, calls } => {
+            Body::Execute { nonce, deadline, calls, .. } => {
                 if *nonce < self.state.nonce {
                     out.push(match &self.executed {
                         Some(e) if e.this_proposal => format!("it was already executed{}", where_executed(e)),

@@ -108,7 +108,13 @@ pub async fn check_proof<P: Provider>(
 ) -> Result<(), Error> {
     let digest: B256 =
         OperatorWallet::new(wallet, provider).getAcceptanceDigest(signer).call().await.map_err(Error::rpc)?;
-    if proof.len() == 65 && crate::recover(digest, proof).ok() == Some(signer) {
+    // 65-byte `r ‖ s ‖ v` or 64-byte EIP-2098, as the wallet takes them.
+    let recovered = match proof.len() {
+        65 => crate::recover(digest, proof).ok(),
+        64 => crate::recover_compact(digest, proof).ok(),
+        _ => None,
+    };
+    if recovered == Some(signer) {
         return Ok(());
     }
     let code = provider.get_code_at(signer).await.map_err(Error::rpc)?;

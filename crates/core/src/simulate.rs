@@ -44,7 +44,9 @@ use crate::{
 /// Storage slot of `approvedHashes` in the wallet (`forge inspect OperatorWallet storageLayout`; a contract test
 /// pins it, and a wrong slot would make every simulation fail with `InvalidSignatures`).
 pub const APPROVED_HASHES_SLOT: u64 = 23;
-/// Storage slot holding `_nonce` (bits 0–63) and `_epoch` (bits 64–127).
+/// Storage slot holding `_nonce` (bits 0–63), `_epoch` (bits 64–127) and, once the configuration has changed, the
+/// threshold (bits 128–135) and signer count (bits 136–143); both zero mean the creation values kept in the signer
+/// words.
 pub const NONCE_EPOCH_SLOT: u64 = 1;
 /// The address `eth_simulateV1` attributes ETH movements to when `traceTransfers` is on (ERC-7528).
 pub const ETH_PSEUDO_TOKEN: Address = address!("0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE");
@@ -136,14 +138,15 @@ impl Simulation {
 struct Run<'a> {
     nonce: u64,
     deadline: u64,
+    min_gas: u64,
     calls: &'a [crate::proposal::ProposedCall],
     digest: B256,
 }
 
 fn run_of(proposal: &Proposal) -> Result<Run<'_>, Error> {
     match &proposal.body {
-        Body::Execute { nonce, deadline, calls } => {
-            Ok(Run { nonce: *nonce, deadline: *deadline, calls, digest: proposal.hashes.digest })
+        Body::Execute { nonce, deadline, min_gas, calls } => {
+            Ok(Run { nonce: *nonce, deadline: *deadline, min_gas: *min_gas, calls, digest: proposal.hashes.digest })
         }
         Body::Message { .. } => Err(Error::Malformed("only execute proposals can be simulated".into())),
     }
@@ -175,7 +178,12 @@ pub async fn simulate<P: Provider>(
     }
     let first = runs[0].nonce;
     if first != state.nonce {
-        let word = (U256::from(state.epoch) << 64) | U256::from(first);
+        // Threshold and count are written out: non-zero there, they are the configuration's, whatever the signer
+        // words' first bytes say.
+        let word = (U256::from(state.signers.len()) << 136)
+            | (U256::from(state.threshold) << 128)
+            | (U256::from(state.epoch) << 64)
+            | U256::from(first);
         diff.insert(B256::from(U256::from(NONCE_EPOCH_SLOT)), B256::from(word));
     }
     let mut overrides = StateOverride::default();
@@ -189,9 +197,13 @@ pub async fn simulate<P: Provider>(
                 .iter()
                 .map(|c| IOperatorWallet::Call { target: c.target, value: c.value, data: c.data.clone() })
                 .collect();
-            let data =
-                OperatorWallet::executeCall { calls, deadline: U256::from(run.deadline), signatures: packed.clone() }
-                    .abi_encode();
+            let data = OperatorWallet::executeCall {
+                calls,
+                deadline: U256::from(run.deadline),
+                minGas: U256::from(run.min_gas),
+                signatures: packed.clone(),
+            }
+            .abi_encode();
             TransactionRequest::default().from(approvers[0]).to(state.address).input(data.into())
         })
         .collect();

@@ -22,12 +22,15 @@ use crate::{
 pub async fn wallet_digest<P: Provider>(provider: &P, proposal: &Proposal) -> Result<B256, Error> {
     let w = OperatorWallet::new(proposal.wallet, provider);
     match &proposal.body {
-        Body::Execute { nonce, deadline, calls } => {
+        Body::Execute { nonce, deadline, min_gas, calls } => {
             let calls = calls
                 .iter()
                 .map(|c| IOperatorWallet::Call { target: c.target, value: c.value, data: c.data.clone() })
                 .collect();
-            w.getExecuteDigest(calls, U256::from(*nonce), U256::from(*deadline)).call().await.map_err(Error::rpc)
+            w.getExecuteDigest(calls, U256::from(*nonce), U256::from(*deadline), U256::from(*min_gas))
+                .call()
+                .await
+                .map_err(Error::rpc)
         }
         Body::Message { hash, .. } => w.getMessageDigest(*hash).call().await.map_err(Error::rpc),
     }
@@ -194,7 +197,7 @@ pub async fn prepare<P: Provider>(
     signatures: Bytes,
     from: Address,
 ) -> Result<Prepared, Error> {
-    let Body::Execute { deadline, calls, .. } = &proposal.body else {
+    let Body::Execute { deadline, min_gas, calls, .. } = &proposal.body else {
         return Err(Error::Malformed(
             "this proposal is an ERC-1271 message: use `opwallet signature`, not execute".into(),
         ));
@@ -204,7 +207,8 @@ pub async fn prepare<P: Provider>(
         .map(|c| IOperatorWallet::Call { target: c.target, value: c.value, data: c.data.clone() })
         .collect();
     let w = OperatorWallet::new(proposal.wallet, provider);
-    let tx = w.execute(calls, U256::from(*deadline), signatures).from(from).into_transaction_request();
+    let tx =
+        w.execute(calls, U256::from(*deadline), U256::from(*min_gas), signatures).from(from).into_transaction_request();
     let (gas, fees, nonce) = tokio::join!(
         provider.estimate_gas(tx.clone()),
         provider.estimate_eip1559_fees(),
@@ -406,6 +410,11 @@ fn describe(e: &OperatorWalletErrors) -> String {
             "the signatures were collected for an older signer configuration (StaleConfiguration)".into()
         }
         OperatorWalletErrors::Expired(x) => format!("the deadline {} has passed (Expired)", x.deadline),
+        OperatorWalletErrors::InsufficientGas(x) => format!(
+            "the transaction left the calls less than the {} gas the signers required: send it with a higher gas \
+             limit (InsufficientGas)",
+            x.minGas
+        ),
         OperatorWalletErrors::CallFailed(x) => {
             let inner = explain_revert(&x.returnData);
             format!("call {} of the batch failed: {inner}", x.index)

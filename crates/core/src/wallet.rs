@@ -123,7 +123,7 @@ pub struct CodeCheck {
 }
 
 /// Checks that `wallet` is an ERC-1167 clone whose implementation's runtime code is exactly the committed
-/// OperatorWallet artifact.
+/// OperatorWallet artifact (with its factory's address where the artifact leaves the immutable zero).
 pub async fn check_code<P: Provider>(provider: &P, wallet: Address) -> Result<CodeCheck, Error> {
     let code = provider.get_code_at(wallet).await.map_err(Error::rpc)?;
     let is_clone = code.len() == 45 && code[..10] == CLONE_PREFIX && code[30..] == CLONE_SUFFIX;
@@ -136,6 +136,65 @@ pub async fn check_code<P: Provider>(provider: &P, wallet: Address) -> Result<Co
     let implementation = Address::from_slice(&code[10..30]);
     let runtime = provider.get_code_at(implementation).await.map_err(Error::rpc)?;
     let implementation_code_hash = keccak256(&runtime);
-    let known = implementation_code_hash == keccak256(opwallet_bindings::implementation_runtime_code());
-    Ok(CodeCheck { implementation, implementation_code_hash, known })
+    Ok(CodeCheck { implementation, implementation_code_hash, known: is_known_implementation(&runtime) })
+}
+
+/// Whether `runtime` is the committed OperatorWallet code, apart from its immutable `factory` (the address of
+/// whichever factory deployed it, which the artifact leaves zero): the immutable bytes must hold one address,
+/// the same wherever it appears, and every other byte must match.
+pub fn is_known_implementation(runtime: &[u8]) -> bool {
+    let known = opwallet_bindings::implementation_runtime_code();
+    if runtime.len() != known.len() {
+        return false;
+    }
+    let ranges = opwallet_bindings::implementation_immutable_ranges();
+    let mut expected = known.to_vec();
+    let mut value: Option<&[u8]> = None;
+    for (start, length) in ranges {
+        let Some(slot) = runtime.get(start..start + length) else { return false };
+        // An address immutable is a 32-byte word with 12 leading zero bytes.
+        if length != 32 || slot[..12].iter().any(|b| *b != 0) || value.is_some_and(|v| v != slot) {
+            return false;
+        }
+        value = Some(slot);
+        expected[start..start + length].copy_from_slice(slot);
+    }
+    expected == runtime
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployed_by(factory: Address) -> Vec<u8> {
+        let mut code = opwallet_bindings::implementation_runtime_code().to_vec();
+        for (start, length) in opwallet_bindings::implementation_immutable_ranges() {
+            code[start + length - 20..start + length].copy_from_slice(factory.as_slice());
+        }
+        code
+    }
+
+    #[test]
+    fn the_implementation_is_known_whichever_factory_deployed_it_and_not_otherwise() {
+        assert!(!opwallet_bindings::implementation_immutable_ranges().is_empty());
+        let code = deployed_by(Address::repeat_byte(0x42));
+        assert!(is_known_implementation(&code));
+        assert!(is_known_implementation(opwallet_bindings::implementation_runtime_code()));
+        // One byte of code changed outside the immutable: unknown.
+        let mut tampered = code.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert!(!is_known_implementation(&tampered));
+        // Two different values where one immutable is expected: unknown.
+        let ranges = opwallet_bindings::implementation_immutable_ranges();
+        if ranges.len() > 1 {
+            let mut split = code.clone();
+            split[ranges[1].0 + 31] ^= 1;
+            assert!(!is_known_implementation(&split));
+        }
+        // More than an address in the immutable word: unknown.
+        let mut wide = code;
+        wide[ranges[0].0] = 1;
+        assert!(!is_known_implementation(&wide));
+    }
 }

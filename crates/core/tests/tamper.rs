@@ -18,6 +18,7 @@ fn execute() -> Proposal {
         4,
         9,
         2_000_000_000,
+        150_000,
         vec![
             ProposedCall { target: a(1), value: U256::from(5), data: vec![0xde, 0xad].into(), function: None },
             ProposedCall::new(a(2), vec![0x01]),
@@ -76,10 +77,14 @@ fn every_hashed_field_of_an_execute_proposal_is_covered() {
     refused("epoch", execute, |p| p.epoch += 1);
     let body = |f: fn(&mut u64, &mut u64, &mut Vec<ProposedCall>)| {
         move |p: &mut Proposal| {
-            let Body::Execute { nonce, deadline, calls } = &mut p.body else { panic!("execute") };
+            let Body::Execute { nonce, deadline, calls, .. } = &mut p.body else { panic!("execute") };
             f(nonce, deadline, calls);
         }
     };
+    refused("minGas", execute, |p| {
+        let Body::Execute { min_gas, .. } = &mut p.body else { panic!("execute") };
+        *min_gas -= 1;
+    });
     refused("nonce", execute, body(|n, _, _| *n += 1));
     refused("deadline", execute, body(|_, d, _| *d += 1));
     refused("call target", execute, body(|_, _, c| c[1].target = a(9)));

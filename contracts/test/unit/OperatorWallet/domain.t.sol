@@ -40,9 +40,10 @@ contract DomainTest is TestBase {
         assertEq(version, "1");
         assertEq(chainId, block.chainid);
         assertEq(verifyingContract, address(wallet));
-        assertEq(salt, bytes32(uint256(1)));
+        assertEq(salt, bytes32(wallet.epoch()));
+        assertGt(wallet.epoch(), 0);
         assertEq(extensions.length, 0);
-        assertEq(wallet.domainSeparator(), _separator(1));
+        assertEq(wallet.domainSeparator(), _separator(wallet.epoch()));
     }
 
     function test_getExecuteDigest_MatchesIndependentEncoding() public view {
@@ -55,15 +56,18 @@ contract DomainTest is TestBase {
         bytes32 structHash = keccak256(
             abi.encode(
                 keccak256(
-                    "Execute(Call[] calls,uint256 nonce,uint256 deadline)Call(address target,uint256 value,bytes data)"
+                    "Execute(Call[] calls,uint256 nonce,uint256 deadline,uint256 minGas)"
+                    "Call(address target,uint256 value,bytes data)"
                 ),
                 keccak256(abi.encodePacked(h0, h1)),
                 uint256(7),
-                uint256(1234)
+                uint256(1234),
+                uint256(50_000)
             )
         );
         assertEq(
-            wallet.getExecuteDigest(calls, 7, 1234), keccak256(abi.encodePacked(hex"1901", _separator(0), structHash))
+            wallet.getExecuteDigest(calls, 7, 1234, 50_000),
+            keccak256(abi.encodePacked(hex"1901", _separator(0), structHash))
         );
     }
 

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {IOperatorWallet} from "../../../src/interfaces/IOperatorWallet.sol";
 import {OperatorWallet} from "../../../src/OperatorWallet.sol";
-import {Target} from "../../fixtures/Fixtures.sol";
+import {Swallower, Target} from "../../fixtures/Fixtures.sol";
 import {TestBase} from "../../TestBase.sol";
 
 contract ExecuteTest is TestBase {
@@ -13,13 +13,13 @@ contract ExecuteTest is TestBase {
     function test_execute_RunsCallsAndIncrementsNonce() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline, 0);
         bytes memory sig = signExecution(wallet, calls, deadline);
 
         vm.expectEmit(address(wallet));
         emit IOperatorWallet.Executed(0, digest);
         vm.prank(makeAddr("anyone")); // anyone may submit
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
 
         assertEq(target.calls(), 1);
         assertEq(target.lastData(), "hi");
@@ -43,7 +43,7 @@ contract ExecuteTest is TestBase {
         assertEq(wallet.nonce(), 1);
 
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        wallet.execute(stuck, deadline, stuckSig);
+        wallet.execute(stuck, deadline, 0, stuckSig);
     }
 
     function test_execute_BatchIsAtomicAndSurfacesInnerRevert() public {
@@ -54,7 +54,7 @@ contract ExecuteTest is TestBase {
         bytes memory sig = signExecution(wallet, calls, deadline);
 
         vm.expectRevert(callFailed(1, abi.encodeWithSelector(Target.Boom.selector, 7)));
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
         assertEq(target.calls(), 0);
         assertEq(wallet.nonce(), 0);
     }
@@ -70,25 +70,25 @@ contract ExecuteTest is TestBase {
     function test_execute_AcceptsCompactSignatures() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline, 0);
         bytes memory sig = wallet.configHeader();
         for (uint256 i; i < 2; ++i) {
             (bytes32 r, bytes32 vs) = vm.signCompact(keyOf[signers[i]], digest);
             sig = bytes.concat(sig, entry(i, KIND_ECDSA_COMPACT, abi.encodePacked(r, vs)));
         }
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
         assertEq(wallet.nonce(), 1);
     }
 
     function test_execute_AcceptsOnChainApproval() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline, 0);
         vm.prank(signers[1]);
         wallet.approveHash(digest);
         bytes memory sig =
             bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), entry(1, KIND_APPROVED, ""));
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
         assertEq(target.calls(), 1);
     }
 
@@ -102,15 +102,101 @@ contract ExecuteTest is TestBase {
 
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = outer.getExecuteDigest(calls, 0, deadline);
+        bytes32 digest = outer.getExecuteDigest(calls, 0, deadline, 0);
         bytes memory innerSig = messageSig(inner, digest, 2);
         bytes memory sig = bytes.concat(
             outer.configHeader(),
             entry(0, KIND_CONTRACT, abi.encodePacked(uint16(innerSig.length), innerSig)),
             ecdsaEntry(outer, 1, digest)
         );
-        outer.execute(calls, deadline, sig);
+        outer.execute(calls, deadline, 0, sig);
         assertEq(target.calls(), 1);
+    }
+
+    function test_execute_RunsAtExactlyTheDeadline() public {
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(wallet, calls, deadline);
+        vm.warp(deadline);
+        wallet.execute(calls, deadline, 0, sig);
+        assertEq(target.calls(), 1);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                    MINIMUM GAS (THE SIGNERS' GAS FLOOR)
+    //////////////////////////////////////////////////////////////*/
+
+    uint256 internal constant ROUNDS = 10; // ~225k gas of inner work
+    uint256 internal constant MIN_GAS = 400_000;
+
+    function _swallowerBatch() internal returns (Swallower s, IOperatorWallet.Call[] memory calls) {
+        s = new Swallower();
+        calls = oneCall(address(s), 0, abi.encodeCall(Swallower.run, (ROUNDS)));
+    }
+
+    function _signWithMinGas(IOperatorWallet.Call[] memory calls, uint256 deadline, uint256 minGas)
+        internal
+        view
+        returns (bytes memory)
+    {
+        return firstK(wallet, wallet.getExecuteDigest(calls, wallet.nonce(), deadline, minGas), 2);
+    }
+
+    /// @dev The relayer's attack: just enough gas for the outer call, so the target's swallowed sub-call runs out
+    /// and the nonce is spent on a batch whose effect never happened. With the signed floor it reverts.
+    function test_RevertWhen_SubmitterStarvesASwallowedSubCall() public {
+        (Swallower s, IOperatorWallet.Call[] memory calls) = _swallowerBatch();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = _signWithMinGas(calls, deadline, MIN_GAS);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.InsufficientGas.selector, MIN_GAS));
+        wallet.execute{gas: 200_000}(calls, deadline, MIN_GAS, sig);
+        assertEq(wallet.nonce(), 0);
+        assertFalse(s.done());
+    }
+
+    function test_execute_WithTheSignedGasTheSwallowedSubCallRuns() public {
+        (Swallower s, IOperatorWallet.Call[] memory calls) = _swallowerBatch();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = _signWithMinGas(calls, deadline, MIN_GAS);
+        // Enough to pass the floor (64/63 of it in the wallet's frame, which the clone's DELEGATECALL reaches with
+        // 63/64 of what it had) leaves the sub-call what it needs.
+        wallet.execute{gas: MIN_GAS * 64 / 63 * 64 / 63 + 60_000}(calls, deadline, MIN_GAS, sig);
+        assertTrue(s.done());
+        assertEq(wallet.nonce(), 1);
+    }
+
+    /// @dev Without a floor (minGas 0, the old behaviour) the same starving submission "succeeds": this is the
+    /// attack the floor stops, shown happening.
+    function test_execute_WithoutAFloorAStarvedSubCallIsSwallowed() public {
+        (Swallower s, IOperatorWallet.Call[] memory calls) = _swallowerBatch();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = _signWithMinGas(calls, deadline, 0);
+        vm.expectEmit(address(s));
+        emit Swallower.SubCallFailed();
+        wallet.execute{gas: 200_000}(calls, deadline, 0, sig);
+        assertFalse(s.done());
+        assertEq(wallet.nonce(), 1);
+    }
+
+    function test_RevertWhen_MinGasDiffersFromTheSignedOne() public {
+        (, IOperatorWallet.Call[] memory calls) = _swallowerBatch();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = _signWithMinGas(calls, deadline, MIN_GAS);
+        vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
+        wallet.execute(calls, deadline, 0, sig);
+    }
+
+    /// @dev The floor is 64/63 of minGas left where the calls start: a gas limit of minGas always reverts, one that
+    /// covers the floor, the clone's and the call's 1/64 and the signature checks runs.
+    function testFuzz_execute_MinGasFloorIsSixtyFourSixtyThirds(uint256 minGas) public {
+        minGas = bound(minGas, 100_000, 5_000_000); // below ~60k a gas limit of minGas runs out before the check
+        IOperatorWallet.Call[] memory calls = new IOperatorWallet.Call[](0);
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = _signWithMinGas(calls, deadline, minGas);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.InsufficientGas.selector, minGas));
+        wallet.execute{gas: minGas}(calls, deadline, minGas, sig);
+        wallet.execute{gas: minGas * 64 / 63 * 64 / 63 + 100_000}(calls, deadline, minGas, sig);
+        assertEq(wallet.nonce(), 1);
     }
 
     function test_RevertWhen_DeadlinePassed() public {
@@ -119,53 +205,53 @@ contract ExecuteTest is TestBase {
         bytes memory sig = signExecution(wallet, calls, deadline);
         vm.warp(deadline + 1);
         vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.Expired.selector, deadline));
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_BelowThreshold() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes memory sig = firstK(wallet, wallet.getExecuteDigest(calls, 0, deadline), 1);
+        bytes memory sig = firstK(wallet, wallet.getExecuteDigest(calls, 0, deadline, 0), 1);
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_SignerIsNotInTheSet() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline, 0);
         address outsider = newSigner("outsider");
         bytes memory sig = bytes.concat(
             wallet.configHeader(), ecdsaEntry(wallet, 0, digest), entry(1, KIND_ECDSA, sign(outsider, digest))
         );
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_SameSignerTwice() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline, 0);
         bytes memory sig =
             bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), ecdsaEntry(wallet, 0, digest));
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_EntriesDescend() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline, 0);
         bytes memory sig =
             bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 1, digest), ecdsaEntry(wallet, 0, digest));
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_HighS() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline);
+        bytes32 digest = wallet.getExecuteDigest(calls, 0, deadline, 0);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[signers[1]], digest);
         // The malleable twin (r, n - s, flipped v) recovers the same address; it must still be refused.
         bytes memory highS = abi.encodePacked(r, bytes32(N - uint256(s)), v == 27 ? uint8(28) : uint8(27));
@@ -173,7 +259,7 @@ contract ExecuteTest is TestBase {
         bytes memory sig =
             bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), entry(1, KIND_ECDSA, highS));
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_TrailingBytes() public {
@@ -181,16 +267,16 @@ contract ExecuteTest is TestBase {
         uint256 deadline = block.timestamp + 1 hours;
         bytes memory sig = bytes.concat(signExecution(wallet, calls, deadline), hex"00");
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_Replayed() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
         bytes memory sig = signExecution(wallet, calls, deadline);
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_SignedForAnotherChain() public {
@@ -199,7 +285,7 @@ contract ExecuteTest is TestBase {
         bytes memory sig = signExecution(wallet, calls, deadline);
         vm.chainId(block.chainid + 1);
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_SignedForAnotherWalletWithTheSameSigners() public {
@@ -209,7 +295,7 @@ contract ExecuteTest is TestBase {
         uint256 deadline = block.timestamp + 1 hours;
         bytes memory sig = signExecution(wallet, calls, deadline);
         vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        twin.execute(calls, deadline, sig);
+        twin.execute(calls, deadline, 0, sig);
     }
 
     function test_RevertWhen_ConfigurationChangedSinceSigning() public {
@@ -218,7 +304,7 @@ contract ExecuteTest is TestBase {
         bytes memory stale = signExecution(wallet, calls, deadline);
         selfCall(wallet, abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
         vm.expectRevert(IOperatorWallet.StaleConfiguration.selector);
-        wallet.execute(calls, deadline, stale);
+        wallet.execute(calls, deadline, 0, stale);
     }
 
     /// @dev Changing any single byte of a valid signature makes it invalid (no malleable encoding is accepted).
@@ -230,7 +316,7 @@ contract ExecuteTest is TestBase {
         position = bound(position, 0, sig.length - 1);
         sig[position] = sig[position] ^ bytes1(xor);
         vm.expectRevert();
-        wallet.execute(calls, deadline, sig);
+        wallet.execute(calls, deadline, 0, sig);
         assertEq(wallet.nonce(), 0);
     }
 
@@ -253,9 +339,9 @@ contract ExecuteTest is TestBase {
 
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
-        bytes memory sig = packedSig(w, w.getExecuteDigest(calls, 0, deadline), idx);
+        bytes memory sig = packedSig(w, w.getExecuteDigest(calls, 0, deadline, 0), idx);
         if (count < 3) vm.expectRevert(IOperatorWallet.InvalidSignatures.selector);
-        w.execute(calls, deadline, sig);
+        w.execute(calls, deadline, 0, sig);
         assertEq(w.nonce(), count < 3 ? 0 : 1);
     }
 }

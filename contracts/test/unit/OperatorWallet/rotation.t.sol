@@ -21,6 +21,17 @@ abstract contract RotationBase is TestBase {
         l = new address[](1);
         l[0] = a;
     }
+
+    /// @dev Expects an EpochChanged event next (its value is unpredictable by design: only the event is checked).
+    function expectEpochChanged() internal {
+        vm.expectEmit(true, true, true, false, address(wallet));
+        emit IOperatorWallet.EpochChanged(0);
+    }
+
+    /// @dev The epoch moved forward from `before`, by more than one (1 in 2^32 runs it may be exactly one).
+    function assertNewEpoch(uint256 before) internal view {
+        assertGt(wallet.epoch(), before, "epoch did not grow");
+    }
 }
 
 contract AddSignerTest is RotationBase {
@@ -28,14 +39,32 @@ contract AddSignerTest is RotationBase {
         address dave = newSigner("dave");
         vm.expectEmit(address(wallet));
         emit IOperatorWallet.SignerAdded(dave);
-        vm.expectEmit(address(wallet));
-        emit IOperatorWallet.EpochChanged(1);
+        expectEpochChanged();
         vm.expectEmit(address(wallet));
         emit IOperatorWallet.ThresholdChanged(3);
         selfCall(wallet, abi.encodeCall(IOperatorWallet.addSigner, (dave, 3, acceptance(wallet, dave))));
         assertEq(wallet.threshold(), 3);
-        assertEq(wallet.epoch(), 1);
+        assertNewEpoch(0);
         assertSigners(_four(dave));
+    }
+
+    /// @dev Proofs of possession take EIP-2098 compact signatures, as signature entries do.
+    function test_addSigner_AcceptsACompactProof() public {
+        address dave = newSigner("dave");
+        (bytes32 r, bytes32 vs) = vm.signCompact(keyOf[dave], wallet.getAcceptanceDigest(dave));
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.addSigner, (dave, 2, abi.encodePacked(r, vs))));
+        assertTrue(wallet.isSigner(dave));
+    }
+
+    function test_RevertWhen_addSigner_CompactProofIsByAnotherKey() public {
+        address dave = newSigner("dave");
+        address eve = newSigner("eve");
+        (bytes32 r, bytes32 vs) = vm.signCompact(keyOf[eve], wallet.getAcceptanceDigest(dave));
+        selfCallReverts(
+            wallet,
+            abi.encodeCall(IOperatorWallet.addSigner, (dave, 2, abi.encodePacked(r, vs))),
+            abi.encodeWithSelector(IOperatorWallet.InvalidAcceptance.selector, dave)
+        );
     }
 
     function test_addSigner_AcceptsContractSignerProvingWithERC1271() public {
@@ -229,7 +258,7 @@ contract ReplaceSignerTest is RotationBase {
         assertFalse(wallet.isSigner(signers[1]));
         assertTrue(wallet.isSigner(dave));
         assertEq(wallet.threshold(), 2);
-        assertEq(wallet.epoch(), 1);
+        assertNewEpoch(0);
         // The new key signs executions right away (alongside signer 0).
         address[] memory now_ = wallet.getSigners();
         uint256 daveAt = now_[1] == dave ? 1 : 2;
@@ -237,7 +266,7 @@ contract ReplaceSignerTest is RotationBase {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
         wallet.execute(
-            calls, deadline, packedSig(wallet, wallet.getExecuteDigest(calls, 1, deadline), indices2(0, daveAt))
+            calls, deadline, 0, packedSig(wallet, wallet.getExecuteDigest(calls, 1, deadline, 0), indices2(0, daveAt))
         );
         assertEq(target.calls(), 1);
     }
@@ -279,13 +308,12 @@ contract ReplaceSignerTest is RotationBase {
 
 contract SetThresholdTest is RotationBase {
     function test_setThreshold_ChangesAndBumpsEpoch() public {
-        vm.expectEmit(address(wallet));
-        emit IOperatorWallet.EpochChanged(1);
+        expectEpochChanged();
         vm.expectEmit(address(wallet));
         emit IOperatorWallet.ThresholdChanged(3);
         selfCall(wallet, abi.encodeCall(IOperatorWallet.setThreshold, (3)));
         assertEq(wallet.threshold(), 3);
-        assertEq(wallet.epoch(), 1);
+        assertNewEpoch(0);
     }
 
     function test_RevertWhen_setThreshold_Zero() public {
@@ -326,7 +354,28 @@ contract RotateSignersTest is RotationBase {
         (expected[0], expected[1], expected[2]) = (signers[2], dave, erin);
         assertSigners(expected);
         assertEq(wallet.threshold(), 3);
-        assertEq(wallet.epoch(), 1);
+        assertNewEpoch(0);
+    }
+
+    /// @dev The second change of a batch finds the header `execute` stashed out of date (the first changed the
+    /// configuration) and reads storage: both apply, in order.
+    function test_rotateSigners_TwoChangesInOneBatch() public {
+        address dave = newSigner("dave");
+        IOperatorWallet.Call[] memory calls = new IOperatorWallet.Call[](3);
+        calls[0] = IOperatorWallet.Call(address(wallet), 0, abi.encodeCall(IOperatorWallet.setThreshold, (3)));
+        calls[1] =
+            IOperatorWallet.Call(address(wallet), 0, abi.encodeCall(IOperatorWallet.removeSigner, (signers[0], 2)));
+        calls[2] = IOperatorWallet.Call(address(wallet), 0, abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
+        run(wallet, calls);
+        assertEq(wallet.threshold(), 2);
+        assertFalse(wallet.isSigner(signers[0]));
+        assertEq(wallet.getSigners().length, 2);
+        assertEq(keccak256(wallet.configHeader()), wallet.configHash());
+        // And the next execute, with the new header, rotates again from the stash.
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.addSigner, (dave, 3, acceptance(wallet, dave))));
+        assertEq(wallet.threshold(), 3);
+        assertTrue(wallet.isSigner(dave));
+        assertEq(keccak256(wallet.configHeader()), wallet.configHash());
     }
 
     function test_rotateSigners_OneBadProofRevertsEverything() public {
@@ -391,40 +440,87 @@ contract RotateSignersTest is RotationBase {
         wallet.rotateSigners(new address[](0), new address[](0), new bytes[](0), 1);
     }
 
-    /// @dev Any rotation either reverts or leaves a valid configuration with 1 <= threshold <= signers.
-    function testFuzz_rotateSigners_NeverLeavesAnInvalidConfig(uint8 removeMask, uint8 addCount, uint8 newThreshold)
-        public
-    {
-        addCount = uint8(bound(addCount, 0, 4));
-        address[] memory remove = new address[](3);
-        uint256 r;
-        for (uint256 i; i < 3; ++i) {
-            if (removeMask & (1 << i) != 0) remove[r++] = signers[i];
+    /// @dev Any rotation either reverts with the error its inputs call for, or leaves exactly the configuration
+    /// asked for with 1 <= threshold <= signers. Wallets of 1..32 signers, removals by mask, up to 4 newcomers (so
+    /// counts above MAX_SIGNERS are reached), a stranger among the removals one run in four, and a threshold
+    /// around the resulting count (0, 1..count, count + 1).
+    struct Case {
+        OperatorWallet w;
+        address[] start;
+        address[] remove;
+        address[] add;
+        bytes[] proofs;
+        uint256 count;
+        uint256 threshold;
+        bytes expected;
+    }
+
+    function testFuzz_rotateSigners_NeverLeavesAnInvalidConfig(
+        uint8 initial,
+        uint32 removeMask,
+        uint8 addCount,
+        uint8 thresholdSeed,
+        uint8 strangerSeed
+    ) public {
+        Case memory c = _case(uint8(bound(initial, 1, 32)), removeMask, uint8(bound(addCount, 0, 4)), strangerSeed);
+        c.threshold = bound(thresholdSeed, 0, c.count + 1);
+        if (c.expected.length == 0 && (c.threshold == 0 || c.threshold > c.count)) {
+            c.expected = abi.encodeWithSelector(IOperatorWallet.InvalidThreshold.selector, c.threshold, c.count);
         }
+        bytes32 before = c.w.configHash();
+        IOperatorWallet.Call[] memory calls = oneCall(
+            address(c.w), 0, abi.encodeCall(IOperatorWallet.rotateSigners, (c.remove, c.add, c.proofs, c.threshold))
+        );
+        if (c.expected.length != 0) {
+            runReverts(c.w, calls, callFailed(0, c.expected));
+            assertEq(c.w.configHash(), before);
+            assertEq(c.w.epoch(), 0);
+            assertEq(c.w.getSigners(), c.start);
+            return;
+        }
+        run(c.w, calls);
+        assertEq(c.w.getSigners().length, c.count, "signer count");
+        assertEq(c.w.threshold(), c.threshold);
+        assertGt(c.w.epoch(), 0);
+        for (uint256 i; i < c.start.length; ++i) {
+            assertEq(c.w.isSigner(c.start[i]), removeMask & (1 << i) == 0, "removal not applied exactly");
+        }
+        for (uint256 i; i < c.add.length; ++i) {
+            assertTrue(c.w.isSigner(c.add[i]), "newcomer missing");
+        }
+        assertEq(keccak256(c.w.configHeader()), c.w.configHash());
+    }
+
+    /// @dev A wallet of `initial` signers (threshold 1), the removals `mask` selects (plus a stranger one run in
+    /// four), `addCount` proven newcomers, the resulting count, and the error expected before the threshold check.
+    function _case(uint8 initial, uint32 mask, uint8 addCount, uint8 strangerSeed) internal returns (Case memory c) {
+        c.start = new address[](initial);
+        for (uint256 i; i < initial; ++i) {
+            c.start[i] = vm.addr(0x1000 + i);
+            keyOf[c.start[i]] = 0x1000 + i;
+        }
+        c.w = OperatorWallet(payable(factory.createWallet(c.start, 1, bytes32("fuzz"))));
+        c.remove = new address[](initial + 1);
+        uint256 r;
+        for (uint256 i; i < initial; ++i) {
+            if (mask & (1 << i) != 0) c.remove[r++] = c.start[i];
+        }
+        c.count = initial - r + addCount;
+        bool stranger = strangerSeed % 4 == 0;
+        if (stranger) c.remove[r++] = vm.addr(0x9999);
+        address[] memory remove = c.remove;
         assembly {
             mstore(remove, r)
         }
-        address[] memory add = new address[](addCount);
-        bytes[] memory ps = new bytes[](addCount);
+        c.add = new address[](addCount);
+        c.proofs = new bytes[](addCount);
         for (uint256 i; i < addCount; ++i) {
-            add[i] = newSigner(string.concat("fz", vm.toString(i)));
-            ps[i] = acceptance(wallet, add[i]);
+            c.add[i] = vm.addr(0x2000 + i);
+            keyOf[c.add[i]] = 0x2000 + i;
+            c.proofs[i] = acceptance(c.w, c.add[i]);
         }
-        uint256 expectedCount = 3 - r + addCount;
-        bool valid = newThreshold >= 1 && newThreshold <= expectedCount;
-        IOperatorWallet.Call[] memory calls =
-            oneCall(address(wallet), 0, abi.encodeCall(IOperatorWallet.rotateSigners, (remove, add, ps, newThreshold)));
-        uint256 deadline = block.timestamp + 1 hours;
-        bytes memory sig = signExecution(wallet, calls, deadline);
-        if (!valid) vm.expectRevert();
-        wallet.execute(calls, deadline, sig);
-
-        uint256 n = wallet.getSigners().length;
-        uint256 t = wallet.threshold();
-        assertTrue(t >= 1 && t <= n, "threshold unreachable");
-        assertEq(n, valid ? expectedCount : 3);
-        assertEq(wallet.epoch(), valid ? 1 : 0);
-        assertEq(keccak256(wallet.configHeader()), wallet.configHash());
+        if (stranger) c.expected = abi.encodeWithSelector(IOperatorWallet.NotASigner.selector, vm.addr(0x9999));
+        else if (c.count > 32) c.expected = abi.encodeWithSelector(IOperatorWallet.TooManySigners.selector, c.count, 32);
     }
 }
 
@@ -441,16 +537,79 @@ contract BumpEpochTest is RotationBase {
         assertEq(wallet.isValidSignature(hash, approvedSig), MAGIC);
 
         address[] memory before = wallet.getSigners();
-        vm.expectEmit(address(wallet));
-        emit IOperatorWallet.EpochChanged(1);
+        expectEpochChanged();
         selfCall(wallet, abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
 
-        assertEq(wallet.epoch(), 1);
+        assertNewEpoch(0);
         assertEq(wallet.getSigners(), before);
         assertEq(wallet.threshold(), 2);
         assertEq(wallet.isValidSignature(hash, sig), INVALID);
         assertEq(wallet.isValidSignature(hash, approvedSig), INVALID);
         assertTrue(wallet.getMessageDigest(hash) != digest);
+    }
+
+    /// @dev The digest a signer would sign for `hash` at a guessed epoch, from the documented type strings.
+    function _messageDigestAt(uint256 epoch_, bytes32 hash) internal view returns (bytes32) {
+        bytes32 separator = keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)"
+                ),
+                keccak256("OperatorWallet"),
+                keccak256("1"),
+                block.chainid,
+                address(wallet),
+                bytes32(epoch_)
+            )
+        );
+        bytes32 structHash = keccak256(abi.encode(keccak256("OperatorWalletMessage(bytes32 hash)"), hash));
+        return keccak256(abi.encodePacked(hex"1901", separator, structHash));
+    }
+
+    /// @dev Nothing can be signed or approved in advance for the epoch after the panic button: a signature and an
+    /// on-chain approval made for "epoch + 1" (the old, predictable next epoch) are dead after the bump, whatever the
+    /// block it lands in.
+    function testFuzz_bumpEpoch_NothingCanBePreSignedForTheNextEpoch(uint256 randao, uint64 blockNumber) public {
+        vm.prevrandao(bytes32(randao));
+        vm.roll(bound(blockNumber, 2, type(uint64).max));
+        bytes32 hash = keccak256("registration digest signed ahead of time");
+        uint256 guessed = wallet.epoch() + 1;
+        bytes32 digest = _messageDigestAt(guessed, hash);
+        vm.prank(signers[0]);
+        wallet.approveHash(digest);
+        bytes memory header = abi.encodePacked(uint64(guessed), _tail(wallet.configHeader()));
+        bytes memory preSigned =
+            bytes.concat(hex"00", header, entry(0, KIND_APPROVED, ""), entry(1, KIND_ECDSA, sign(signers[1], digest)));
+
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
+
+        assertTrue(wallet.epoch() != guessed, "the new epoch was predictable");
+        assertEq(wallet.isValidSignature(hash, preSigned), INVALID);
+        assertTrue(wallet.getMessageDigest(hash) != digest);
+    }
+
+    /// @dev The configuration header without its 8-byte epoch.
+    function _tail(bytes memory header) internal pure returns (bytes memory t) {
+        t = new bytes(header.length - 8);
+        for (uint256 i; i < t.length; ++i) {
+            t[i] = header[i + 8];
+        }
+    }
+
+    /// @dev Control for the test above: had the epoch moved by exactly one, both would have validated.
+    function test_bumpEpoch_APreSignatureForTheRealNextEpochWouldValidate() public {
+        bytes32 hash = keccak256("registration digest signed ahead of time");
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
+        uint256 e = wallet.epoch();
+        bytes32 digest = _messageDigestAt(e, hash);
+        assertEq(digest, wallet.getMessageDigest(hash));
+        bytes memory sig = bytes.concat(
+            hex"00",
+            abi.encodePacked(uint64(e), _tail(wallet.configHeader())),
+            entry(0, KIND_ECDSA, sign(signers[0], digest)),
+            entry(1, KIND_ECDSA, sign(signers[1], digest))
+        );
+        assertEq(wallet.isValidSignature(hash, sig), MAGIC);
     }
 
     function test_RevertWhen_bumpEpoch_NotSelf() public {

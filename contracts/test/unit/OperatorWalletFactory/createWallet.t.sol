@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {Errors} from "@openzeppelin/contracts/utils/Errors.sol";
 import {IOperatorWallet} from "../../../src/interfaces/IOperatorWallet.sol";
 import {OperatorWallet} from "../../../src/OperatorWallet.sol";
@@ -74,15 +75,44 @@ contract CreateWalletTest is TestBase {
 
     function test_RevertWhen_initialize_Twice() public {
         vm.expectRevert(IOperatorWallet.AlreadyInitialized.selector);
+        vm.prank(address(factory));
+        wallet.initialize(signers, 1);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.NotFactory.selector, address(this)));
         wallet.initialize(signers, 1);
     }
 
     function test_RevertWhen_initialize_Implementation() public {
         OperatorWallet impl = factory.implementation();
+        assertEq(impl.factory(), address(factory));
         vm.expectRevert(IOperatorWallet.AlreadyInitialized.selector);
+        vm.prank(address(factory));
         impl.initialize(signers, 1);
         // and nothing validates against it
         assertEq(impl.isValidSignature(bytes32(0), hex"00"), INVALID);
+    }
+
+    /// @dev An EOA that EIP-7702-delegates to the implementation runs the wallet's code on its own, empty storage.
+    /// A stranger must not be able to initialise it with their own signers (and then drain it, or sign as it in
+    /// every wallet where that EOA is a contract signer).
+    function test_RevertWhen_initialize_StrangerOnA7702DelegatedAccount() public {
+        (address eoa, uint256 key) = makeAddrAndKey("delegating eoa");
+        vm.signAndAttachDelegation(address(factory.implementation()), key);
+        (bool ok,) = eoa.call(""); // the delegation is attached by the next call
+        assertTrue(ok);
+        assertEq(eoa.code, abi.encodePacked(hex"ef0100", address(factory.implementation())));
+        address[] memory mine = new address[](1);
+        mine[0] = makeAddr("stranger");
+        vm.prank(mine[0]);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.NotFactory.selector, mine[0]));
+        OperatorWallet(payable(eoa)).initialize(mine, 1);
+        assertEq(OperatorWallet(payable(eoa)).configHash(), bytes32(0));
+    }
+
+    /// @dev The same for a clone someone deploys outside the factory: only the factory initialises.
+    function test_RevertWhen_initialize_CloneDeployedOutsideTheFactory() public {
+        address clone = Clones.clone(address(factory.implementation()));
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.NotFactory.selector, address(this)));
+        OperatorWallet(payable(clone)).initialize(signers, 1);
     }
 
     function testFuzz_createWallet_LandsOnPrediction(uint8 count, uint8 threshold, bytes32 salt) public {

@@ -247,7 +247,8 @@ pub async fn propose<P: Provider, A: Action>(
                 ))
             })?;
             let nonce = queue.nonce(state.nonce)?;
-            Proposal::execute(state.chain_id, wallet, state.epoch, nonce, deadline, calls)
+            // The gas floor is set from the simulation below.
+            Proposal::execute(state.chain_id, wallet, state.epoch, nonce, deadline, 0, calls)
         }
         Plan::Message { hash, preimage } => Proposal::message(state.chain_id, wallet, state.epoch, hash, preimage)?,
     };
@@ -277,7 +278,50 @@ pub async fn propose<P: Provider, A: Action>(
         }
         crate::proposal::Body::Message { .. } => None,
     };
-    Ok(Proposed { proposal, notices: planned.notices, simulation })
+    let mut notices = planned.notices;
+    let (proposal, floor) = with_gas_floor(proposal, simulation.as_ref());
+    notices.extend(floor.map(String::from));
+    Ok(Proposed { proposal, notices, simulation })
+}
+
+/// `proposal` (an execute proposal made with no gas floor) with its signed gas floor (`minGas`) set from the
+/// node's simulation of it, or unchanged with the warning to show when the simulation gave no gas. The calls and the
+/// state are the same with the floor in place, so the simulation stands for the final proposal (every signer's
+/// `sign` simulates the file again).
+pub fn with_gas_floor(
+    proposal: Proposal,
+    simulation: Option<&Result<crate::simulate::Simulation, String>>,
+) -> (Proposal, Option<&'static str>) {
+    use crate::proposal::Body;
+    match (&proposal.body, simulation) {
+        (Body::Execute { nonce, deadline, calls, .. }, Some(Ok(sim))) if sim.success => match sim.gas_used {
+            Some(gas) => {
+                let floored = Proposal::execute(
+                    proposal.chain_id,
+                    proposal.wallet,
+                    proposal.epoch,
+                    *nonce,
+                    *deadline,
+                    min_gas_for(gas),
+                    calls.clone(),
+                );
+                (floored, None)
+            }
+            None => (proposal, Some(NO_GAS_FLOOR)),
+        },
+        (Body::Execute { .. }, _) => (proposal, Some(NO_GAS_FLOOR)),
+        (Body::Message { .. }, _) => (proposal, None),
+    }
+}
+
+/// Said when no gas floor could be measured.
+const NO_GAS_FLOOR: &str = "warning: the node did not report the batch's gas, so the proposal has no gas floor (minGas 0): whoever submits it chooses how much gas its calls get";
+
+/// The signed gas floor for a batch whose `execute` transaction used `gas_used` in simulation: that (an
+/// over-estimate of what the calls alone need) plus half again, for gas refunds counted after the fact and for
+/// the 1/64 each nested call keeps back; rounded up to a thousand.
+pub fn min_gas_for(gas_used: u64) -> u64 {
+    gas_used.saturating_add(gas_used / 2).div_ceil(1000).saturating_mul(1000)
 }
 
 /// Which nonce a new proposal takes, among the proposals already queued for the wallet.
@@ -329,6 +373,12 @@ pub const ROTATION_WARNING: &str = "warning: executing this bumps the wallet's e
 approval and ERC-1271 signature made before (including EigenLayer registration signatures not yet used) becomes \
 invalid and must be collected again";
 
+/// The warning every change that removes a signer carries (PITFALLS: counterfactual deployment on other chains).
+pub const FIRST_CONFIGURATION_WARNING: &str = "warning: the wallet's address commits to its first configuration, \
+not to a chain: on any chain where it is not deployed yet, whoever holds the first signers' keys (a threshold of \
+them) can still create it there with that first configuration, including keys this change removes. Deploy the \
+wallet on every chain you will use before removing a key you no longer trust (docs/security.md)";
+
 /// Refuses an expiry EigenLayer would refuse.
 pub(crate) fn future_expiry(expiry: u64, now: u64) -> Result<(), Error> {
     if expiry <= now {
@@ -340,6 +390,14 @@ pub(crate) fn future_expiry(expiry: u64, now: u64) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gas_floor_is_the_simulated_gas_and_half_again_rounded_up() {
+        assert_eq!(min_gas_for(0), 0);
+        assert_eq!(min_gas_for(100_000), 150_000);
+        assert_eq!(min_gas_for(100_001), 151_000);
+        assert_eq!(min_gas_for(u64::MAX), u64::MAX);
+    }
 
     #[test]
     fn the_registry_has_one_entry_per_function_and_every_error_once() {

@@ -7,7 +7,7 @@ use alloy::{
 };
 use opwallet_bindings::OperatorWallet;
 
-use super::{Action, Ctx, Planned, ROTATION_WARNING, Spec, no_sets};
+use super::{Action, Ctx, FIRST_CONFIGURATION_WARNING, Planned, ROTATION_WARNING, Spec, no_sets};
 use crate::{Error, decode::Decoder, proposal::ProposedCall, rules};
 
 type Call = OperatorWallet::removeSignerCall;
@@ -29,7 +29,9 @@ impl Action for RemoveSigner {
         }
         rules::rotated(&ctx.state()?.signers, &[self.signer], &[], self.threshold, w)?;
         let call = Call { signer: self.signer, newThreshold: U256::from(self.threshold) };
-        Ok(Planned::call(ProposedCall::new(w, call.abi_encode())).notice(ROTATION_WARNING))
+        Ok(Planned::call(ProposedCall::new(w, call.abi_encode()))
+            .notice(ROTATION_WARNING)
+            .notice(FIRST_CONFIGURATION_WARNING))
     }
 }
 

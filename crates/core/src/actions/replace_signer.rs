@@ -7,7 +7,7 @@ use alloy::{
 };
 use opwallet_bindings::OperatorWallet;
 
-use super::{Action, Ctx, Planned, ROTATION_WARNING, Spec, no_sets};
+use super::{Action, Ctx, FIRST_CONFIGURATION_WARNING, Planned, ROTATION_WARNING, Spec, no_sets};
 use crate::{Error, decode::Decoder, proposal::ProposedCall, rules};
 
 type Call = OperatorWallet::replaceSignerCall;
@@ -34,7 +34,9 @@ impl Action for ReplaceSigner {
         rules::rotated(&ctx.state()?.signers, &[self.old], &[self.new], ctx.state()?.threshold, w)?;
         rules::check_proof(ctx.provider, w, self.new, &self.proof).await?;
         let call = Call { oldSigner: self.old, newSigner: self.new, proof: self.proof };
-        Ok(Planned::call(ProposedCall::new(w, call.abi_encode())).notice(ROTATION_WARNING))
+        Ok(Planned::call(ProposedCall::new(w, call.abi_encode()))
+            .notice(ROTATION_WARNING)
+            .notice(FIRST_CONFIGURATION_WARNING))
     }
 }
 

@@ -8,7 +8,7 @@ use alloy::{
 };
 use opwallet_bindings::OperatorWallet;
 
-use super::{Action, Ctx, Planned, ROTATION_WARNING, Spec, no_sets};
+use super::{Action, Ctx, FIRST_CONFIGURATION_WARNING, Planned, ROTATION_WARNING, Spec, no_sets};
 use crate::{Error, decode::Decoder, proposal::ProposedCall, rules};
 
 type Call = OperatorWallet::rotateSignersCall;
@@ -40,7 +40,9 @@ impl Action for Rotate {
         }
         let call =
             Call { remove: self.remove, add: self.add, proofs: self.proofs, newThreshold: U256::from(self.threshold) };
-        Ok(Planned::call(ProposedCall::new(w, call.abi_encode())).notice(ROTATION_WARNING))
+        Ok(Planned::call(ProposedCall::new(w, call.abi_encode()))
+            .notice(ROTATION_WARNING)
+            .notice(FIRST_CONFIGURATION_WARNING))
     }
 }
 

@@ -316,7 +316,7 @@ mod tests {
             data: vec![0xAB, 0xCD].into(),
             function: None,
         };
-        let p = Proposal::execute(17000, wallet, 3, 255, 2_000_000_000, vec![call]);
+        let p = Proposal::execute(17000, wallet, 3, 255, 2_000_000_000, 0, vec![call]);
         let content = ethers_content(&p.typed_data).expect("content");
         assert_eq!(content["domain"]["chainId"], serde_json::json!(17000));
         assert_eq!(
