@@ -61,6 +61,7 @@ contract OperatorWallet is SignatureVerifier {
         uint256 left = gasleft();
         if (left < minGas || (left - minGas) * 63 < minGas) revert InsufficientGas(minGas);
 
+        uint256 enclosing = _enterExecution(current);
         bool stashed;
         for (uint256 i; i < calls.length; ++i) {
             Call calldata c = calls[i];
@@ -76,6 +77,12 @@ contract OperatorWallet is SignatureVerifier {
             (bool success, bytes memory returnData) = c.target.call{value: c.value}(c.data);
             if (!success) revert CallFailed(i, returnData);
         }
+        _leaveExecution(enclosing);
+    }
+
+    /// @inheritdoc IOperatorWallet
+    function approveForThisExecution(bytes32 hash) external onlySelf {
+        emit HashApprovedForExecution(_approveForThisExecution(hash) - 1, hash);
     }
 
     /// @inheritdoc IOperatorWallet

@@ -51,38 +51,43 @@ pub(super) async fn queue_of(g: &Global, file: &Location, proposal: &Proposal) -
     }
 }
 
-/// The refusals a signer gets unless they pass the flag named: a message whose EigenLayer contract is not the one
-/// the address book names for its kind, or that has no preimage at all.
+/// The refusals a signer gets unless they pass the flag named: a hash the wallet would vouch for (a message
+/// proposal's, or an `approveForThisExecution` call's) whose EigenLayer contract is not the one the address book
+/// names for its kind, or that has no preimage at all.
 pub(super) fn message_refusal(proposal: &Proposal, book: Option<&AddressBook>) -> Option<String> {
-    let Body::Message { preimage, .. } = &proposal.body else { return None };
-    let (contract, expected, name) = match preimage {
-        Preimage::Unverified => {
-            return Some(
-                "this message proposal is a raw hash, whose meaning opwallet cannot verify: pass --unverified-hash \
-                 only if you know what the hash is the digest of"
-                    .into(),
-            );
+    proposal.vouched().into_iter().find_map(|v| {
+        let what = match v.call {
+            Some(i) => format!("call {i} has the wallet vouch for a hash ({})", v.hash),
+            None => "this message proposal".to_owned(),
+        };
+        let (contract, expected, name) = match v.preimage {
+            None | Some(Preimage::Unverified) => {
+                return Some(format!(
+                    "{what} is a raw hash, whose meaning opwallet cannot verify: pass --unverified-hash only if you \
+                     know what the hash is the digest of"
+                ));
+            }
+            Some(Preimage::AvsRegistration { domain, .. }) => {
+                (domain.verifying_contract, book.map(|b| b.avs_directory), "AVSDirectory")
+            }
+            Some(Preimage::DelegationApproval { domain, .. }) => {
+                (domain.verifying_contract, book.map(|b| b.delegation_manager), "DelegationManager")
+            }
+        };
+        match expected {
+            Some(e) if e == contract => None,
+            Some(e) => Some(format!(
+                "{what}: the digest is for the EigenLayer contract {contract}, but the address book's {name} on chain \
+                 {} is {e}: refusing to sign a digest for another contract",
+                proposal.chain_id
+            )),
+            None => Some(format!(
+                "{what}: no address book is known for chain {}, so opwallet cannot tell whether {contract} is \
+                 EigenLayer's {name}: pass --addresses FILE or --network",
+                proposal.chain_id
+            )),
         }
-        Preimage::AvsRegistration { domain, .. } => {
-            (domain.verifying_contract, book.map(|b| b.avs_directory), "AVSDirectory")
-        }
-        Preimage::DelegationApproval { domain, .. } => {
-            (domain.verifying_contract, book.map(|b| b.delegation_manager), "DelegationManager")
-        }
-    };
-    match expected {
-        Some(e) if e == contract => None,
-        Some(e) => Some(format!(
-            "the message is for the EigenLayer contract {contract}, but the address book's {name} on chain {} is {e}: \
-             refusing to sign a digest for another contract",
-            proposal.chain_id
-        )),
-        None => Some(format!(
-            "no address book is known for chain {}, so opwallet cannot tell whether {contract} is EigenLayer's {name}: \
-             pass --addresses FILE or --network",
-            proposal.chain_id
-        )),
-    }
+    })
 }
 
 #[derive(Debug, Args)]

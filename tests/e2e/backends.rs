@@ -112,7 +112,13 @@ fn web3signer_double_answers_as_its_handler_does() {
         9,
         2_000_000_000,
         0,
-        vec![ProposedCall { target: addr(CAROL), value: U256::from(5), data: vec![0xab, 0xcd].into(), function: None }],
+        vec![ProposedCall {
+            target: addr(CAROL),
+            value: U256::from(5),
+            data: vec![0xab, 0xcd].into(),
+            function: None,
+            preimage: None,
+        }],
     );
     let typed = serde_json::to_value(&proposal.typed_data).expect("json");
     let text = typed.to_string();

@@ -899,3 +899,119 @@ async fn nothing_is_signed_for_an_epoch_the_wallet_is_not_at() {
     let err = env.fails(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE));
     assert!(err.contains("the wallet's signers changed since this proposal was made"), "{err}");
 }
+
+/// Issue 14 part 5: a registration the wallet sends itself (an AVS's coordinator forwarding the operator's signature
+/// to the AVSDirectory) in one signing round: the batch approves EigenLayer's digest for its own execution and calls
+/// the AVS with an empty signature. The screen names what the approved hash is; afterwards the wallet vouches for
+/// nothing.
+#[tokio::test]
+async fn one_signing_round_registers_with_an_avs_the_wallet_calls_itself() {
+    let env = Env::with_wallet().await;
+    let register = env.propose("r.json", &["register-operator", "--metadata-uri", "u"]);
+    env.sign(&register, ALICE);
+    env.sign(&register, BOB);
+    env.execute(&register);
+    let avs = env.fork.addresses.extra(LEGACY_AVS).expect("avs");
+    let (salt, expiry) = (B256::repeat_byte(0x5e), expiry());
+    let (salt_s, expiry_s, avs_s) = (salt.to_string(), expiry.to_string(), avs.to_string());
+    let p = env.propose(
+        "send.json",
+        &[
+            "avs-registration",
+            "--avs",
+            &avs_s,
+            "--salt",
+            &salt_s,
+            "--expiry",
+            &expiry_s,
+            "--send-to",
+            &avs_s,
+            "--send-sig",
+            "register(bytes signature, bytes32 salt, uint256 expiry)",
+            "0x",
+            &salt_s,
+            &expiry_s,
+        ],
+    );
+    let directory = IAVSDirectory::new(env.fork.addresses.avs_directory, env.fork.provider());
+    let digest = directory
+        .calculateOperatorAVSRegistrationDigestHash(env.wallet(), avs, salt, U256::from(expiry))
+        .call()
+        .await
+        .expect("view");
+    let out = env.run(&["sign", p.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    let screen = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{screen}");
+    let wallet = env.wallet();
+    assert!(
+        screen.contains(&format!(
+            "→ vouch (ERC-1271) only while this batch runs for: {wallet} (this wallet) registers with AVS {avs} (LegacyAVS) (AVSDirectory)"
+        )),
+        "{screen}"
+    );
+    assert!(screen.contains(&format!("hash = {digest}")), "{screen}");
+    assert!(screen.contains("HashApprovedForExecution"), "the simulation shows the approval: {screen}");
+    env.sign(&p, BOB);
+    env.execute(&p);
+    assert_eq!(directory.avsOperatorStatus(avs, wallet).call().await.expect("view"), 1, "registered");
+    // Outside its execution the wallet vouches for nothing.
+    let answer = opwallet_bindings::OperatorWallet::new(wallet, env.fork.provider())
+        .isValidSignature(digest, Bytes::new())
+        .call()
+        .await
+        .expect("view");
+    assert_eq!(answer.0, [0xff; 4]);
+}
+
+/// A file whose approved hash does not match the preimage it gives, or that gives none, is not signed.
+#[tokio::test]
+async fn a_vouched_hash_the_file_misdescribes_or_does_not_describe_is_not_signed() {
+    let env = Env::with_wallet().await;
+    let avs = env.fork.addresses.extra(LEGACY_AVS).expect("avs").to_string();
+    let salt = B256::repeat_byte(0x5f).to_string();
+    let exp = expiry().to_string();
+    let p = env.propose(
+        "send.json",
+        &[
+            "avs-registration",
+            "--avs",
+            &avs,
+            "--salt",
+            &salt,
+            "--expiry",
+            &exp,
+            "--send-to",
+            &avs,
+            "--send-sig",
+            "register(bytes,bytes32,uint256)",
+            "0x",
+            &salt,
+            &exp,
+            "--force",
+        ],
+    );
+    let original: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
+    let sign = |v: &serde_json::Value, name: &str| {
+        let f = env.path(name);
+        std::fs::write(&f, serde_json::to_string_pretty(v).expect("json")).expect("write");
+        let out = env.run(&["sign", f.to_str().expect("utf-8"), "--yes", "--force"], Some(ALICE));
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).trim_end().to_owned()
+    };
+    // The preimage names another salt: it no longer hashes to the approved hash.
+    let mut lying = original.clone();
+    lying["body"]["calls"][0]["preimage"]["salt"] = serde_json::json!(B256::repeat_byte(1).to_string());
+    let err = sign(&lying, "lying.json");
+    assert!(
+        err.contains("call 0 approves") && err.contains("but the preimage the file gives for it hashes to"),
+        "{err}"
+    );
+    // No preimage: a raw hash, refused without --unverified-hash.
+    let mut bare = original.clone();
+    bare["body"]["calls"][0].as_object_mut().expect("call").remove("preimage");
+    let err = sign(&bare, "bare.json");
+    assert!(
+        err.contains("call 0 has the wallet vouch for a hash") && err.contains("pass --unverified-hash only if"),
+        "{err}"
+    );
+}

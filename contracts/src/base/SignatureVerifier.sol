@@ -32,6 +32,11 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
     uint256 internal constant MODE_WALLET_MESSAGE = 0; // OperatorWalletMessage(bytes32 hash) under our domain
     uint256 internal constant MODE_TYPED_DATA_SIGN = 1; // ERC-7739's TypedDataSign under the app's domain
 
+    /// @dev keccak256("opwallet.execution"): transient slot holding the running execution's tag (its nonce + 1),
+    /// zero outside {execute}. An approval for this execution of `hash` is the tag stored at
+    /// keccak256(hash ‖ EXECUTION_TAG).
+    bytes32 internal constant EXECUTION_TAG = 0x88ecaabe87688c6ad6ee4da8488a1e4673593899e7bd5fb7d6ff27d6e3ae5bfb;
+
     /// @dev bytes4(keccak256("isValidSignature(bytes32,bytes)")).
     bytes4 internal constant ERC1271_MAGIC = 0x1626ba7e;
     bytes4 internal constant ERC1271_INVALID = 0xffffffff;
@@ -70,9 +75,45 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
     /// signature is invalid, including ERC-7739's detection call: standard ERC-7739 encoders (no mode byte, a
     /// PersonalSign path) would not produce signatures this wallet accepts, so it does not claim support
     /// (docs/signatures.md).
+    /// An empty signature is valid only for a hash the running execution approved ({approveForThisExecution}).
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
-        if (signature.length == 0) return ERC1271_INVALID;
+        if (signature.length == 0) return _approvedForThisExecution(hash) ? ERC1271_MAGIC : ERC1271_INVALID;
         return _isValidWalletSignature(hash, signature) ? ERC1271_MAGIC : ERC1271_INVALID;
+    }
+
+    /// @dev Starts an execution's tag (`nonce + 1`) and returns the tag it replaces (an enclosing execution's, or 0).
+    function _enterExecution(uint256 nonce_) internal returns (uint256 previous) {
+        assembly ("memory-safe") {
+            previous := tload(EXECUTION_TAG)
+            tstore(EXECUTION_TAG, add(nonce_, 1))
+        }
+    }
+
+    /// @dev Restores the tag {_enterExecution} replaced: the execution's approvals stop counting.
+    function _leaveExecution(uint256 previous) internal {
+        assembly ("memory-safe") {
+            tstore(EXECUTION_TAG, previous)
+        }
+    }
+
+    /// @dev Records `hash` as approved by the running execution (tag 0 outside one: never matches a valid tag).
+    function _approveForThisExecution(bytes32 hash) internal returns (uint256 tag) {
+        assembly ("memory-safe") {
+            tag := tload(EXECUTION_TAG)
+            mstore(0x00, hash)
+            mstore(0x20, EXECUTION_TAG)
+            tstore(keccak256(0x00, 0x40), tag)
+        }
+    }
+
+    /// @dev Whether the running execution approved `hash`.
+    function _approvedForThisExecution(bytes32 hash) private view returns (bool approved) {
+        assembly ("memory-safe") {
+            let tag := tload(EXECUTION_TAG)
+            mstore(0x00, hash)
+            mstore(0x20, EXECUTION_TAG)
+            approved := and(iszero(iszero(tag)), eq(tload(keccak256(0x00, 0x40)), tag))
+        }
     }
 
     /// @inheritdoc IOperatorWallet

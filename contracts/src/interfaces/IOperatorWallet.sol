@@ -85,6 +85,11 @@ interface IOperatorWallet {
     /// @param signer The signer that revoked.
     /// @param digest The digest no longer approved.
     event HashRevoked(address indexed signer, bytes32 indexed digest);
+    /// @notice The execution at `nonce` approved `hash` for ERC-1271 until it ends ({approveForThisExecution}).
+    /// @param nonce The nonce of the execution that approved it (the approval lives only inside that execution).
+    /// @param hash The application's hash (for EigenLayer, its own digest) that {isValidSignature} accepts with an
+    /// empty signature while that execution runs.
+    event HashApprovedForExecution(uint256 indexed nonce, bytes32 hash);
 
     /*//////////////////////////////////////////////////////////////
                                EXECUTION
@@ -119,6 +124,17 @@ interface IOperatorWallet {
     /// @notice Withdraws the caller's approval of `digest`.
     /// @param digest The digest to stop approving.
     function revokeHash(bytes32 digest) external;
+
+    /// @notice Makes {isValidSignature}(`hash`, empty signature) answer the magic value until the execution that
+    /// calls this ends, and never after (EIP-1153 transient storage, tagged with that execution's nonce; an
+    /// execution nested inside it does not see it, and the outer one sees it again once the nested one returns).
+    /// Only through {execute}: the approval is part of a batch the signers signed, so one signing round both
+    /// approves an EigenLayer digest and makes the call that has it checked (an AVS's registry coordinator that
+    /// the operator calls and that forwards the operator's signature to EigenLayer).
+    /// WARNING: while the execution runs, any contract may have the wallet vouch for `hash`; approve only a hash
+    /// whose preimage the signers were shown.
+    /// @param hash The application's hash {isValidSignature} is asked about.
+    function approveForThisExecution(bytes32 hash) external;
 
     /*//////////////////////////////////////////////////////////////
                        CONFIGURATION (SELF ONLY)

@@ -19,7 +19,10 @@ use alloy::{
 };
 use clap::Parser;
 use eyre::{Result, ensure, eyre};
-use opwallet_bindings::{OperatorWallet, OperatorWalletFactory, eigenlayer::IDelegationManager};
+use opwallet_bindings::{
+    OperatorWallet, OperatorWalletFactory,
+    eigenlayer::{IAVSDirectory, IDelegationManager},
+};
 use opwallet_core::{
     packing::{self, SignatureKind, SignerSignature},
     wallet::WalletState,
@@ -138,8 +141,19 @@ impl Wallet {
     }
 
     async fn execute<P: Provider>(&self, provider: &P, call: (Address, Bytes)) -> Result<TransactionReceipt> {
+        self.execute_batch(provider, vec![call]).await
+    }
+
+    async fn execute_batch<P: Provider>(
+        &self,
+        provider: &P,
+        batch: Vec<(Address, Bytes)>,
+    ) -> Result<TransactionReceipt> {
         let w = OperatorWallet::new(self.address, provider);
-        let calls = vec![opwallet_bindings::IOperatorWallet::Call { target: call.0, value: U256::ZERO, data: call.1 }];
+        let calls: Vec<_> = batch
+            .into_iter()
+            .map(|(target, data)| opwallet_bindings::IOperatorWallet::Call { target, value: U256::ZERO, data })
+            .collect();
         let deadline = U256::from(now() + 3600);
         let nonce = w.nonce().call().await?;
         // No gas floor: the bench measures the wallet's own cost (a floor changes the gas limit, not the gas used).
@@ -164,6 +178,10 @@ async fn main() -> Result<()> {
     let stack = SafeStack::deploy(&provider).await?;
     let factory = OperatorWalletFactory::new(book.extra(WALLET_FACTORY)?, &provider);
     let legacy = book.extra(LEGACY_AVS)?;
+    // A second legacy AVS, which the wallets register with by sending the registration themselves.
+    let sent_avs = *LegacyAVS::deploy(&provider, book.avs_directory, "https://opwallet.invalid/bench/sent.json".into())
+        .await?
+        .address();
     let sets: &[(u64, u64)] = if args.quick { &SETS[1..2] } else { &SETS };
 
     warm_up(&devnet, legacy).await?;
@@ -246,6 +264,33 @@ async fn main() -> Result<()> {
         let safe_avs = avs.registerOperator(safe_addr, safe_sig, salt_b, expiry).send().await?.get_receipt().await?;
         ensure!(opw_avs.status() && safe_avs.status(), "registerOperatorToAVS reverted");
         row("registerOperatorToAVS (whole tx)", opw_avs.gas_used, safe_avs.gas_used);
+
+        // The operator sends the registration itself (a coordinator forwarding its signature): opwallet in one
+        // signing round (approveForThisExecution + the call, empty signature), Safe with a signature collected first.
+        let (salt_c, salt_d) = (B256::from(U256::from(2 * salt + 3)), B256::from(U256::from(2 * salt + 4)));
+        let opw_hash = avs_digest(&provider, &book, wallet.address, sent_avs, salt_c, expiry).await?;
+        let approve = OperatorWallet::approveForThisExecutionCall { hash: opw_hash }.abi_encode();
+        let register = LegacyAVS::registerCall { signature: Bytes::new(), salt: salt_c, expiry }.abi_encode();
+        let opw_sent = wallet
+            .execute_batch(&provider, vec![(wallet.address, approve.into()), (sent_avs, register.into())])
+            .await?;
+        let safe_hash = avs_digest(&provider, &book, safe_addr, sent_avs, salt_d, expiry).await?;
+        let safe_message = ICompatibilityFallbackHandler::new(stack.handler, &provider)
+            .getMessageHashForSafe(safe_addr, safe_hash.to_vec().into())
+            .call()
+            .await?;
+        let safe_sig = safe::sign_sorted(safe_message, &refs);
+        let register = LegacyAVS::registerCall { signature: safe_sig, salt: salt_d, expiry }.abi_encode();
+        let safe_sent = safe::exec(&provider, safe_addr, sent_avs, register.into(), &refs).await?;
+        let directory = IAVSDirectory::new(book.avs_directory, &provider);
+        ensure!(
+            opw_sent.status()
+                && safe_sent.status()
+                && directory.avsOperatorStatus(sent_avs, wallet.address).call().await? == 1
+                && directory.avsOperatorStatus(sent_avs, safe_addr).call().await? == 1,
+            "an operator-sent registration did not register"
+        );
+        row("operator-sent AVS registration (whole tx)", opw_sent.gas_used, safe_sent.gas_used);
 
         // Replace the last signer, on the original m-of-n set (opwallet: with the newcomer's proof of possession).
         let replacement = fresh_key();
@@ -559,7 +604,7 @@ async fn avs_digest<P: Provider>(
     salt: B256,
     expiry: U256,
 ) -> eyre::Result<B256> {
-    Ok(opwallet_bindings::eigenlayer::IAVSDirectory::new(book.avs_directory, provider)
+    Ok(IAVSDirectory::new(book.avs_directory, provider)
         .calculateOperatorAVSRegistrationDigestHash(operator, avs, salt, expiry)
         .call()
         .await?)

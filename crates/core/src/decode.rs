@@ -172,6 +172,14 @@ impl Decoder {
             (action, _) => action,
         };
         let summary = match &action {
+            // The wallet vouching for a hash during this execution: what the hash is, from the preimage the file
+            // gives (`Proposal::verify` recomputed the hash from it; `sign` checks it on chain).
+            Action::Function { .. } if call.vouches_for(self.wallet).is_some() => Some(match &call.preimage {
+                Some(preimage) => {
+                    format!("vouch (ERC-1271) only while this batch runs for: {}", self.preimage_title(preimage))
+                }
+                None => "vouch (ERC-1271) only while this batch runs for a hash opwallet cannot interpret".to_owned(),
+            }),
             Action::Function { abi, name, .. } => self.summary(abi, name, call.target, &call.data),
             Action::Transfer => Some(format!("send {} ETH to {}", ether(call.value), self.address(call.target))),
             Action::Raw { .. } => None,
@@ -337,6 +345,22 @@ impl Decoder {
                 Some(format!("allow {} to spend {}", self.address(c.spender), self.amount(target, c.amount)))
             }
             _ => None,
+        }
+    }
+
+    /// What signing an ERC-1271 signature over a hash with this preimage authorises, in words.
+    pub fn preimage_title(&self, preimage: &crate::proposal::Preimage) -> String {
+        use crate::proposal::Preimage;
+        match preimage {
+            Preimage::AvsRegistration { operator, avs, .. } => {
+                format!("{} registers with AVS {} (AVSDirectory)", self.address(*operator), self.address(*avs))
+            }
+            Preimage::DelegationApproval { staker, operator, .. } => format!(
+                "delegation approval: staker {} may delegate to {}",
+                self.address(*staker),
+                self.address(*operator)
+            ),
+            Preimage::Unverified => "a hash opwallet cannot interpret".to_owned(),
         }
     }
 

@@ -47,6 +47,10 @@ pub struct ProposedCall {
     /// (its selector and the calldata's canonical encoding must match, or signing is refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
+    /// For the wallet's own `approveForThisExecution(hash)`: what `hash` is the digest of. Not signed: `verify`
+    /// recomputes the hash from it (or refuses the file), and `sign` checks it against EigenLayer on chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preimage: Option<Preimage>,
 }
 
 /// The longest function signature a call may carry.
@@ -55,7 +59,17 @@ pub const MAX_FUNCTION_CHARS: usize = 1_000;
 impl ProposedCall {
     /// A call sending no value.
     pub fn new(target: Address, data: impl Into<Bytes>) -> Self {
-        Self { target, value: U256::ZERO, data: data.into(), function: None }
+        Self { target, value: U256::ZERO, data: data.into(), function: None, preimage: None }
+    }
+
+    /// The hash this call has the wallet vouch for during its execution, if it is the wallet's own
+    /// `approveForThisExecution(hash)` (`wallet` is the proposal's).
+    pub fn vouches_for(&self, wallet: Address) -> Option<B256> {
+        use alloy::sol_types::SolCall;
+        if self.target != wallet {
+            return None;
+        }
+        opwallet_bindings::OperatorWallet::approveForThisExecutionCall::abi_decode(&self.data).ok().map(|c| c.hash)
     }
 }
 
@@ -274,7 +288,35 @@ pub fn check_ecdsa(digest: B256, signature: &[u8]) -> Result<Address, String> {
     crate::recover(digest, signature).map_err(|e| e.to_string())
 }
 
+/// A hash a proposal has the wallet vouch for (ERC-1271), and what it is the digest of, if the file says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vouched<'a> {
+    /// The call of the batch that approves it for its execution; `None` for a message proposal.
+    pub call: Option<usize>,
+    pub hash: B256,
+    pub preimage: Option<&'a Preimage>,
+}
+
 impl Proposal {
+    /// Every hash signing this proposal has the wallet vouch for: a message proposal's hash, or each
+    /// `approveForThisExecution` call's.
+    pub fn vouched(&self) -> Vec<Vouched<'_>> {
+        match &self.body {
+            Body::Message { hash, preimage } => vec![Vouched { call: None, hash: *hash, preimage: Some(preimage) }],
+            Body::Execute { calls, .. } => calls
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| {
+                    c.vouches_for(self.wallet).map(|hash| Vouched {
+                        call: Some(i),
+                        hash,
+                        preimage: c.preimage.as_ref(),
+                    })
+                })
+                .collect(),
+        }
+    }
+
     /// An execute proposal for the wallet's current `epoch` and `nonce`, with the signed gas floor `min_gas`.
     pub fn execute(
         chain_id: u64,
@@ -399,6 +441,28 @@ impl Proposal {
             )));
         }
         if let Body::Execute { calls, .. } = &self.body {
+            for (i, c) in calls.iter().enumerate() {
+                let Some(preimage) = &c.preimage else { continue };
+                let Some(hash) = c.vouches_for(self.wallet) else {
+                    return Err(Error::Tampered(format!(
+                        "call {i} carries a preimage but is not this wallet's approveForThisExecution(hash)"
+                    )));
+                };
+                match preimage.digest() {
+                    Some(digest) if digest == hash => {}
+                    Some(digest) => {
+                        return Err(Error::Tampered(format!(
+                            "call {i} approves {hash}, but the preimage the file gives for it hashes to {digest} \
+                             under the EigenLayer domain it names"
+                        )));
+                    }
+                    None => {
+                        return Err(Error::Tampered(format!(
+                            "call {i}'s preimage is `unverified`: a call's preimage must be one opwallet can recompute"
+                        )));
+                    }
+                }
+            }
             if calls.len() > MAX_CALLS {
                 return Err(Error::Malformed(format!("{} calls; a proposal holds at most {MAX_CALLS}", calls.len())));
             }

@@ -129,12 +129,13 @@ impl Review {
                 WalletState::read(provider, proposal.wallet),
                 submit::wallet_digest(provider, proposal),
                 guard::check(provider, book, calls),
-                async {
-                    match &proposal.body {
-                        Body::Message { hash, preimage } => crate::preimage::check(provider, *hash, preimage).await,
-                        Body::Execute { .. } => Ok(()),
-                    }
-                },
+                // Every hash the wallet would vouch for: its preimage rechecked against EigenLayer.
+                futures::future::try_join_all(
+                    proposal
+                        .vouched()
+                        .into_iter()
+                        .filter_map(|v| { v.preimage.map(|p| crate::preimage::check(provider, v.hash, p)) })
+                ),
                 crate::tokens::read_all(provider, &token_addresses),
                 verdicts(provider, proposal, None),
                 async {
@@ -374,30 +375,21 @@ impl Review {
                     ));
                 }
                 out.extend(calls.iter().filter_map(|c| delegation_warning(c, self.book_addresses)));
-            }
-            Body::Message { preimage, .. } => {
-                if let Some(expiry) = preimage.expiry()
-                    && expiry < alloy::primitives::U256::from(now)
-                {
-                    out.push(format!(
-                        "its EigenLayer expiry {expiry} has passed: EigenLayer will refuse the signature"
-                    ));
-                }
-                match preimage {
-                    Preimage::Unverified => {
-                        out.push("its hash has no preimage: opwallet cannot tell what signing it authorises".to_owned())
+                for v in proposal.vouched() {
+                    let i = v.call.unwrap_or_default();
+                    match v.preimage {
+                        None => out.push(format!(
+                            "call {i} has the wallet vouch for {}, which has no preimage: opwallet cannot tell what \
+                             it authorises",
+                            v.hash
+                        )),
+                        Some(p) => out.extend(
+                            preimage_warning(p, proposal.wallet, now).into_iter().map(|w| format!("call {i}: {w}")),
+                        ),
                     }
-                    Preimage::AvsRegistration { operator, .. } if *operator != proposal.wallet => out.push(format!(
-                        "the registration is for operator {operator}, not for this wallet {}",
-                        proposal.wallet
-                    )),
-                    Preimage::DelegationApproval { approver, .. } if *approver != proposal.wallet => out.push(format!(
-                        "the approval is in the name of approver {approver}, not of this wallet {}",
-                        proposal.wallet
-                    )),
-                    _ => {}
                 }
             }
+            Body::Message { preimage, .. } => out.extend(preimage_warning(preimage, proposal.wallet, now)),
         }
         out
     }
@@ -411,6 +403,30 @@ impl Review {
     }
 }
 
+/// What is wrong with a hash the wallet would vouch for, by its preimage: an expiry passed, another operator or
+/// approver than this wallet, or no preimage at all.
+fn preimage_warning(preimage: &Preimage, wallet: Address, now: u64) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(expiry) = preimage.expiry()
+        && expiry < alloy::primitives::U256::from(now)
+    {
+        out.push(format!("its EigenLayer expiry {expiry} has passed: EigenLayer will refuse the signature"));
+    }
+    match preimage {
+        Preimage::Unverified => {
+            out.push("its hash has no preimage: opwallet cannot tell what signing it authorises".to_owned())
+        }
+        Preimage::AvsRegistration { operator, .. } if *operator != wallet => {
+            out.push(format!("the registration is for operator {operator}, not for this wallet {wallet}"))
+        }
+        Preimage::DelegationApproval { approver, .. } if *approver != wallet => {
+            out.push(format!("the approval is in the name of approver {approver}, not of this wallet {wallet}"))
+        }
+        _ => {}
+    }
+    out
+}
+
 /// The calls decoded and the title, from the proposal's hashed content only.
 pub fn describe(decoder: &Decoder, proposal: &Proposal) -> (Vec<CallView>, String) {
     match &proposal.body {
@@ -421,17 +437,9 @@ pub fn describe(decoder: &Decoder, proposal: &Proposal) -> (Vec<CallView>, Strin
         }
         Body::Message { preimage, .. } => {
             let title = match preimage {
-                Preimage::AvsRegistration { operator, avs, .. } => format!(
-                    "ERC-1271 signature: {} registers with AVS {} (AVSDirectory)",
-                    decoder.address(*operator),
-                    decoder.address(*avs)
-                ),
-                Preimage::DelegationApproval { staker, operator, .. } => format!(
-                    "ERC-1271 delegation approval: staker {} may delegate to {}",
-                    decoder.address(*staker),
-                    decoder.address(*operator)
-                ),
+                Preimage::DelegationApproval { .. } => format!("ERC-1271 {}", decoder.preimage_title(preimage)),
                 Preimage::Unverified => "ERC-1271 signature over a hash opwallet cannot interpret".to_owned(),
+                Preimage::AvsRegistration { .. } => format!("ERC-1271 signature: {}", decoder.preimage_title(preimage)),
             };
             (Vec::new(), title)
         }

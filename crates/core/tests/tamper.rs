@@ -20,7 +20,13 @@ fn execute() -> Proposal {
         2_000_000_000,
         150_000,
         vec![
-            ProposedCall { target: a(1), value: U256::from(5), data: vec![0xde, 0xad].into(), function: None },
+            ProposedCall {
+                target: a(1),
+                value: U256::from(5),
+                data: vec![0xde, 0xad].into(),
+                function: None,
+                preimage: None,
+            },
             ProposedCall::new(a(2), vec![0x01]),
         ],
     )

@@ -1,15 +1,27 @@
 //! An ERC-1271 signature registering the wallet with a legacy AVS on EigenLayer's AVSDirectory (the AVS submits it
 //! with `registerOperatorToAVS`). The proposal carries the message's preimage; its digest is EigenLayer's own.
+//!
+//! With `send`, the wallet sends the registration itself (an AVS's registry coordinator that the operator calls and
+//! that forwards the operator's signature to the AVSDirectory): one batch approves EigenLayer's digest for the
+//! duration of its own execution (`approveForThisExecution`) and makes the call, which passes an empty signature.
+//! One signing round instead of two.
 
+use alloy::sol_types::SolCall;
 use alloy::{
     primitives::{Address, B256, U256},
     providers::Provider,
     sol_types::SolError,
 };
-use opwallet_bindings::eigenlayer::{IAVSDirectory, IEigenLayerErrors::*};
+use opwallet_bindings::{
+    OperatorWallet,
+    eigenlayer::{IAVSDirectory, IEigenLayerErrors::*},
+};
 
 use super::{Action, Ctx, ErrorText, Plan, Planned};
-use crate::{Error, preimage, proposal::Preimage};
+use crate::{
+    Error, preimage,
+    proposal::{Preimage, ProposedCall},
+};
 
 /// The wallet registers with `avs` (salt single-use, signature refused after `expiry`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +31,9 @@ pub struct AvsRegistration {
     pub expiry: u64,
     /// The current unix time, for the expiry check.
     pub now: u64,
+    /// The call that has the registration checked, sent by the wallet in the same batch (its signature argument
+    /// empty): the proposal is then a batch, not a message.
+    pub send: Option<super::call::Call>,
 }
 
 impl Action for AvsRegistration {
@@ -45,7 +60,27 @@ impl Action for AvsRegistration {
             .await
             .map_err(Error::rpc)?;
         let hash = preimage::confirm(on_chain, &preimage, "AVSDirectory.calculateOperatorAVSRegistrationDigestHash")?;
-        Ok(Planned { plan: Plan::Message { hash, preimage }, notices: Vec::new() })
+        let Some(send) = self.send else {
+            return Ok(Planned { plan: Plan::Message { hash, preimage }, notices: Vec::new() });
+        };
+        let approve = ProposedCall {
+            preimage: Some(preimage),
+            ..ProposedCall::new(operator, OperatorWallet::approveForThisExecutionCall { hash }.abi_encode())
+        };
+        let call = ProposedCall {
+            target: send.to,
+            value: send.value,
+            data: send.data,
+            function: send.function,
+            preimage: None,
+        };
+        Ok(Planned {
+            plan: Plan::Execute(vec![approve, call]),
+            notices: vec![format!(
+                "one signing round: the wallet vouches for EigenLayer's digest {hash} only while this batch runs \
+                 (approveForThisExecution), and the call sends the registration with an empty signature"
+            )],
+        })
     }
 }
 

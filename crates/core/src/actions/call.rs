@@ -64,6 +64,12 @@ fn full_signature(f: &alloy::json_abi::Function) -> String {
 
 impl Action for Call {
     async fn plan<P: Provider>(self, _: &Ctx<'_, P>) -> Result<Planned, Error> {
-        Ok(Planned::call(ProposedCall { target: self.to, value: self.value, data: self.data, function: self.function }))
+        Ok(Planned::call(ProposedCall {
+            target: self.to,
+            value: self.value,
+            data: self.data,
+            function: self.function,
+            preimage: None,
+        }))
     }
 }

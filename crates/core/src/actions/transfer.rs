@@ -29,7 +29,13 @@ impl Action for Transfer {
             let value = Token { symbol: "ETH".into(), decimals: 18 }.parse(&self.amount)?;
             let balance = ctx.provider.get_balance(w).await.map_err(Error::rpc)?;
             refuse_over(value, balance, "ETH", 18)?;
-            return Ok(Planned::call(ProposedCall { target: self.to, value, data: Bytes::new(), function: None }));
+            return Ok(Planned::call(ProposedCall {
+                target: self.to,
+                value,
+                data: Bytes::new(),
+                function: None,
+                preimage: None,
+            }));
         };
         let meta = Token::read(ctx.provider, token)
             .await
