@@ -26,7 +26,8 @@ pub(crate) struct ConfigArgs {
     /// User salt (32 bytes hex); the address also commits to signers and threshold.
     #[arg(long, default_value = "0x0000000000000000000000000000000000000000000000000000000000000000")]
     salt: String,
-    /// Factory address (default: `OperatorWalletFactory` in the address book, or $OPWALLET_FACTORY).
+    /// Factory address (default: the address book's `OperatorWalletFactory` when --addresses or --network names a book
+    /// that has one, else opwallet's factory at its one address on every chain, deployed on first use).
     #[arg(long, env = "OPWALLET_FACTORY")]
     factory: Option<String>,
 }
@@ -57,7 +58,10 @@ impl ConfigArgs {
         let salt: B256 = self.salt.parse().map_err(|_| eyre!("--salt `{}` is not 32 bytes of hex", self.salt))?;
         let factory = match &self.factory {
             Some(f) => parse_address(f, "--factory")?,
-            None => g.book()?.extra("OperatorWalletFactory").wrap_err("no factory: pass --factory")?,
+            None => match g.named_book()?.and_then(|b| b.extra("OperatorWalletFactory").ok()) {
+                Some(f) => f,
+                None => opwallet_core::factory::canonical(),
+            },
         };
         Ok((factory, signers, U256::from(self.threshold), salt))
     }
@@ -71,11 +75,11 @@ pub(crate) struct PredictArgs {
 
 impl PredictArgs {
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
+        // Computed as the factory computes it: no RPC, no address book (the factory's address fixes its
+        // implementation's, and the configuration and salt fix the clone's).
         let (factory, signers, threshold, salt) = self.config.parse(g)?;
-        let provider = g.provider().await?;
-        let predicted =
-            OperatorWalletFactory::new(factory, &provider).predictAddress(signers, threshold, salt).call().await?;
-        emit(g.json, json!({ "wallet": predicted }), || predicted.to_string())
+        let predicted = opwallet_core::factory::predict(factory, &signers, threshold, salt);
+        emit(g.json, json!({ "wallet": predicted, "factory": factory }), || predicted.to_string())
     }
 }
 
@@ -95,6 +99,9 @@ impl DeployArgs {
         let (factory, signers, threshold, salt) = self.config.parse(g)?;
         let (from, sender) = self.sender.sender().await?;
         let provider = g.provider_with(sender.clone()).await?;
+        if provider.get_code_at(factory).await?.is_empty() {
+            deploy_factory(&provider, &sender, from, factory, &self.fees, g).await?;
+        }
         let f = OperatorWalletFactory::new(factory, &provider);
         let tx = f.createWallet(signers.clone(), threshold, salt).from(from).into_transaction_request();
         // Three round trips before the receipt: everything that needs nothing else at once; then whether the
@@ -107,6 +114,12 @@ impl DeployArgs {
             provider.get_chain_id(),
         );
         let predicted = predicted?;
+        if predicted != opwallet_core::factory::predict(factory, &signers, threshold, salt) {
+            bail!(
+                "the factory at {factory} predicts {predicted}, not the address opwallet computes for its code: it is \
+                 not an OperatorWalletFactory opwallet knows"
+            );
+        }
         eprintln!("wallet address (predicted): {predicted}");
         // Anyone may create the same wallet first (the same arguments give the same address and configuration):
         // then there is nothing left to do, before sending or after losing the race.
@@ -156,6 +169,56 @@ impl DeployArgs {
     }
 }
 
+/// Deploys opwallet's factory on a chain that has none yet, through the deterministic deployment proxy (anyone
+/// may; it lands at the same address as everywhere else), after saying so. Only the canonical factory: another
+/// address without code is a mistake to name, not something to deploy.
+async fn deploy_factory<P: Provider>(
+    provider: &P,
+    sender: &alloy::network::EthereumWallet,
+    from: Address,
+    factory: Address,
+    fees: &FeeArgs,
+    g: &Global,
+) -> Result<()> {
+    use opwallet_core::factory::{DETERMINISTIC_DEPLOYER, canonical, deployment_input, implementation_of};
+    let chain_id = provider.get_chain_id().await?;
+    if factory != canonical() {
+        bail!(
+            "no contract at --factory {factory} on chain {chain_id}: drop --factory to use opwallet's factory ({}), \
+             which deploy puts on a chain the first time it is needed",
+            canonical()
+        );
+    }
+    if provider.get_code_at(DETERMINISTIC_DEPLOYER).await?.is_empty() {
+        bail!(
+            "chain {chain_id} has no deterministic deployment proxy at {DETERMINISTIC_DEPLOYER}, through which \
+             opwallet's factory is deployed: deploy the proxy first (its pre-signed transaction works on any chain \
+             that accepts pre-EIP-155 transactions), or deploy a factory yourself and pass --factory"
+        );
+    }
+    eprintln!(
+        "opwallet's factory is not on chain {chain_id} yet: deploying it at {factory} through the deterministic \
+         deployment proxy {DETERMINISTIC_DEPLOYER} (once per chain, by anyone; the same address on every chain)"
+    );
+    let tx = alloy::rpc::types::TransactionRequest::default()
+        .from(from)
+        .to(DETERMINISTIC_DEPLOYER)
+        .input(deployment_input().into());
+    let plan = opwallet_core::submit::plan_fees(provider, &tx, fees.limits()?).await?;
+    eprintln!("{}", crate::opts::describe_fees(&plan));
+    let receipt = opwallet_core::submit::send(provider, sender, tx, plan, from, g.timeout() * 10, |h| {
+        eprintln!("sending transaction {h}")
+    })
+    .await?;
+    let implementation = implementation_of(factory);
+    let runtime = provider.get_code_at(implementation).await?;
+    if provider.get_code_at(factory).await?.is_empty() || wallet::implementation_factory(&runtime) != Some(factory) {
+        bail!("the factory deployment ({}) left no OperatorWalletFactory at {factory}", receipt.transaction_hash);
+    }
+    eprintln!("factory deployed: {factory} (transaction {})", receipt.transaction_hash);
+    Ok(())
+}
+
 /// Whether `predicted` already holds the wallet `deploy` was asked for: OperatorWallet code opwallet knows, still
 /// at its first configuration (epoch 0) with exactly `signers` and `threshold`. A wallet there whose configuration
 /// changed since (a rotation) is refused: the caller's keys may not be its signers any more.
@@ -201,6 +264,10 @@ pub(crate) async fn info(g: &Global) -> Result<()> {
             }
         },);
     let (state, code, eigen) = (state?, code?, eigen?);
+    // The canonical factory's address commits to its code (CREATE2), and its implementation's to the factory
+    // (CREATE): a clone of that implementation was made by opwallet's factory, with no further read.
+    let canonical_factory =
+        code.implementation == opwallet_core::factory::implementation_of(opwallet_core::factory::canonical());
     let value = json!({
         "wallet": address,
         "chainId": state.chain_id,
@@ -210,11 +277,13 @@ pub(crate) async fn info(g: &Global) -> Result<()> {
         "epoch": state.epoch,
         "implementation": code.implementation,
         "knownCode": code.known,
+        "factory": code.factory,
+        "canonicalFactory": canonical_factory,
         "eigenlayer": eigen,
     });
     emit(g.json, value.clone(), || {
         let mut s = format!(
-            "wallet     {address}\nchain      {}\nthreshold  {} of {}\nnonce      {}\nepoch      {}\ncode       {} (implementation {})\nsigners",
+            "wallet     {address}\nchain      {}\nthreshold  {} of {}\nnonce      {}\nepoch      {}\ncode       {} (implementation {})\nfactory    {}\nsigners",
             state.chain_id,
             state.threshold,
             state.signers.len(),
@@ -222,6 +291,11 @@ pub(crate) async fn info(g: &Global) -> Result<()> {
             state.epoch,
             if code.known { "known OperatorWallet" } else { "UNKNOWN CODE" },
             code.implementation,
+            match (code.factory, canonical_factory) {
+                (Some(f), true) => format!("{f} (opwallet's factory, the same on every chain)"),
+                (Some(f), false) => format!("{f} (not opwallet's factory at its usual address)"),
+                (None, _) => "unknown".to_owned(),
+            },
         );
         for signer in &state.signers {
             s.push_str(&format!("\n  {signer}"));

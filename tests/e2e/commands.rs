@@ -300,12 +300,20 @@ async fn sign_offline_needs_no_rpc_and_counts() {
     assert!(dm.isOperator(env.wallet()).call().await.expect("view"));
 }
 
-/// `--factory` and `OPWALLET_FACTORY` name the factory when the address book has none; `predict --json` and
-/// `deploy --json` print one JSON document, and deploy lands where predict said.
+/// `--factory` and `OPWALLET_FACTORY` name another factory than opwallet's; without them and without one in the
+/// address book, opwallet's factory (one address on every chain) is used; `predict --json` and `deploy --json` print
+/// one JSON document, and deploy lands where predict said.
 #[tokio::test]
 async fn factory_by_flag_or_environment_and_json_output() {
     let env = Env::new().await;
-    let factory = env.fork.addresses.extra(opwallet_devnet::WALLET_FACTORY).expect("factory").to_string();
+    let canonical = opwallet_core::factory::canonical();
+    assert_eq!(env.fork.addresses.extra(opwallet_devnet::WALLET_FACTORY).expect("factory"), canonical);
+    // Another factory, deployed the plain way.
+    let other = *opwallet_bindings::OperatorWalletFactory::deploy(env.fork.provider_with(dev_signer(9)))
+        .await
+        .expect("deploy a factory")
+        .address();
+    let factory = other.to_string();
     // An address book without the factory.
     let mut book = env.fork.addresses.to_json_document("devnet");
     remove_key(&mut book, opwallet_devnet::WALLET_FACTORY);
@@ -317,17 +325,19 @@ async fn factory_by_flag_or_environment_and_json_output() {
     let salt = format!("0x{}", "07".repeat(32));
     let config = ["--signers", signers.as_str(), "--threshold", "1", "--salt", salt.as_str()];
     let vars = [("OPWALLET_ADDRESSES", bare), ("OPWALLET_FACTORY", "")];
+    let (alice_bob, salt_b) = (vec![addr(ALICE), addr(BOB)], salt.parse().expect("salt"));
 
-    let missing = env.run_with(&[&["predict"][..], &config].concat(), None, &vars);
-    assert_eq!(
-        error_line(&missing),
-        "error: no factory: pass --factory: malformed input: address book: no `OperatorWalletFactory` in it"
-    );
+    let default = env.run_with(&[&["--json", "predict"][..], &config].concat(), None, &vars);
+    assert!(default.status.success(), "{}", stderr(&default));
+    let default: Value = serde_json::from_slice(&default.stdout).expect("one JSON document");
+    let expected = opwallet_core::factory::predict(canonical, &alice_bob, U256::from(1), salt_b);
+    assert_eq!(default["wallet"], serde_json::json!(expected), "opwallet's factory when none is named");
 
     let by_flag = env.run_with(&[&["--json", "predict", "--factory", &factory][..], &config].concat(), None, &vars);
     assert!(by_flag.status.success(), "{}", stderr(&by_flag));
     let predicted: Value = serde_json::from_slice(&by_flag.stdout).expect("one JSON document");
     let wallet: Address = predicted["wallet"].as_str().expect("wallet").parse().expect("address");
+    assert_ne!(wallet, expected, "another factory, another address");
     let by_env = env.run_with(
         &[&["--json", "predict"][..], &config].concat(),
         None,
@@ -346,11 +356,22 @@ async fn factory_by_flag_or_environment_and_json_output() {
     assert!(shown["transaction"].is_string() && !shown["gasUsed"].is_null(), "{shown}");
     let on_chain = OperatorWallet::new(wallet, env.fork.provider());
     assert_eq!(on_chain.getSigners().call().await.expect("a wallet is there"), vec![addr(ALICE), addr(BOB)]);
-    // --factory wins over the address book's factory: here one with no code, so predict cannot answer.
-    let book_factory = env.run(&[&["predict"][..], &config].concat(), None);
-    assert!(book_factory.status.success(), "{}", stderr(&book_factory));
-    let elsewhere = env.run(&[&["predict", "--factory", &addr(CAROL).to_string()][..], &config].concat(), None);
-    assert_eq!(elsewhere.status.code(), Some(1), "{}", stderr(&elsewhere));
+    // `info` says the wallet was not made by opwallet's factory at its usual address.
+    let info = env.run_with(&["info", "--wallet", &wallet.to_string()], None, &vars);
+    assert!(
+        String::from_utf8_lossy(&info.stdout)
+            .contains(&format!("factory    {other} (not opwallet's factory at its usual address)")),
+        "{}",
+        String::from_utf8_lossy(&info.stdout)
+    );
+    // --factory wins over the address book's factory.
+    let book_factory = env.run(&[&["--json", "predict"][..], &config].concat(), None);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&book_factory.stdout).expect("json")["wallet"],
+        serde_json::json!(expected)
+    );
+    let flagged = env.run(&[&["--json", "predict", "--factory", &factory][..], &config].concat(), None);
+    assert_eq!(serde_json::from_slice::<Value>(&flagged.stdout).expect("json")["wallet"], serde_json::json!(wallet));
 }
 
 fn remove_key(v: &mut Value, key: &str) {

@@ -89,11 +89,9 @@ impl Env {
     pub(crate) fn run_with(&self, args: &[&str], key: Option<u32>, vars: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(BIN);
         if let Some(network) = self.network {
-            // No address book file: the built-in one of the network; the factory (not on that network yet) by env.
-            let factory = self.fork.addresses.extra(opwallet_devnet::WALLET_FACTORY).expect("factory");
-            cmd.args(["--network", network])
-                .env_remove("OPWALLET_ADDRESSES")
-                .env("OPWALLET_FACTORY", factory.to_string());
+            // No address book file: the built-in one of the network, and opwallet's factory at its address on every
+            // chain (the devnet put it there through the deterministic deployment proxy).
+            cmd.args(["--network", network]).env_remove("OPWALLET_ADDRESSES").env_remove("OPWALLET_FACTORY");
         } else {
             cmd.env("OPWALLET_ADDRESSES", &self.book);
         }

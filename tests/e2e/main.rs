@@ -7,6 +7,7 @@ mod bad_input;
 mod bls;
 mod commands;
 mod doubles;
+mod factory;
 mod flows;
 mod ground;
 mod harness;

@@ -12,7 +12,8 @@
 //! - [`bls`]: BLS (BN254) AVS keys;
 //! - [`operator`], [`rewards`], [`tokens`]: the operator's dashboard, rewards proofs and Merkle trees, ERC-20 metadata;
 //! - [`store`]: proposals in files or a shared S3 store, and a wallet's queue;
-//! - [`wallet`], [`submit`]: the wallet's on-chain state and code check; fees, simulation and sending.
+//! - [`wallet`], [`submit`]: the wallet's on-chain state and code check; fees, simulation and sending;
+//! - [`factory`]: the factory at one address on every chain, and wallet addresses predicted offline.
 
 pub mod actions;
 mod addresses;
@@ -21,6 +22,7 @@ pub mod bls;
 pub mod decode;
 pub mod eip712;
 mod error;
+pub mod factory;
 pub mod guard;
 mod http;
 pub mod operator;

@@ -110,8 +110,8 @@ fn not_a_wallet(wallet: Address, e: impl std::fmt::Display) -> Error {
 }
 
 /// The ERC-1167 clone code `0x363d3d373d3d3d363d73 <impl> 5af43d82803e903d91602b57fd5bf3`.
-const CLONE_PREFIX: [u8; 10] = [0x36, 0x3d, 0x3d, 0x37, 0x3d, 0x3d, 0x3d, 0x36, 0x3d, 0x73];
-const CLONE_SUFFIX: [u8; 15] =
+pub(crate) const CLONE_PREFIX: [u8; 10] = [0x36, 0x3d, 0x3d, 0x37, 0x3d, 0x3d, 0x3d, 0x36, 0x3d, 0x73];
+pub(crate) const CLONE_SUFFIX: [u8; 15] =
     [0x5a, 0xf4, 0x3d, 0x82, 0x80, 0x3e, 0x90, 0x3d, 0x91, 0x60, 0x2b, 0x57, 0xfd, 0x5b, 0xf3];
 
 /// What the code check found.
@@ -120,6 +120,8 @@ pub struct CodeCheck {
     pub implementation: Address,
     pub implementation_code_hash: B256,
     pub known: bool,
+    /// The factory that deployed the implementation (its immutable), when the code is known.
+    pub factory: Option<Address>,
 }
 
 /// Checks that `wallet` is an ERC-1167 clone whose implementation's runtime code is exactly the committed
@@ -136,30 +138,36 @@ pub async fn check_code<P: Provider>(provider: &P, wallet: Address) -> Result<Co
     let implementation = Address::from_slice(&code[10..30]);
     let runtime = provider.get_code_at(implementation).await.map_err(Error::rpc)?;
     let implementation_code_hash = keccak256(&runtime);
-    Ok(CodeCheck { implementation, implementation_code_hash, known: is_known_implementation(&runtime) })
+    let factory = implementation_factory(&runtime);
+    Ok(CodeCheck { implementation, implementation_code_hash, known: factory.is_some(), factory })
 }
 
 /// Whether `runtime` is the committed OperatorWallet code, apart from its immutable `factory` (the address of
 /// whichever factory deployed it, which the artifact leaves zero): the immutable bytes must hold one address,
 /// the same wherever it appears, and every other byte must match.
 pub fn is_known_implementation(runtime: &[u8]) -> bool {
+    implementation_factory(runtime).is_some()
+}
+
+/// The factory a known OperatorWallet implementation holds in its immutable ([`is_known_implementation`]).
+pub fn implementation_factory(runtime: &[u8]) -> Option<Address> {
     let known = opwallet_bindings::implementation_runtime_code();
     if runtime.len() != known.len() {
-        return false;
+        return None;
     }
     let ranges = opwallet_bindings::implementation_immutable_ranges();
     let mut expected = known.to_vec();
     let mut value: Option<&[u8]> = None;
     for (start, length) in ranges {
-        let Some(slot) = runtime.get(start..start + length) else { return false };
+        let slot = runtime.get(start..start + length)?;
         // An address immutable is a 32-byte word with 12 leading zero bytes.
         if length != 32 || slot[..12].iter().any(|b| *b != 0) || value.is_some_and(|v| v != slot) {
-            return false;
+            return None;
         }
         value = Some(slot);
         expected[start..start + length].copy_from_slice(slot);
     }
-    expected == runtime
+    (expected == runtime).then(|| value.map(|v| Address::from_slice(&v[12..])).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -178,7 +186,7 @@ mod tests {
     fn the_implementation_is_known_whichever_factory_deployed_it_and_not_otherwise() {
         assert!(!opwallet_bindings::implementation_immutable_ranges().is_empty());
         let code = deployed_by(Address::repeat_byte(0x42));
-        assert!(is_known_implementation(&code));
+        assert_eq!(implementation_factory(&code), Some(Address::repeat_byte(0x42)));
         assert!(is_known_implementation(opwallet_bindings::implementation_runtime_code()));
         // One byte of code changed outside the immutable: unknown.
         let mut tampered = code.clone();

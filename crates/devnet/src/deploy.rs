@@ -444,7 +444,10 @@ pub async fn deploy_eigenlayer<P: Provider>(
 
     let stake = stake(&mut d, &proxies).await?;
     let avss = avss(&mut d, &proxies, &stake).await?;
-    let factory = d.create(WALLET_FACTORY, &opwallet_bindings::OperatorWalletFactory::BYTECODE, vec![]).await?;
+    // opwallet's factory where it is on every chain: through Anvil's deterministic deployment proxy.
+    let proxy = opwallet_core::factory::DETERMINISTIC_DEPLOYER;
+    d.call(WALLET_FACTORY, proxy, opwallet_core::factory::deployment_input().to_vec()).await?;
+    let factory = opwallet_core::factory::canonical();
 
     let mut extra = BTreeMap::from([
         ("PauserRegistry".to_owned(), pauser),
