@@ -71,7 +71,7 @@ impl BatchArgs {
             }
             eprintln!("WARNING: written although the simulation says: {why}");
         }
-        let (merged, floor) = opwallet_core::actions::with_gas_floor(merged, Some(&simulation));
+        let (merged, floor) = opwallet_core::actions::with_gas_floor(merged, Some(&simulation))?;
         if let Some(floor) = floor {
             eprintln!("{floor}");
         }

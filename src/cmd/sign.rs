@@ -60,6 +60,21 @@ pub(super) fn message_refusal(proposal: &Proposal, book: Option<&AddressBook>) -
             Some(i) => format!("call {i} has the wallet vouch for a hash ({})", v.hash),
             None => "this message proposal".to_owned(),
         };
+        match v.preimage {
+            Some(Preimage::AvsRegistration { operator, .. }) if *operator != proposal.wallet => {
+                return Some(format!(
+                    "{what}: the registration is for operator {operator}, not for this wallet {}",
+                    proposal.wallet
+                ));
+            }
+            Some(Preimage::DelegationApproval { approver, .. }) if *approver != proposal.wallet => {
+                return Some(format!(
+                    "{what}: the approval is in the name of approver {approver}, not of this wallet {}",
+                    proposal.wallet
+                ));
+            }
+            _ => {}
+        }
         let (contract, expected, name) = match v.preimage {
             None | Some(Preimage::Unverified) => {
                 return Some(format!(
@@ -147,6 +162,16 @@ impl SignArgs {
                 bail!("{why}");
             }
             eprintln!("WARNING: signing although {why}");
+        }
+        // A floor no transaction can honour (the batch could never run), or none (offline: said here; online the
+        // review's warnings say it).
+        if let Some((refuse, why)) = opwallet_core::actions::gas_floor_problem(&proposal) {
+            if refuse && !self.force {
+                bail!("not signed: {why}; pass --force only to sign it anyway");
+            }
+            if refuse || self.offline {
+                eprintln!("WARNING: {why}");
+            }
         }
         let signer = self.key.signer().await?;
         let me = signer.address();

@@ -1015,3 +1015,30 @@ async fn a_vouched_hash_the_file_misdescribes_or_does_not_describe_is_not_signed
         "{err}"
     );
 }
+
+/// A gas floor no transaction can honour is refused at signing (the batch could never run); no floor at all is said.
+#[tokio::test]
+async fn a_gas_floor_beyond_one_transaction_is_refused_and_none_is_said() {
+    use opwallet_core::proposal::{Proposal, ProposedCall};
+    let env = Env::with_wallet().await;
+    let call = || vec![ProposedCall::new(addr(CAROL), Vec::new())];
+    let deadline = expiry();
+    let write = |name: &str, p: &Proposal| {
+        let f = env.path(name);
+        std::fs::write(&f, serde_json::to_string_pretty(p).expect("json")).expect("write");
+        f
+    };
+    let huge = write("huge.json", &Proposal::execute(31337, env.wallet(), 0, 0, deadline, 20_000_000, call()));
+    let out = env.run(&["sign", huge.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: not signed: its gas floor 20000000 is more than a transaction can offer its calls"),
+        "{stderr}"
+    );
+    let none = write("none.json", &Proposal::execute(31337, env.wallet(), 0, 0, deadline, 0, call()));
+    let out = env.run(&["sign", none.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("it has no gas floor (minGas 0): whoever submits it chooses"), "{stderr}");
+}

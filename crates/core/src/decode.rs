@@ -175,9 +175,11 @@ impl Decoder {
             // The wallet vouching for a hash during this execution: what the hash is, from the preimage the file
             // gives (`Proposal::verify` recomputed the hash from it; `sign` checks it on chain).
             Action::Function { .. } if call.vouches_for(self.wallet).is_some() => Some(match &call.preimage {
-                Some(preimage) => {
-                    format!("vouch (ERC-1271) only while this batch runs for: {}", self.preimage_title(preimage))
-                }
+                Some(preimage) => format!(
+                    "vouch (ERC-1271) only while this batch runs for: {}{}",
+                    self.preimage_title(preimage),
+                    preimage_terms(preimage)
+                ),
                 None => "vouch (ERC-1271) only while this batch runs for a hash opwallet cannot interpret".to_owned(),
             }),
             Action::Function { abi, name, .. } => self.summary(abi, name, call.target, &call.data),
@@ -492,6 +494,17 @@ fn hex(bytes: &[u8]) -> String {
     alloy::primitives::hex::encode(bytes)
 }
 
+/// `, salt …, expiry … (unix seconds)` of a preimage that has them.
+fn preimage_terms(preimage: &crate::proposal::Preimage) -> String {
+    use crate::proposal::Preimage;
+    match preimage {
+        Preimage::AvsRegistration { salt, expiry, .. } | Preimage::DelegationApproval { salt, expiry, .. } => {
+            format!(", salt {salt}, expiry {expiry} (unix seconds)")
+        }
+        Preimage::Unverified => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use alloy::{
@@ -577,6 +590,7 @@ mod tests {
                 value: U256::from(10u64.pow(18)),
                 data: Bytes::new(),
                 function: None,
+                preimage: None,
             },
         ]);
         let title = d.title(&calls, 0);

@@ -440,6 +440,20 @@ impl Proposal {
                 "the message's fields hash to {digest} under the EigenLayer domain it names, not to its hash {hash}"
             )));
         }
+        for v in self.vouched() {
+            if let Some(domain) = v.preimage.and_then(Preimage::domain)
+                && (domain.chain_id != self.chain_id || domain.name != "EigenLayer")
+            {
+                return Err(Error::Tampered(format!(
+                    "the EigenLayer domain of the hash {} is `{}` on chain {}, not EigenLayer's on this proposal's \
+                     chain {}",
+                    v.hash,
+                    crate::text::escape(&domain.name),
+                    domain.chain_id,
+                    self.chain_id
+                )));
+            }
+        }
         if let Body::Execute { calls, .. } = &self.body {
             for (i, c) in calls.iter().enumerate() {
                 let Some(preimage) = &c.preimage else { continue };

@@ -375,6 +375,9 @@ impl Review {
                     ));
                 }
                 out.extend(calls.iter().filter_map(|c| delegation_warning(c, self.book_addresses)));
+                if let Some((_, why)) = crate::actions::gas_floor_problem(proposal) {
+                    out.push(why);
+                }
                 for v in proposal.vouched() {
                     let i = v.call.unwrap_or_default();
                     match v.preimage {

@@ -33,7 +33,7 @@ fn execute() -> Proposal {
 }
 
 fn domain() -> EigenDomain {
-    EigenDomain { name: "AVSDirectory".into(), version: "v1.13.0".into(), chain_id: 17_000, verifying_contract: a(3) }
+    EigenDomain { name: "EigenLayer".into(), version: "v1.13.0".into(), chain_id: 17_000, verifying_contract: a(3) }
 }
 
 fn registration() -> Proposal {
@@ -207,5 +207,26 @@ fn change(v: &mut serde_json::Value) {
         serde_json::Value::Number(n) => *v = (n.as_u64().expect("u64") + 1).into(),
         serde_json::Value::Bool(b) => *b = !*b,
         other => *other = "x".into(),
+    }
+}
+
+/// A preimage that hashes to its hash but under another chain's EigenLayer domain, or a domain not named
+/// EigenLayer's, is refused: the screen would otherwise name an AVS registration that means nothing here.
+#[test]
+fn a_preimage_under_another_chains_or_names_domain_is_refused_even_when_it_hashes() {
+    for (what, d) in [
+        ("another chain", EigenDomain { chain_id: 1, ..domain() }),
+        ("another name", EigenDomain { name: "NotEigenLayer".into(), ..domain() }),
+    ] {
+        let preimage = Preimage::AvsRegistration {
+            domain: d,
+            operator: a(0xaa),
+            avs: a(4),
+            salt: B256::repeat_byte(5),
+            expiry: U256::from(2_000_000_000u64),
+        };
+        let hash = preimage.digest().expect("digest");
+        let verified = Proposal::message(17_000, a(0xaa), 4, hash, preimage).and_then(|p| p.verify());
+        assert!(matches!(verified, Err(Error::Tampered(_))), "{what}: {verified:?}");
     }
 }

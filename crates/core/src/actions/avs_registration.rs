@@ -63,6 +63,13 @@ impl Action for AvsRegistration {
         let Some(send) = self.send else {
             return Ok(Planned { plan: Plan::Message { hash, preimage }, notices: Vec::new() });
         };
+        if ctx.provider.get_code_at(send.to).await.map_err(Error::rpc)?.is_empty() {
+            return Err(Error::Refused(format!(
+                "--send-to {} has no code: it cannot forward the registration to the AVSDirectory (name the AVS's \
+                 registry coordinator, the contract the AVSDirectory will see as the AVS)",
+                send.to
+            )));
+        }
         let approve = ProposedCall {
             preimage: Some(preimage),
             ..ProposedCall::new(operator, OperatorWallet::approveForThisExecutionCall { hash }.abi_encode())

@@ -279,49 +279,92 @@ pub async fn propose<P: Provider, A: Action>(
         crate::proposal::Body::Message { .. } => None,
     };
     let mut notices = planned.notices;
-    let (proposal, floor) = with_gas_floor(proposal, simulation.as_ref());
+    let (proposal, floor) = with_gas_floor(proposal, simulation.as_ref())?;
     notices.extend(floor.map(String::from));
     Ok(Proposed { proposal, notices, simulation })
 }
 
 /// `proposal` (an execute proposal made with no gas floor) with its signed gas floor (`minGas`) set from the
-/// node's simulation of it, or unchanged with the warning to show when the simulation gave no gas. The calls and the
-/// state are the same with the floor in place, so the simulation stands for the final proposal (every signer's
-/// `sign` simulates the file again).
+/// node's simulation of it, or unchanged with the warning to show when the simulation gave no usable gas. The calls
+/// and the state are the same with the floor in place, so the simulation stands for the final proposal (every
+/// signer's `sign` simulates the file again). The floor never asks for more than one transaction may carry
+/// ([`MAX_TX_GAS`]); a batch that does not fit even without a margin is refused.
 pub fn with_gas_floor(
     proposal: Proposal,
     simulation: Option<&Result<crate::simulate::Simulation, String>>,
-) -> (Proposal, Option<&'static str>) {
+) -> Result<(Proposal, Option<&'static str>), Error> {
     use crate::proposal::Body;
-    match (&proposal.body, simulation) {
-        (Body::Execute { nonce, deadline, calls, .. }, Some(Ok(sim))) if sim.success => match sim.gas_used {
-            Some(gas) => {
-                let floored = Proposal::execute(
-                    proposal.chain_id,
-                    proposal.wallet,
-                    proposal.epoch,
-                    *nonce,
-                    *deadline,
-                    min_gas_for(gas),
-                    calls.clone(),
-                );
-                (floored, None)
-            }
-            None => (proposal, Some(NO_GAS_FLOOR)),
-        },
-        (Body::Execute { .. }, _) => (proposal, Some(NO_GAS_FLOOR)),
-        (Body::Message { .. }, _) => (proposal, None),
+    let gas = match (&proposal.body, simulation) {
+        (Body::Message { .. }, _) => return Ok((proposal, None)),
+        (Body::Execute { .. }, Some(Ok(sim))) if sim.success => sim.gas_used.filter(|g| *g > 0),
+        (Body::Execute { .. }, _) => None,
+    };
+    let (Some(gas), Body::Execute { nonce, deadline, calls, .. }) = (gas, &proposal.body) else {
+        return Ok((proposal, Some(NO_GAS_FLOOR)));
+    };
+    let most = max_min_gas();
+    if gas > most {
+        return Err(Error::Refused(format!(
+            "the batch used {gas} gas in simulation, more than one transaction may carry (its calls could be offered \
+             at most {most} of the {MAX_TX_GAS} a transaction may use): split it into several proposals"
+        )));
     }
+    let floored = Proposal::execute(
+        proposal.chain_id,
+        proposal.wallet,
+        proposal.epoch,
+        *nonce,
+        *deadline,
+        min_gas_for(gas).min(most),
+        calls.clone(),
+    );
+    Ok((floored, None))
 }
 
 /// Said when no gas floor could be measured.
 const NO_GAS_FLOOR: &str = "warning: the node did not report the batch's gas, so the proposal has no gas floor (minGas 0): whoever submits it chooses how much gas its calls get";
+
+/// The most gas one transaction may use (EIP-7825, since Fusaka).
+pub const MAX_TX_GAS: u64 = 1 << 24;
+
+/// What `execute` itself may need besides its calls, at most: intrinsic gas, calldata, 32 signature checks.
+pub const EXECUTE_OVERHEAD: u64 = 400_000;
+
+/// The highest gas floor a transaction can honour: what is left for the calls of a transaction of [`MAX_TX_GAS`]
+/// after [`EXECUTE_OVERHEAD`], less the 1/64 a call keeps back.
+pub fn max_min_gas() -> u64 {
+    (MAX_TX_GAS - EXECUTE_OVERHEAD) / 64 * 63
+}
 
 /// The signed gas floor for a batch whose `execute` transaction used `gas_used` in simulation: that (an
 /// over-estimate of what the calls alone need) plus half again, for gas refunds counted after the fact and for
 /// the 1/64 each nested call keeps back; rounded up to a thousand.
 pub fn min_gas_for(gas_used: u64) -> u64 {
     gas_used.saturating_add(gas_used / 2).div_ceil(1000).saturating_mul(1000)
+}
+
+/// What a signer must be told about a proposal's gas floor, from the file alone: none at all, or more than a
+/// transaction can carry (then the batch can never run).
+pub fn gas_floor_problem(proposal: &Proposal) -> Option<(bool, String)> {
+    let crate::proposal::Body::Execute { min_gas, .. } = &proposal.body else { return None };
+    if *min_gas == 0 {
+        return Some((
+            false,
+            "it has no gas floor (minGas 0): whoever submits it chooses how much gas its calls get, and can starve a \
+             call that swallows a failing sub-call"
+                .to_owned(),
+        ));
+    }
+    (*min_gas > max_min_gas()).then(|| {
+        (
+            true,
+            format!(
+                "its gas floor {min_gas} is more than a transaction can offer its calls ({} of the {MAX_TX_GAS} a \
+                 transaction may use): it can never run",
+                max_min_gas()
+            ),
+        )
+    })
 }
 
 /// Which nonce a new proposal takes, among the proposals already queued for the wallet.
@@ -397,6 +440,27 @@ mod tests {
         assert_eq!(min_gas_for(100_000), 150_000);
         assert_eq!(min_gas_for(100_001), 151_000);
         assert_eq!(min_gas_for(u64::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn a_gas_floor_fits_in_one_transaction() {
+        let needed = max_min_gas() + max_min_gas() / 63 + EXECUTE_OVERHEAD;
+        assert!(needed <= MAX_TX_GAS, "{needed}");
+        let p = |min_gas| {
+            Proposal::execute(
+                1,
+                Address::repeat_byte(1),
+                0,
+                0,
+                1,
+                min_gas,
+                vec![crate::proposal::ProposedCall::new(Address::repeat_byte(2), vec![])],
+            )
+        };
+        assert_eq!(gas_floor_problem(&p(0)).map(|(refuse, _)| refuse), Some(false));
+        assert_eq!(gas_floor_problem(&p(150_000)), None);
+        assert_eq!(gas_floor_problem(&p(max_min_gas())), None);
+        assert_eq!(gas_floor_problem(&p(max_min_gas() + 1)).map(|(refuse, _)| refuse), Some(true));
     }
 
     #[test]

@@ -315,6 +315,7 @@ mod tests {
             value: U256::from(10).pow(U256::from(18)),
             data: vec![0xAB, 0xCD].into(),
             function: None,
+            preimage: None,
         };
         let p = Proposal::execute(17000, wallet, 3, 255, 2_000_000_000, 0, vec![call]);
         let content = ethers_content(&p.typed_data).expect("content");
