@@ -6,7 +6,7 @@ NODE_BIN := $(CURDIR)/node_modules/.bin
 export PATH := $(NODE_BIN):$(PATH)
 STAMP := node_modules/.installed
 
-.PHONY: help deps build test test-contracts lint snapshot artifacts eigenlayer devnet devnet-bench bench demo ci clean
+.PHONY: help deps build test test-contracts lint prove mutate snapshot artifacts eigenlayer devnet devnet-bench bench demo ci clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -32,6 +32,12 @@ lint: deps ## Formatting (forge, cargo), clippy with warnings denied, slither (z
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	tools/slither
+
+prove: deps ## Symbolic proofs of the wallet's properties with halmos (bounds and results: docs/security.md)
+	tools/halmos
+
+mutate: deps ## Mutation testing with slither-mutate over contracts/src: score, survivors, wall time (not in CI)
+	tools/mutate
 
 artifacts: deps ## Regenerate our contract artifacts (foundry-compilers); EigenLayer's: EIGENLAYER_CHECKOUT=DIR make eigenlayer
 	cargo run --quiet -p opwallet-artifacts

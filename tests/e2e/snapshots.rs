@@ -33,7 +33,8 @@ async fn info_status_and_execute_print_exactly_this() {
     assert_eq!(
         env.ok(&["info"], None),
         format!(
-            "wallet     {w}\nchain      31337\nthreshold  2 of 3\nnonce      0\nepoch      0\ncode       known OperatorWallet (implementation {implementation})\nsigners\n  {a}\n  {b}\n  {c}\neigenlayer 1.13.0\n  operator            false\n  delegation approver 0x0000000000000000000000000000000000000000\n  allocation delay    null\n  operator sets       none\n  admins              {w} (the wallet itself)\n  pending admins      none\n"
+            "wallet     {w}\nchain      31337\nthreshold  2 of 3\nnonce      0\nepoch      0\ncode       known OperatorWallet (implementation {implementation})\nfactory    {} (opwallet's factory, the same on every chain)\nsigners\n  {a}\n  {b}\n  {c}\neigenlayer 1.13.0\n  operator            false\n  delegation approver 0x0000000000000000000000000000000000000000\n  allocation delay    null\n  operator sets       none\n  admins              {w} (the wallet itself)\n  pending admins      none\n",
+            factory.address()
         )
     );
 

@@ -27,6 +27,7 @@ fn quick_bench_output_is_well_formed() {
         "execute registerAsOperator",
         "isValidSignature (execution gas)",
         "registerOperatorToAVS (whole tx)",
+        "operator-sent AVS registration (whole tx)",
         "replace a signer",
         "add a signer",
         "change threshold",

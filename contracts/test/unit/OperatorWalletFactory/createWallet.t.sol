@@ -23,6 +23,23 @@ contract CreateWalletTest is TestBase {
         assertEq(OperatorWallet(payable(w)).threshold(), 2);
     }
 
+    /// @dev The address as docs/design.md states it (and `opwallet predict` computes it offline): an ERC-1167 clone of
+    /// the implementation, CREATE2 from the factory with keccak256(abi.encode(signers, threshold, salt)). Computed
+    /// here without the factory's own salt derivation, so a change to it (encodePacked, another order) fails.
+    function test_predictAddress_IsTheDocumentedCreate2OfTheWholeConfiguration() public view {
+        bytes32 userSalt = bytes32(uint256(7));
+        bytes32 deploySalt = keccak256(abi.encode(signers, uint256(2), userSalt));
+        bytes memory init = abi.encodePacked(
+            hex"3d602d80600a3d3981f3363d3d373d3d3d363d73",
+            address(factory.implementation()),
+            hex"5af43d82803e903d91602b57fd5bf3"
+        );
+        address expected = vm.computeCreate2Address(deploySalt, keccak256(init), address(factory));
+        assertEq(factory.predictAddress(signers, 2, userSalt), expected);
+        // The implementation is the factory's first CREATE.
+        assertEq(address(factory.implementation()), vm.computeCreateAddress(address(factory), 1));
+    }
+
     function test_createWallet_SameConfigAndSaltGiveTheSameAddressOnAnotherChain() public {
         address here = factory.predictAddress(signers, 2, bytes32("x"));
         vm.chainId(560048);
