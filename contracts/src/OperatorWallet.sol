@@ -58,10 +58,15 @@ contract OperatorWallet is SignatureVerifier {
         // The signers' gas floor, checked where the calls start: a CALL forwards at most 63/64 of the gas left
         // (EIP-150), so at least `minGas` is offered to the calls only if 64/63 of it is left here. Whoever submits
         // cannot starve a call whose target swallows a failing sub-call: the nonce is spent only with enough gas.
+        uint256 enclosing = _enterExecution(current);
         uint256 left = gasleft();
         if (left < minGas || (left - minGas) * 63 < minGas) revert InsufficientGas(minGas);
+        _run(calls, signatures, count);
+        _leaveExecution(enclosing);
+    }
 
-        uint256 enclosing = _enterExecution(current);
+    /// @dev Makes the batch's calls, in order; the first call to the wallet itself stashes the header just checked.
+    function _run(Call[] calldata calls, bytes calldata signatures, uint256 count) private {
         bool stashed;
         for (uint256 i; i < calls.length; ++i) {
             Call calldata c = calls[i];
@@ -77,12 +82,14 @@ contract OperatorWallet is SignatureVerifier {
             (bool success, bytes memory returnData) = c.target.call{value: c.value}(c.data);
             if (!success) revert CallFailed(i, returnData);
         }
-        _leaveExecution(enclosing);
     }
 
     /// @inheritdoc IOperatorWallet
     function approveForThisExecution(bytes32 hash) external onlySelf {
-        emit HashApprovedForExecution(_approveForThisExecution(hash) - 1, hash);
+        uint256 tag = _approveForThisExecution(hash);
+        // The wallet calls itself only from `execute`, which has set the tag: zero means no execution is running.
+        if (tag == 0) revert OnlySelf();
+        emit HashApprovedForExecution(tag - 1, hash);
     }
 
     /// @inheritdoc IOperatorWallet

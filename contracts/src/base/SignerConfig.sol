@@ -120,6 +120,7 @@ abstract contract SignerConfig is WalletDomain {
             _checkIncoming(signers, i);
             emit SignerAdded(signers[i]);
         }
+        _checkThreshold(threshold_, count);
         _commit(_header(0, threshold_, signers), new bytes(0), false);
         emit ThresholdChanged(threshold_);
     }
@@ -142,6 +143,7 @@ abstract contract SignerConfig is WalletDomain {
             // A threshold change: the same signers under a new epoch and threshold.
             uint256 was = _thresholdOf(old);
             if (keep) newThreshold = was;
+            _checkThreshold(newThreshold, (old.length - HEADER_FIXED) / 20);
             _commit(_rekeyed(old, _nextEpoch(_epochOf(old)), newThreshold), old, true);
             if (newThreshold != was) emit ThresholdChanged(newThreshold);
             return;
@@ -173,6 +175,7 @@ abstract contract SignerConfig is WalletDomain {
             emit SignerAdded(incoming);
         }
 
+        _checkThreshold(newThreshold, count);
         _commit(_header(_nextEpoch(epoch_), newThreshold, next), old, false);
         if (newThreshold != oldThreshold) emit ThresholdChanged(newThreshold);
     }
@@ -208,6 +211,12 @@ abstract contract SignerConfig is WalletDomain {
         // casting to 'uint32' keeps the low 32 bits of the hash on purpose
         // forge-lint: disable-next-line(unsafe-typecast)
         return epoch_ + 1 + uint32(uint256(entropy));
+    }
+
+    /// @dev Reverts unless `1 <= threshold_ <= count`, on the full 256-bit value: the header holds the threshold in
+    /// one byte, so a larger value must never reach the encoding (it would wrap, or spill into the epoch bytes).
+    function _checkThreshold(uint256 threshold_, uint256 count) private pure {
+        if (threshold_ == 0 || threshold_ > count) revert InvalidThreshold(threshold_, count);
     }
 
     /// @dev Reverts unless `signers[i]` may be a signer and does not repeat an earlier entry.

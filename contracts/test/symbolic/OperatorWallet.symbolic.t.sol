@@ -343,4 +343,40 @@ contract OperatorWalletSymbolic is Test {
             .call(abi.encodeCall(IOperatorWallet.execute, (new IOperatorWallet.Call[](0), deadline, minGas, sig)));
         assert(wallet.nonce() == (ok ? before + 1 : before));
     }
+
+    /*//////////////////////////////////////////////////////////////
+                     APPROVAL FOR ONE EXECUTION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Outside an execution, `approveForThisExecution` from any caller (the wallet itself included: a prank
+    /// outside `execute`) reverts, and an empty signature stays invalid for the hash it names and any other.
+    function check_approveForThisExecution_NothingOutsideAnExecution(address caller, bytes32 h, bytes32 asked) public {
+        vm.prank(caller);
+        (bool ok,) = address(wallet).call(abi.encodeCall(IOperatorWallet.approveForThisExecution, (h)));
+        assert(!ok);
+        assert(wallet.isValidSignature(h, "") == INVALID);
+        assert(wallet.isValidSignature(asked, "") == INVALID);
+    }
+
+    /// @dev After an execution that approved `approved` for itself (signed by two contract signers), in the same
+    /// transaction, an empty signature is invalid for every hash: the approval died with its execution.
+    function check_approveForThisExecution_DiesWithItsExecution(address caller, bytes32 approved, bytes32 asked)
+        public
+    {
+        IOperatorWallet.Call[] memory calls = new IOperatorWallet.Call[](1);
+        calls[0] = IOperatorWallet.Call(
+            address(wallet), 0, abi.encodeCall(IOperatorWallet.approveForThisExecution, (approved))
+        );
+        uint256 deadline = block.timestamp;
+        bytes32 digest = wallet.getExecuteDigest(calls, wallet.nonce(), deadline, 0);
+        oracles[0].approve(digest);
+        oracles[1].approve(digest);
+        bytes memory sig = abi.encodePacked(
+            wallet.configHeader(), uint8(0), uint8(2), uint16(3), bytes3(0), uint8(1), uint8(2), uint16(3), bytes3(0)
+        );
+        vm.prank(caller);
+        wallet.execute(calls, deadline, 0, sig);
+        assert(wallet.isValidSignature(approved, "") == INVALID);
+        assert(wallet.isValidSignature(asked, "") == INVALID);
+    }
 }

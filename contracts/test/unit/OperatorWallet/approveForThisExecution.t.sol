@@ -60,6 +60,10 @@ contract ApproveForThisExecutionTest is TestBase {
         vm.prank(signers[0]);
         vm.expectRevert(IOperatorWallet.OnlySelf.selector);
         wallet.approveForThisExecution(HASH);
+        // The wallet's own address outside `execute` (only a prank can do it): no execution is running.
+        vm.prank(address(wallet));
+        vm.expectRevert(IOperatorWallet.OnlySelf.selector);
+        wallet.approveForThisExecution(HASH);
         assertEq(wallet.isValidSignature(HASH, ""), INVALID);
     }
 

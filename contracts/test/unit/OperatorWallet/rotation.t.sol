@@ -616,4 +616,34 @@ contract BumpEpochTest is RotationBase {
         vm.expectRevert(IOperatorWallet.OnlySelf.selector);
         wallet.bumpEpoch();
     }
+
+    /// @dev Found by halmos (check_rotation_KeepsTheConfigurationValid): the header keeps the threshold in one
+    /// byte, and a threshold above 255 was validated only after encoding (2^255 + 1 became 1; bits above the byte
+    /// spilled into the epoch). Every path now checks the full value first.
+    function test_RevertWhen_ThresholdDoesNotFitItsByte() public {
+        uint256 wraps = (uint256(1) << 255) + 1;
+        selfCallReverts(
+            wallet,
+            abi.encodeCall(IOperatorWallet.setThreshold, (wraps)),
+            abi.encodeWithSelector(IOperatorWallet.InvalidThreshold.selector, wraps, 3)
+        );
+        uint256 spills = (uint256(1) << 8) + 2;
+        selfCallReverts(
+            wallet,
+            abi.encodeCall(IOperatorWallet.removeSigner, (signers[2], spills)),
+            abi.encodeWithSelector(IOperatorWallet.InvalidThreshold.selector, spills, 2)
+        );
+        address[] memory none = new address[](0);
+        address[] memory one = new address[](1);
+        one[0] = signers[0];
+        selfCallReverts(
+            wallet,
+            abi.encodeCall(IOperatorWallet.rotateSigners, (one, none, new bytes[](0), spills)),
+            abi.encodeWithSelector(IOperatorWallet.InvalidThreshold.selector, spills, 2)
+        );
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.InvalidThreshold.selector, 257, 3));
+        factory.createWallet(signers, 257, bytes32("wraps"));
+        assertEq(wallet.threshold(), 2);
+        assertEq(wallet.epoch(), 0);
+    }
 }
