@@ -99,20 +99,27 @@ impl DeployArgs {
         let (factory, signers, threshold, salt) = self.config.parse(g)?;
         let (from, sender) = self.sender.sender().await?;
         let provider = g.provider_with(sender.clone()).await?;
-        if provider.get_code_at(factory).await?.is_empty() {
-            deploy_factory(&provider, &sender, from, factory, &self.fees, g).await?;
-        }
         let f = OperatorWalletFactory::new(factory, &provider);
         let tx = f.createWallet(signers.clone(), threshold, salt).from(from).into_transaction_request();
-        // Three round trips before the receipt: everything that needs nothing else at once; then whether the
-        // predicted address is taken; then the send.
-        let (predicted, gas, fees, nonce, chain_id) = tokio::join!(
-            async { f.predictAddress(signers.clone(), threshold, salt).call().await },
-            provider.estimate_gas(tx.clone()),
-            provider.estimate_eip1559_fees(),
-            provider.get_transaction_count(from).pending(),
-            provider.get_chain_id(),
-        );
+        // Three round trips before the receipt: everything that needs nothing else at once (with whether the
+        // factory is there); then whether the predicted address is taken; then the send. A chain without the
+        // factory gets it first, then the same reads again.
+        let read = || async {
+            tokio::join!(
+                provider.get_code_at(factory),
+                async { f.predictAddress(signers.clone(), threshold, salt).call().await },
+                provider.estimate_gas(tx.clone()),
+                provider.estimate_eip1559_fees(),
+                provider.get_transaction_count(from).pending(),
+                provider.get_chain_id(),
+            )
+        };
+        let mut reads = read().await;
+        if reads.0?.is_empty() {
+            deploy_factory(&provider, &sender, from, factory, &self.fees, g).await?;
+            reads = read().await;
+        }
+        let (_, predicted, gas, fees, nonce, chain_id) = reads;
         let predicted = predicted?;
         if predicted != opwallet_core::factory::predict(factory, &signers, threshold, salt) {
             bail!(
