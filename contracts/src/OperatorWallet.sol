@@ -67,7 +67,7 @@ contract OperatorWallet is SignatureVerifier {
 
     /// @dev Makes the batch's calls, in order; the first call to the wallet itself stashes the header just checked.
     function _run(Call[] calldata calls, bytes calldata signatures, uint256 count) private {
-        bool stashed;
+        bool stashed = false;
         for (uint256 i; i < calls.length; ++i) {
             Call calldata c = calls[i];
             // A call to the wallet itself is a configuration change: it reads the header just checked from
