@@ -646,4 +646,22 @@ contract BumpEpochTest is RotationBase {
         assertEq(wallet.threshold(), 2);
         assertEq(wallet.epoch(), 0);
     }
+
+    /// @dev A rotation inside `execute` reads the header `execute` just checked from transient storage, not the
+    /// signer words (slots 2 to 22, cold): the gas the stash exists for, pinned so that losing it fails a test
+    /// (mutation testing found no test that noticed).
+    function test_rotation_InsideExecuteReadsNoSignerWord() public {
+        IOperatorWallet.Call[] memory calls =
+            oneCall(address(wallet), 0, abi.encodeCall(IOperatorWallet.setThreshold, (3)));
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(wallet, calls, deadline);
+        vm.record();
+        wallet.execute(calls, deadline, 0, sig);
+        (bytes32[] memory reads,) = vm.accesses(address(wallet));
+        for (uint256 i; i < reads.length; ++i) {
+            uint256 slot = uint256(reads[i]);
+            assertTrue(slot < 2 || slot > 22, "a signer word was read");
+        }
+        assertEq(wallet.threshold(), 3);
+    }
 }
