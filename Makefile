@@ -27,10 +27,11 @@ test: deps ## Run everything: artifact checks, contracts (10,000 fuzz runs, inva
 test-contracts: deps ## Contract tests with the quick default profile
 	forge test
 
-lint: deps ## Formatting (forge, cargo), clippy with warnings denied, slither (zero high/medium, docs/security.md)
+lint: deps ## Formatting (forge, cargo), clippy and rustdoc with warnings denied, slither (zero high/medium, docs/security.md)
 	forge fmt --check contracts script
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 	tools/slither
 
 prove: deps ## Symbolic proofs of the wallet's properties with halmos (bounds and results: docs/security.md)

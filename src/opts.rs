@@ -274,6 +274,7 @@ pub(crate) struct KeyArgs {
 }
 
 impl KeyArgs {
+    // Long: one block per key flag, collected so that exactly one source is given; clearer as one list.
     pub(crate) fn source(&self) -> Result<KeySource> {
         let password = match (&self.password_file, &self.password_vault, &self.password_aws_secret) {
             (Some(f), None, None) => SecretSource::File(f.clone()),

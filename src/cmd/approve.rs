@@ -59,6 +59,7 @@ pub(crate) struct ApproveArgs {
 }
 
 impl ApproveArgs {
+    // Long: the approval flow from load to saved entry; each refusal stays beside the step it guards.
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         if !self.yes && !std::io::stdin().is_terminal() {
             bail!("refusing to approve without confirmation: run in a terminal, or pass --yes");

@@ -58,6 +58,7 @@ pub(crate) struct NewArgs {
 }
 
 impl Keys {
+    // Long: where the key goes, where its password comes from, then the one key made: one linear flow.
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let a = match self {
             Keys::New(a) => a,

@@ -55,6 +55,46 @@ fn render(s: &OperatorStatus, d: &Decoder) -> String {
             }
         }
     );
+    out.push_str(&sets_section(s, d));
+    out.push_str("strategies\n");
+    if s.strategies.is_empty() {
+        out.push_str("  none allocated\n");
+    }
+    for st in &s.strategies {
+        out.push_str(&format!(
+            "  {}: delegated {} shares; {} of its magnitude {} encumbered\n",
+            a(st.strategy),
+            decimal(st.delegated_shares, 18),
+            magnitude(st.encumbered_magnitude, Some(st.max_magnitude)),
+            st.max_magnitude
+        ));
+    }
+    for avs in &s.avs_splits {
+        out.push_str(&format!("AVS split           {} for {}\n", split_text(avs.split), a(avs.avs)));
+    }
+    out.push_str(&format!(
+        "rewards claimer     {}\nPI split            {}\n",
+        s.claimer
+            .map(|c| if c.is_zero() { "none (the wallet claims)".into() } else { a(c) })
+            .unwrap_or_else(|| "—".into()),
+        s.pi_split.map(split_text).unwrap_or_else(|| "—".into())
+    ));
+    let list = |v: &[alloy::primitives::Address]| {
+        if v.is_empty() { "none".into() } else { v.iter().map(|x| a(*x)).collect::<Vec<_>>().join(", ") }
+    };
+    out.push_str(&format!(
+        "admins              {}\npending admins      {}\nappointees\n",
+        list(&s.admins),
+        list(&s.pending_admins)
+    ));
+    out.push_str(&appointees_and_slashes(s, d));
+    out.trim_end().to_owned()
+}
+
+/// The dashboard's operator sets: each set with its redistribution, allocations, key and split.
+fn sets_section(s: &OperatorStatus, d: &Decoder) -> String {
+    let a = |x| d.address(x);
+    let mut out = String::new();
     out.push_str("operator sets\n");
     if s.sets.is_empty() {
         out.push_str("  none\n");
@@ -98,37 +138,13 @@ fn render(s: &OperatorStatus, d: &Decoder) -> String {
             out.push_str(&format!("    operator-set split {}\n", split_text(split)));
         }
     }
-    out.push_str("strategies\n");
-    if s.strategies.is_empty() {
-        out.push_str("  none allocated\n");
-    }
-    for st in &s.strategies {
-        out.push_str(&format!(
-            "  {}: delegated {} shares; {} of its magnitude {} encumbered\n",
-            a(st.strategy),
-            decimal(st.delegated_shares, 18),
-            magnitude(st.encumbered_magnitude, Some(st.max_magnitude)),
-            st.max_magnitude
-        ));
-    }
-    for avs in &s.avs_splits {
-        out.push_str(&format!("AVS split           {} for {}\n", split_text(avs.split), a(avs.avs)));
-    }
-    out.push_str(&format!(
-        "rewards claimer     {}\nPI split            {}\n",
-        s.claimer
-            .map(|c| if c.is_zero() { "none (the wallet claims)".into() } else { a(c) })
-            .unwrap_or_else(|| "—".into()),
-        s.pi_split.map(split_text).unwrap_or_else(|| "—".into())
-    ));
-    let list = |v: &[alloy::primitives::Address]| {
-        if v.is_empty() { "none".into() } else { v.iter().map(|x| a(*x)).collect::<Vec<_>>().join(", ") }
-    };
-    out.push_str(&format!(
-        "admins              {}\npending admins      {}\nappointees\n",
-        list(&s.admins),
-        list(&s.pending_admins)
-    ));
+    out
+}
+
+/// The dashboard's appointees (under the heading the admins line ends with) and slashes.
+fn appointees_and_slashes(s: &OperatorStatus, d: &Decoder) -> String {
+    let a = |x| d.address(x);
+    let mut out = String::new();
     if s.appointees.is_empty() {
         out.push_str("  none\n");
     }
@@ -153,7 +169,7 @@ fn render(s: &OperatorStatus, d: &Decoder) -> String {
             sl.description
         ));
     }
-    out.trim_end().to_owned()
+    out
 }
 
 /// `1000 bips (10 %)`, and whether a change is waiting to activate.

@@ -36,6 +36,7 @@ impl Rewards {
 }
 
 impl ShowArgs {
+    // Long: the reads, then their JSON and text forms side by side, so the two views of one result cannot drift apart.
     async fn run(self, g: &Global) -> Result<()> {
         let provider = g.provider().await?;
         let wallet = g.wallet()?;

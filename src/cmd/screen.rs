@@ -76,6 +76,7 @@ pub(crate) fn simulation_lines(sim: &Result<Simulation, String>) -> String {
 }
 
 impl Screen<'_> {
+    // Long: the signing screen top to bottom, as a signer reads it; in one place so nothing shown can be left out.
     pub(crate) fn render(&self) -> String {
         let p = self.proposal;
         // The heading line is as wide as the closing rule.

@@ -145,6 +145,7 @@ pub(crate) struct SignArgs {
 }
 
 impl SignArgs {
+    // Long: the signing flow from load to saved signature; each refusal stays beside the step it guards.
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         if let Some(contract) = &self.contract_signer {
             return self.add_contract_signature(g, contract).await;
@@ -385,6 +386,7 @@ pub(crate) struct ExecuteArgs {
 }
 
 impl ExecuteArgs {
+    // Long: the execute flow from review to receipt, in order; each refusal beside the step it guards.
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let proposal = load(g, &self.file).await?;
         let limits = self.fees.limits()?;

@@ -95,6 +95,7 @@ pub(crate) struct DeployArgs {
 }
 
 impl DeployArgs {
+    // Long: three round trips and the race with another creator, in order; split, the reads would pass around.
     pub(crate) async fn run(self, g: &Global) -> Result<()> {
         let (factory, signers, threshold, salt) = self.config.parse(g)?;
         let (from, sender) = self.sender.sender().await?;
@@ -258,6 +259,7 @@ async fn deployed_as_asked<P: Provider>(
     Ok(true)
 }
 
+// Long: one concurrent read, then its JSON and text forms side by side.
 pub(crate) async fn info(g: &Global) -> Result<()> {
     let provider = g.provider().await?;
     let address = g.wallet()?;

@@ -169,6 +169,7 @@ impl Wallet {
 }
 
 #[tokio::main]
+// Long: the benchmark's script: each operation runs on the wallet and Safe the one before left.
 async fn main() -> Result<()> {
     let args = Args::parse();
     let devnet = Devnet::start().await?;
@@ -454,6 +455,7 @@ fn print_table(r: &Results) {
 }
 
 /// Every command of a signing round through a node 100 ms away: requests, sequential round trips, wall time.
+// Long: one scripted signing round through the latency proxy, each command using the last one's files.
 async fn remote_node(devnet: &Devnet) -> Result<Vec<latency::Measured>> {
     let bin = std::env::current_exe()?.parent().map(|d| d.join("opwallet")).ok_or_else(|| eyre!("no binary dir"))?;
     let dir = std::env::temp_dir().join(format!("opwallet-bench-latency-{}", std::process::id()));

@@ -17,30 +17,43 @@ fn book_err(why: impl Into<String>) -> Error {
 /// by name in `extra`, so a book round-trips through JSON unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddressBook {
+    /// The chain the addresses are on; a proposal is refused when the RPC is another chain.
     #[serde(rename = "chainId")]
     pub chain_id: u64,
+    /// The EigenLayer release the record was taken at (`1.13.0`); what the chain runs is asked of it
+    /// ([`crate::guard::release`]).
     pub release: String,
+    /// The DelegationManager proxy: operator registration, delegation and its approver.
     #[serde(rename = "DelegationManager")]
     pub delegation_manager: Address,
+    /// The AllocationManager proxy: operator sets, allocations and the allocation delay.
     #[serde(rename = "AllocationManager")]
     pub allocation_manager: Address,
+    /// The PermissionController proxy: admins and appointees of an account.
     #[serde(rename = "PermissionController")]
     pub permission_controller: Address,
+    /// The AVSDirectory proxy: registration with legacy (pre-operator-set) AVSs.
     #[serde(rename = "AVSDirectory")]
     pub avs_directory: Address,
+    /// The StrategyManager proxy: deposits into strategies.
     #[serde(rename = "StrategyManager")]
     pub strategy_manager: Address,
+    /// The EigenPodManager proxy: native restaking.
     #[serde(rename = "EigenPodManager")]
     pub eigen_pod_manager: Address,
+    /// The RewardsCoordinator proxy: claims, claimers and splits; absent before release 1.0.
     #[serde(rename = "RewardsCoordinator", default, skip_serializing_if = "Option::is_none")]
     pub rewards_coordinator: Option<Address>,
+    /// The ProtocolRegistry, whose `version()` names the release (releases ≥ 1.9); absent before.
     #[serde(rename = "ProtocolRegistry", default, skip_serializing_if = "Option::is_none")]
     pub protocol_registry: Option<Address>,
+    /// The KeyRegistrar proxy: AVS signing keys per operator set (releases ≥ 1.7); absent before.
     #[serde(rename = "KeyRegistrar", default, skip_serializing_if = "Option::is_none")]
     pub key_registrar: Option<Address>,
     /// A devnet's timing parameters (delays in blocks or seconds, as each name says), so tests can wait them out.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, u64>,
+    /// Any other named contract in the record (the devnet's test AVSs and tokens), kept so the book round-trips.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Address>,
 }

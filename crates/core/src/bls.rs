@@ -71,10 +71,12 @@ impl BlsKey {
         Zeroizing::new(self.secret.into_bigint().to_bytes_be())
     }
 
+    /// The G1 public key, `secret · G1`: the key the KeyRegistrar and the operator id are of.
     pub fn public_g1(&self) -> BN254::G1Point {
         g1_point(&(G1Affine::generator() * self.secret).into_affine())
     }
 
+    /// The G2 public key, `secret · G2`, in EigenLayer's coordinate order (imaginary part first).
     pub fn public_g2(&self) -> BN254::G2Point {
         let p = (G2Affine::generator() * self.secret).into_affine();
         BN254::G2Point { X: [fq(&p.x.c1), fq(&p.x.c0)], Y: [fq(&p.y.c1), fq(&p.y.c0)] }

@@ -36,20 +36,37 @@ pub type Arg = (String, String);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// A function of a known ABI. `abi` names the ABI used (for an unknown target, "ERC-20").
-    Function { abi: String, name: String, args: Vec<Arg> },
+    Function {
+        /// The ABI the calldata was decoded with: an address-book contract's name, `OperatorWallet`, `ERC-20`, or
+        /// the proposer's own function signature ([`PROPOSER_SIGNATURE`]).
+        abi: String,
+        /// The function's name (escaped when it came from the proposer).
+        name: String,
+        /// Its arguments in order, formatted and escaped.
+        args: Vec<Arg>,
+    },
     /// No calldata: a plain value transfer.
     Transfer,
     /// Could not be decoded; `why` says why, and the raw calldata is all there is.
-    Raw { why: String },
+    Raw {
+        /// Why: calldata too short for a selector, a selector the ABI lacks, arguments that do not decode exactly,
+        /// or a proposer's signature that does not match the calldata (`MISMATCH: …`).
+        why: String,
+    },
 }
 
 /// A call as the signing screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallView {
+    /// The address called.
     pub target: Address,
+    /// Whether the target is the wallet itself, a contract of the address book, or unverified.
     pub target_is: Target,
+    /// The wei sent with the call.
     pub value: U256,
+    /// The calldata as signed.
     pub data: Bytes,
+    /// What the call does, decoded from `data`.
     pub action: Action,
     /// A one-line description derived from the decoded arguments, for known EigenLayer and wallet actions.
     pub summary: Option<String>,
@@ -423,6 +440,7 @@ fn element_param(param: &Param) -> Param {
 /// is shown as its beginning, its length and its keccak256: a signer cannot read 30,000 characters, and a long
 /// value could otherwise fill the terminal and scroll the real lines out of sight.
 pub const SHOWN_CHARS: usize = 160;
+/// The most bytes of a byte string shown in full on a signing screen; as [`SHOWN_CHARS`] for strings.
 pub const SHOWN_BYTES: usize = 96;
 
 /// `"…"` with quotes and backslashes escaped, every unsafe character visible, runs of spaces counted (so blank

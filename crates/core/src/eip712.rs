@@ -1,8 +1,6 @@
 //! The wallet's EIP-712 types, mirroring `contracts/src/base/WalletDomain.sol` type string for type string
 //! (docs/signatures.md). Hashing is alloy's (`eip712_signing_hash`), never hand-rolled.
 
-#![allow(missing_docs)]
-
 use alloy::{
     dyn_abi::TypedData,
     primitives::{Address, B256, U256},
@@ -12,28 +10,41 @@ use alloy::{
 use serde::{Deserialize, Serialize};
 
 sol! {
+    /// One call of a batch: `Call(address target,uint256 value,bytes data)`.
     #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
     struct Call {
+        /// The contract (or account) called.
         address target;
+        /// The wei sent with the call.
         uint256 value;
+        /// The calldata.
         bytes data;
     }
 
+    /// A batch for `execute`: the signers approve these calls at this nonce, until `deadline`.
     #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
     struct Execute {
+        /// The calls, run in order; if one reverts, the batch reverts.
         Call[] calls;
+        /// The wallet's nonce the batch uses; it runs only at that nonce.
         uint256 nonce;
+        /// The unix time (seconds) after which the wallet refuses the batch.
         uint256 deadline;
+        /// The gas floor: the least gas `execute` must be able to offer the calls when they start (0: none).
         uint256 minGas;
     }
 
+    /// An ERC-1271 approval of `hash` (an EigenLayer digest), wrapped so it is bound to this wallet and epoch.
     #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
     struct OperatorWalletMessage {
+        /// The digest approved, as EigenLayer passes it to `isValidSignature`.
         bytes32 hash;
     }
 
+    /// A new signer's proof of possession: its key signs that it accepts being a signer of this wallet.
     #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
     struct AcceptSigner {
+        /// The new signer's address, which must be the key that signed.
         address signer;
     }
 }
@@ -54,11 +65,15 @@ pub fn domain(chain_id: u64, wallet: Address, epoch: u64) -> Eip712Domain {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Hashes {
+    /// The domain separator, `hashStruct(EIP712Domain)` of the wallet's domain.
     pub domain_hash: B256,
+    /// `hashStruct` of the message (`Execute`, `OperatorWalletMessage` or `AcceptSigner`).
     pub struct_hash: B256,
+    /// The digest signers sign: `keccak256("\x19\x01" ‖ domain_hash ‖ struct_hash)`.
     pub digest: B256,
 }
 
+/// The domain hash, struct hash and digest of `message` in `domain`, all three computed by alloy.
 pub fn hashes<S: SolStruct>(message: &S, domain: &Eip712Domain) -> Hashes {
     Hashes {
         domain_hash: domain.hash_struct(),

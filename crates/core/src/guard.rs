@@ -77,7 +77,9 @@ fn parsed(text: String) -> Result<(Release, String), Error> {
 /// A redistributing operator set, with where its slashed stake goes and who may slash it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedistributingSet {
+    /// The operator set.
     pub set: OperatorSet,
+    /// Where its slashed stake goes: `getRedistributionRecipient`, fixed by the AVS when it made the set.
     pub recipient: Address,
     /// `getSlasher` (releases ≥ 1.9); `None` before.
     pub slasher: Option<Address>,

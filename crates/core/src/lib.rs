@@ -57,6 +57,8 @@ pub fn recover_compact(digest: B256, signature: &[u8]) -> Result<Address, Error>
     sig.recover_address_from_prehash(&digest).map_err(|e| Error::Malformed(format!("signature: {e}")))
 }
 
+/// Recovers the signer of a 65-byte `r ‖ s ‖ v` signature over `digest`, refusing a high s (the wallet accepts only
+/// low s).
 pub fn recover(digest: B256, signature: &[u8]) -> Result<Address, Error> {
     let sig = Signature::from_raw(signature).map_err(|e| Error::Malformed(format!("signature: {e}")))?;
     if sig.normalize_s().is_some() {

@@ -24,10 +24,13 @@ use crate::{
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StrategyAllocation {
+    /// The strategy.
     pub strategy: Address,
+    /// The magnitude allocated now, out of the strategy's max magnitude (1e18 until slashed).
     pub magnitude: u64,
-    /// Change waiting to take effect (negative: a deallocation), and the block it takes effect at.
+    /// A change of magnitude waiting to take effect (negative: a deallocation); 0 when none is pending.
     pub pending_diff: i128,
+    /// The block the pending change takes effect at.
     pub effect_block: u32,
     /// Stake slashable by the set now, in strategy shares.
     pub slashable_stake: U256,
@@ -37,14 +40,19 @@ pub struct StrategyAllocation {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetStatus {
+    /// The AVS the set belongs to.
     pub avs: Address,
+    /// The set's id within its AVS.
     pub id: u32,
+    /// The wallet is registered for the set (`getRegisteredSets`).
     pub registered: bool,
     /// Some stake of the wallet is allocated to it (or was, and its deallocation is pending).
     pub allocated: bool,
+    /// Per strategy the wallet allocated to the set: the allocation and the stake it makes slashable.
     pub allocations: Vec<StrategyAllocation>,
-    /// Where its slashed stake goes, if it redistributes rather than burns, and its slasher.
+    /// Where its slashed stake goes, if it redistributes rather than burns.
     pub redistribution_recipient: Option<Address>,
+    /// Who may slash it (`getSlasher`, releases ≥ 1.9); `None` where the chain has no such view.
     pub slasher: Option<Address>,
     /// The wallet's signing key for it in the KeyRegistrar (ECDSA address or BN254 key hash), if any.
     pub key: Option<String>,
@@ -56,7 +64,9 @@ pub struct SetStatus {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AvsSplit {
+    /// The AVS.
     pub avs: Address,
+    /// The operator's split of its AVS-wide rewards, in bips.
     pub split: Split,
 }
 
@@ -64,9 +74,13 @@ pub struct AvsSplit {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StrategyStatus {
+    /// The strategy.
     pub strategy: Address,
+    /// Shares delegated to the operator in the strategy (`operatorShares`), its own and its stakers'.
     pub delegated_shares: U256,
+    /// The strategy's max magnitude for the operator: 1e18, less what slashes took.
     pub max_magnitude: u64,
+    /// Magnitude allocated or pending allocation across all sets; the rest of the max is free to allocate.
     pub encumbered_magnitude: u64,
 }
 
@@ -74,7 +88,9 @@ pub struct StrategyStatus {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Appointee {
+    /// The appointed address.
     pub appointee: Address,
+    /// What it may call for the wallet: (target contract, function selector) pairs.
     pub permissions: Vec<(Address, FixedBytes<4>)>,
 }
 
@@ -82,11 +98,17 @@ pub struct Appointee {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Slash {
+    /// The block the slash happened in, as the node reports the log's.
     pub block: Option<u64>,
+    /// The AVS of the operator set that slashed.
     pub avs: Address,
+    /// The operator set's id within its AVS.
     pub id: u32,
+    /// The strategies slashed.
     pub strategies: Vec<Address>,
+    /// Per strategy, the share of the allocated magnitude slashed, in WAD (1e18 = all of it).
     pub wad_slashed: Vec<U256>,
+    /// The slasher's stated reason, escaped.
     pub description: String,
 }
 
@@ -94,32 +116,45 @@ pub struct Slash {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OperatorStatus {
+    /// The wallet read.
     pub wallet: Address,
+    /// The EigenLayer release the chain reports (escaped), as [`crate::guard::release`] reads it.
     pub release: String,
+    /// The wallet is registered as an EigenLayer operator.
     pub is_operator: bool,
+    /// Who must approve stakers' delegations to the wallet (zero: anyone may delegate).
     pub delegation_approver: Address,
     /// The allocation delay in effect (`None`: not set yet).
     pub allocation_delay: Option<u32>,
     /// A new allocation delay set and not yet in effect: the delay, and the block it applies from.
     pub pending_allocation_delay: Option<(u32, u32)>,
+    /// Every set the wallet is registered for, allocated to, or registered a key for in the scanned blocks.
     pub sets: Vec<SetStatus>,
+    /// Every strategy allocated to one of those sets.
     pub strategies: Vec<StrategyStatus>,
+    /// The rewards claimer (zero: the wallet claims itself); `None` without a RewardsCoordinator.
     pub claimer: Option<Address>,
     /// Per AVS of the sets above: the operator's split of its AVS-wide rewards.
     pub avs_splits: Vec<AvsSplit>,
     /// The operator's split of programmatic incentives.
     pub pi_split: Option<Split>,
+    /// The admins of the wallet's account (`getAdmins`: the wallet itself until another admin is accepted).
     pub admins: Vec<Address>,
+    /// Admins proposed and not yet accepted.
     pub pending_admins: Vec<Address>,
+    /// Appointees with a permission still in force, from events in the scanned blocks.
     pub appointees: Vec<Appointee>,
+    /// Slashes of the wallet in the scanned blocks.
     pub slashes: Vec<Slash>,
-    /// The blocks scanned for events (appointees, slashes).
+    /// The first block scanned for events (appointees, slashes).
     pub from_block: u64,
+    /// The last block scanned: the head when the dashboard was read.
     pub to_block: u64,
 }
 
 impl OperatorStatus {
     /// Reads the dashboard; events are scanned over the last `blocks` blocks.
+    // Long: waves of concurrent reads, each needing the last's answers; split, a dozen values would pass around.
     pub async fn read<P: Provider>(
         provider: &P,
         book: &AddressBook,
@@ -232,6 +267,7 @@ impl OperatorStatus {
 }
 
 /// One set's allocations, slashable stake, redistribution, key and split.
+// Long: two waves of concurrent reads for one set (its own, then its strategies'); split, results would pass around.
 async fn set_status<P: Provider>(
     provider: &P,
     book: &AddressBook,

@@ -10,9 +10,16 @@ use crate::Error;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignatureKind {
     /// 65-byte `r ‖ s ‖ v` from an EOA key.
-    Ecdsa { signature: Bytes },
+    Ecdsa {
+        /// The signature over the proposal's digest, v 27 or 28, low s.
+        signature: Bytes,
+    },
     /// An ERC-1271 signature for a contract signer (a Safe, a nested OperatorWallet).
-    Contract { signature: Bytes },
+    Contract {
+        /// What the contract's `isValidSignature(digest, signature)` is passed (for a nested OperatorWallet, its own
+        /// packed signatures).
+        signature: Bytes,
+    },
     /// An on-chain `approveHash(digest)` by the signer.
     Approved,
 }
@@ -21,7 +28,9 @@ pub enum SignatureKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "Entry", into = "Entry")]
 pub struct SignerSignature {
+    /// The signer, one of the wallet's; its index in the header orders the packed entries.
     pub signer: Address,
+    /// How it signed, with the signature bytes where there are any.
     pub kind: SignatureKind,
 }
 

@@ -29,18 +29,25 @@ pub const FORMAT_VERSION: u32 = 2;
 
 /// The longest proposer's note accepted (it is shown on every signer's screen).
 pub const MAX_NOTE_CHARS: usize = 500;
-/// Limits on what a proposal file may hold, so a doctored file cannot exhaust a signer's memory or time.
+/// Limits on what a proposal file may hold, so a doctored file cannot exhaust a signer's memory or time. This one:
+/// the largest file read, 4 MiB.
 pub const MAX_FILE_BYTES: u64 = 4 << 20;
+/// The most calls in one batch (also the cap when proposals are merged into a batch).
 pub const MAX_CALLS: usize = 256;
+/// The most calldata one call may carry, 128 KiB.
 pub const MAX_CALLDATA_BYTES: usize = 128 << 10;
+/// The most signature entries a file may hold: far above any wallet's 32 signers, so only a doctored file meets it.
 pub const MAX_SIGNATURES: usize = 255;
 
 /// One call of a batch, exactly as the wallet will make it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProposedCall {
+    /// The contract (or account) called.
     pub target: Address,
+    /// The wei sent with the call.
     pub value: U256,
+    /// The calldata, signed as it is.
     pub data: Bytes,
     /// For a target whose ABI opwallet does not know: the function the proposer says the calldata calls, as a
     /// Solidity signature (`transfer(address to, uint256 amount)`). Not signed: a decoding hint that `sign` checks
@@ -79,13 +86,18 @@ impl ProposedCall {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EigenDomain {
+    /// The domain's name: `EigenLayer`, for every EigenLayer contract.
     pub name: String,
+    /// The domain's version: the major version that starts the contract's `version()` (`1` for release 1.13.0).
     pub version: String,
+    /// The chain the contract is on.
     pub chain_id: u64,
+    /// The EigenLayer contract (its proxy) whose domain this is.
     pub verifying_contract: Address,
 }
 
 impl EigenDomain {
+    /// As alloy's domain type, with no salt.
     pub fn eip712(&self) -> Eip712Domain {
         Eip712Domain::new(
             Some(self.name.clone().into()),
@@ -129,15 +141,32 @@ sol! {
 pub enum Preimage {
     /// AVSDirectory: `operator` registers with `avs` (the AVS submits the signature with `salt`, before `expiry`).
     #[serde(rename_all = "camelCase")]
-    AvsRegistration { domain: EigenDomain, operator: Address, avs: Address, salt: B256, expiry: U256 },
+    AvsRegistration {
+        /// The AVSDirectory's domain.
+        domain: EigenDomain,
+        /// The operator registering: this wallet.
+        operator: Address,
+        /// The AVS it registers with.
+        avs: Address,
+        /// The operator's single-use salt.
+        salt: B256,
+        /// The unix time (seconds) after which the AVSDirectory refuses the signature.
+        expiry: U256,
+    },
     /// DelegationManager: `approver` (this wallet) lets `staker` delegate to `operator`.
     #[serde(rename_all = "camelCase")]
     DelegationApproval {
+        /// The DelegationManager's domain.
         domain: EigenDomain,
+        /// The staker allowed to delegate.
         staker: Address,
+        /// The operator it delegates to.
         operator: Address,
+        /// The operator's delegation approver, which signs: this wallet.
         approver: Address,
+        /// The approver's single-use salt.
         salt: B256,
+        /// The unix time (seconds) after which the DelegationManager refuses the approval.
         expiry: U256,
     },
     /// A hash whose meaning opwallet cannot know (`propose sign-hash`). Signing it needs an explicit flag.
@@ -191,26 +220,48 @@ pub enum Body {
     /// A batch for `execute`, at `nonce`, valid until `deadline` (unix seconds), whose calls must be offered at
     /// least `min_gas` (the signed gas floor: whoever submits cannot starve a call).
     #[serde(rename_all = "camelCase")]
-    Execute { nonce: u64, deadline: u64, min_gas: u64, calls: Vec<ProposedCall> },
+    Execute {
+        /// The wallet nonce the batch runs at.
+        nonce: u64,
+        /// The unix time (seconds) after which the wallet refuses the batch.
+        deadline: u64,
+        /// The signed gas floor (0: none).
+        min_gas: u64,
+        /// The calls, in order.
+        calls: Vec<ProposedCall>,
+    },
     /// An ERC-1271 signature over `hash` (an EigenLayer digest, recomputed from `preimage`), wrapped as
     /// `OperatorWalletMessage(hash)`.
     #[serde(rename_all = "camelCase")]
-    Message { hash: B256, preimage: Preimage },
+    Message {
+        /// The EigenLayer digest the wallet approves.
+        hash: B256,
+        /// What `hash` is the digest of.
+        preimage: Preimage,
+    },
 }
 
 /// A proposal file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "ProposalFile", into = "ProposalFile")]
 pub struct Proposal {
+    /// The file format's version, [`FORMAT_VERSION`].
     pub version: u32,
     /// The proposer's own words, if any: never hashed, so never evidence of what the proposal does.
     pub note: Option<String>,
+    /// The chain the wallet is on, part of the signed domain.
     pub chain_id: u64,
+    /// The OperatorWallet that is to execute or vouch.
     pub wallet: Address,
+    /// The wallet's configuration epoch when proposed, the domain's salt: a rotation invalidates the proposal.
     pub epoch: u64,
+    /// What is being authorised.
     pub body: Body,
+    /// The full EIP-712 typed data, for signers whose tools take it (`eth_signTypedData_v4`, hardware wallets).
     pub typed_data: TypedData,
+    /// The domain hash, struct hash and digest, checked against the body on every read.
     pub hashes: Hashes,
+    /// The signatures collected so far, one per signer.
     pub signatures: Vec<SignerSignature>,
 }
 
@@ -269,6 +320,7 @@ impl From<ProposalFile> for Proposal {
 /// Whether one collected signature counts, and why not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
+    /// Checked against the digest and the wallet's signers: it counts.
     Valid,
     /// Checked and refused: it does not count and the signer may sign again to replace it.
     Invalid(String),
@@ -293,7 +345,9 @@ pub fn check_ecdsa(digest: B256, signature: &[u8]) -> Result<Address, String> {
 pub struct Vouched<'a> {
     /// The call of the batch that approves it for its execution; `None` for a message proposal.
     pub call: Option<usize>,
+    /// The hash vouched for.
     pub hash: B256,
+    /// What it is the digest of, if the file says; `None` for an unverified hash.
     pub preimage: Option<&'a Preimage>,
 }
 
@@ -393,6 +447,7 @@ impl Proposal {
     /// checks that each signer appears once. Any mismatch means the file was edited after it was made. Whether each
     /// signature counts is [`Proposal::offline_verdicts`]' question, not this one's: an invalid signature does not
     /// make the file unreadable, and its signer can replace it.
+    // Long: every check a file must pass, in order; kept together so no caller can run only some of them.
     pub fn verify(&self) -> Result<(), Error> {
         if self.version != FORMAT_VERSION {
             return Err(Error::Tampered(format!(
@@ -545,6 +600,7 @@ impl Proposal {
         Ok(true)
     }
 
+    /// Who has signed so far, in the order the signatures were added.
     pub fn signers(&self) -> Vec<Address> {
         self.signatures.iter().map(|s| s.signer).collect()
     }

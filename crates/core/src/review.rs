@@ -23,6 +23,7 @@ use crate::{
 /// A proposal checked against the chain.
 #[derive(Debug, Clone)]
 pub struct Review {
+    /// The wallet's state now: signers, threshold, nonce, epoch, chain id.
     pub state: WalletState,
     /// The code check; `Err` holds why the wallet is not a clone opwallet knows.
     pub code: Result<CodeCheck, String>,
@@ -32,6 +33,7 @@ pub struct Review {
     pub calls: Vec<CallView>,
     /// The title, derived from the calls or the message's kind.
     pub title: String,
+    /// What the redistribution guard found about the operator sets the batch registers for or allocates to.
     pub redistribution: Redistribution,
     /// Each collected signature and whether it counts.
     pub verdicts: Vec<(Address, Verdict)>,
@@ -103,6 +105,7 @@ impl Review {
     /// `queue` that run before it (its queue's proposals; empty for a lone file). Errors only when the chain cannot be
     /// read, or it contradicts the file in a way no signer should see past (a message whose preimage does not
     /// hash to its hash on chain; a guard that cannot run).
+    // Long: one concurrent read whose joins set the round trips (two to a remote node); split, they serialise.
     pub async fn read<P: Provider>(
         provider: &P,
         proposal: &Proposal,

@@ -38,6 +38,7 @@ pub struct MerkleTree {
 }
 
 impl MerkleTree {
+    /// The tree over `leaves` (already hashed), padded with zero leaves to a power of two.
     pub fn new(leaves: Vec<B256>) -> Self {
         let mut level = leaves;
         let width = level.len().max(1).next_power_of_two();
@@ -51,6 +52,7 @@ impl MerkleTree {
         Self { levels }
     }
 
+    /// The root: the single node of the top level.
     pub fn root(&self) -> B256 {
         self.levels.last().and_then(|l| l.first()).copied().unwrap_or_default()
     }
@@ -89,6 +91,7 @@ pub fn verify(root: B256, index: u32, proof: &[u8], leaf: B256) -> bool {
 /// (the devnet's rewards updater and the tests use it; a real one is computed by EigenLayer's rewards pipeline).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Distribution {
+    /// Each earner with its cumulative earnings per token (token, amount in the token's base units), in leaf order.
     pub earners: Vec<(Address, Vec<(Address, U256)>)>,
 }
 
@@ -170,25 +173,37 @@ pub fn check_proofs(claim: &RewardsMerkleClaim, root: B256) -> Result<(), Error>
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProofFile {
+    /// The index of the distribution root the claim is against, in the RewardsCoordinator's list.
     pub root_index: u32,
+    /// The earner leaf's index in the root's earner tree.
     pub earner_index: u32,
+    /// The earner leaf's Merkle proof up to the distribution root: sibling hashes, bottom-up, concatenated.
     pub earner_tree_proof: Bytes,
+    /// The earner leaf: who earned, and the root of its token tree.
     pub earner_leaf: EarnerLeafFile,
+    /// Each token leaf's index in the earner's token tree.
     pub token_indices: Vec<u32>,
+    /// Each token leaf's Merkle proof up to the earner's token root, as `earner_tree_proof`.
     pub token_tree_proofs: Vec<Bytes>,
+    /// The token leaves claimed: a token and its cumulative earnings.
     pub token_leaves: Vec<TokenLeafFile>,
 }
 
+/// An earner leaf as eigenlayer-cli writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EarnerLeafFile {
+    /// The earner: the operator or staker paid.
     pub earner: Address,
+    /// The root of the earner's token tree.
     pub earner_token_root: B256,
 }
 
+/// A token leaf as eigenlayer-cli writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenLeafFile {
+    /// The reward token.
     pub token: Address,
     /// A decimal string, as eigenlayer-cli writes it.
     #[serde(serialize_with = "decimal_string")]
@@ -223,7 +238,10 @@ impl From<&RewardsMerkleClaim> for ProofFile {
 /// A claim read from a proof document, with the distribution root the document says it is for (if it says).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedClaim {
+    /// The claim, as `processClaims` takes it.
     pub claim: RewardsMerkleClaim,
+    /// The distribution root the document names, if it does; the claim is checked against the root at its
+    /// `rootIndex` on chain, whatever this says.
     pub root: Option<B256>,
 }
 

@@ -76,6 +76,7 @@ pub enum Method {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SimEvent {
+    /// The contract that emitted it.
     pub emitter: Address,
     /// The emitter as the signing screen names it (escaped).
     pub emitter_text: String,
@@ -89,8 +90,11 @@ pub struct SimEvent {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BalanceChange {
+    /// The account whose balance changes.
     pub account: Address,
+    /// The ERC-20 token; `None`: ETH.
     pub token: Option<Address>,
+    /// The net change, in the token's base units (wei for ETH); negative: the account pays out.
     pub delta: I256,
     /// `account: +20 DRT of token 0x… (RewardToken)` (escaped).
     pub text: String,
@@ -100,10 +104,14 @@ pub struct BalanceChange {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Simulation {
+    /// How the node ran it, which decides what else is known.
     pub method: Method,
+    /// `execute` would succeed (and every queued proposal before it).
     pub success: bool,
     /// Why it would revert, in words (escaped).
     pub revert: Option<String>,
+    /// The gas the whole `execute` transaction used, as `eth_simulateV1` reports it; `None` with `eth_call` or when
+    /// a queued proposal before it fails.
     pub gas_used: Option<u64>,
     /// The events (with `eth_simulateV1` only).
     pub events: Option<Vec<SimEvent>>,
@@ -154,6 +162,7 @@ fn run_of(proposal: &Proposal) -> Result<Run<'_>, Error> {
 
 /// Simulates `proposal` on the current chain, after `queued` (proposals with lower nonces not yet executed, in
 /// nonce order), for the wallet in `state`. `decoder` names addresses and tokens in the result.
+// Long: overrides, runs, then the node's answer read in order; one linear flow that carries its state to the end.
 pub async fn simulate<P: Provider>(
     provider: &P,
     state: &WalletState,

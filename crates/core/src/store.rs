@@ -31,8 +31,15 @@ use crate::{
 /// Where one proposal is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
+    /// A file on this machine (or a shared folder mounted here).
     File(PathBuf),
-    S3 { bucket: String, key: String },
+    /// An object in S3.
+    S3 {
+        /// The bucket's name.
+        bucket: String,
+        /// The object's key, with no leading or trailing `/`.
+        key: String,
+    },
 }
 
 impl std::fmt::Display for Location {
@@ -97,8 +104,15 @@ impl Location {
 /// A folder holding queues: a local directory, or a bucket and prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Folder {
+    /// A directory on this machine (or a shared folder mounted here).
     Dir(PathBuf),
-    S3 { bucket: String, prefix: String },
+    /// A prefix in an S3 bucket.
+    S3 {
+        /// The bucket's name.
+        bucket: String,
+        /// The key prefix, with no leading or trailing `/`; empty for the bucket's root.
+        prefix: String,
+    },
 }
 
 impl Folder {
@@ -127,19 +141,25 @@ impl std::fmt::Display for Folder {
 /// One wallet's queue of proposals in a folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queue {
+    /// The folder holding it; the queue is its subfolder `<chain id>-<wallet, lowercase>`.
     pub folder: Folder,
+    /// The wallet's chain.
     pub chain_id: u64,
+    /// The wallet whose proposals the queue holds.
     pub wallet: Address,
 }
 
 /// A proposal read from a queue, with where it is.
 #[derive(Debug, Clone)]
 pub struct Queued {
+    /// Where it was read from.
     pub location: Location,
+    /// The proposal, verified as it was read.
     pub proposal: Proposal,
 }
 
 impl Queue {
+    /// The queue of `wallet` on `chain_id` in `folder`.
     pub fn new(folder: Folder, chain_id: u64, wallet: Address) -> Self {
         Self { folder, chain_id, wallet }
     }
@@ -172,6 +192,7 @@ impl Queue {
 
     /// Every proposal of the queue, execute proposals by nonce, messages last. Files that are not proposals of
     /// this wallet and chain are skipped (and named in the second list, with why).
+    // Long: names from a directory or S3's pages, then read, filtered and sorted: one pass from folder to proposals.
     pub async fn list(&self, timeout: Duration) -> Result<(Vec<Queued>, Vec<(Location, String)>), Error> {
         let mut locations = Vec::new();
         match &self.folder {

@@ -39,8 +39,11 @@ pub async fn wallet_digest<P: Provider>(provider: &P, proposal: &Proposal) -> Re
 /// A transaction's gas and fee caps, decided before anything is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeePlan {
+    /// The transaction's gas limit: the node's estimate, at most [`MAX_GAS_LIMIT`].
     pub gas_limit: u64,
+    /// The most paid per gas in all, in wei (EIP-1559 `maxFeePerGas`).
     pub max_fee_per_gas: u128,
+    /// The most tip per gas to the block builder, in wei, never above `max_fee_per_gas`.
     pub max_priority_fee_per_gas: u128,
 }
 
@@ -55,7 +58,9 @@ impl FeePlan {
 /// [`DEFAULT_MAX_FEE_PER_GAS`]: a node that lies about fees must not be able to spend the sender's balance.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FeeLimits {
+    /// `--max-fee-per-gas` in wei: used as is, and lifts the default caps on fee and total cost.
     pub max_fee_per_gas: Option<u128>,
+    /// `--max-priority-fee-per-gas` in wei; without it, the node's tip capped at [`DEFAULT_MAX_PRIORITY_FEE_PER_GAS`].
     pub max_priority_fee_per_gas: Option<u128>,
 }
 
@@ -141,8 +146,11 @@ pub fn gwei(wei: u128) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Execution {
+    /// The transaction that executed, as the node reports the log's.
     pub transaction: Option<B256>,
+    /// The block it was in, as the node reports the log's.
     pub block: Option<u64>,
+    /// The digest the `Executed` event carries: that of the batch that used the nonce.
     pub digest: B256,
     /// The event's digest is the proposal's: this proposal ran.
     pub this_proposal: bool,
@@ -183,10 +191,15 @@ pub async fn find_execution<P: Provider>(
 /// once.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The wallet's `execute` with the proposal's calls, deadline, gas floor and packed signatures, from the sender.
     pub tx: TransactionRequest,
+    /// The node's gas estimate for it.
     pub gas: u64,
+    /// The node's EIP-1559 fee suggestion, in wei per gas.
     pub fees: alloy::eips::eip1559::Eip1559Estimation,
+    /// The sender's next nonce, pending transactions counted.
     pub nonce: u64,
+    /// The proposal's chain, set on the transaction.
     pub chain_id: u64,
 }
 

@@ -14,7 +14,9 @@ use crate::{Error, text::escape};
 /// A token's symbol and decimals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
+    /// The token's `symbol()`, escaped.
     pub symbol: String,
+    /// The token's `decimals()`: base units per whole token are 10^decimals.
     pub decimals: u8,
 }
 

@@ -11,12 +11,19 @@ use crate::Error;
 /// Signers, threshold, nonce, epoch and configuration header, read in one go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalletState {
+    /// The wallet.
     pub address: Address,
+    /// The chain the RPC node serves.
     pub chain_id: u64,
+    /// The signers, in the order of the configuration header (which packed signatures follow).
     pub signers: Vec<Address>,
+    /// The number of signatures `execute` needs, 1 to the number of signers.
     pub threshold: u64,
+    /// The nonce the next batch must have been signed for; each `execute` uses one.
     pub nonce: u64,
+    /// The configuration epoch, bumped by every change of signers or threshold and by `bumpEpoch`; the domain's salt.
     pub epoch: u64,
+    /// `configHeader()`: `epoch ‖ threshold ‖ count ‖ signers`, the head of every packed signature.
     pub header: Bytes,
 }
 
@@ -117,8 +124,11 @@ pub(crate) const CLONE_SUFFIX: [u8; 15] =
 /// What the code check found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeCheck {
+    /// The implementation the wallet's ERC-1167 clone code delegates to.
     pub implementation: Address,
+    /// keccak256 of the implementation's runtime code.
     pub implementation_code_hash: B256,
+    /// The runtime code is the OperatorWallet implementation opwallet ships, whatever factory deployed it.
     pub known: bool,
     /// The factory that deployed the implementation (its immutable), when the code is known.
     pub factory: Option<Address>,

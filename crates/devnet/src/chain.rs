@@ -69,6 +69,7 @@ impl Devnet {
         Self::start_with(DevnetOptions::default()).await
     }
 
+    /// Starts a devnet as `options` say: a port, a mainnet-shaped variant (`like`), and whether to use the cache.
     pub async fn start_with(options: DevnetOptions) -> Result<Self, Error> {
         let started = Instant::now();
         let like = match &options.like {
@@ -113,6 +114,7 @@ impl Devnet {
         self.anvil.endpoint_url()
     }
 
+    /// The port Anvil listens on, on 127.0.0.1.
     pub fn port(&self) -> u16 {
         self.anvil.port()
     }

@@ -28,45 +28,71 @@ use crate::{
 
 /// The EigenLayer release the devnet deploys (also the version string its contracts report).
 pub const RELEASE: &str = "1.13.0";
-/// Address-book names of the test AVSs, the devnet's other contracts and its roles.
+// Address-book names of the test AVSs, the devnet's other contracts and its roles.
+/// The operator-set AVS: set 0 plain, 1 recording `data`, 2 redistributing, 3 ECDSA keys, 4 BN254 keys.
 pub const OPERATOR_SET_AVS: &str = "OperatorSetAVS";
+/// The legacy AVS, which registers operators in the AVSDirectory with their (ERC-1271) signature.
 pub const LEGACY_AVS: &str = "LegacyAVS";
+/// The BLS AVS, standing in for eigenlayer-middleware's registry coordinator (its own AVS registrar).
 pub const BLS_AVS: &str = "BLSAVS";
+/// eigenlayer-middleware's real BLSApkRegistry, which the BLS AVS has check and store keys.
 pub const BLS_APK_REGISTRY: &str = "BLSApkRegistry";
+/// opwallet's factory, at its address on every chain (deployed through Anvil's deterministic deployment proxy).
 pub const WALLET_FACTORY: &str = "OperatorWalletFactory";
+/// The devnet's stake token, DST (18 decimals; anyone may mint).
 pub const STAKE_TOKEN: &str = "StakeToken";
+/// The StrategyFactory's strategy for the stake token, which the operator-set AVS's sets use.
 pub const STAKE_STRATEGY: &str = "StakeStrategy";
+/// The devnet's reward token, DRT (6 decimals), which the RewardsCoordinator holds to pay claims.
 pub const REWARD_TOKEN: &str = "RewardToken";
+/// EigenLayer's StrategyFactory proxy.
 pub const STRATEGY_FACTORY: &str = "StrategyFactory";
-/// Roles: the dev accounts (Anvil's mnemonic) that play them.
+// Roles: the dev accounts (Anvil's mnemonic) that play them.
+/// The account allowed to post distribution roots to the RewardsCoordinator.
 pub const REWARDS_UPDATER: &str = "RewardsUpdater";
+/// The account that deposited [`params::STAKE`] into the stake strategy.
 pub const STAKER: &str = "Staker";
+/// Where the redistributing operator set's slashed stake goes.
 pub const REDISTRIBUTION_RECIPIENT: &str = "RedistributionRecipient";
+/// The redistributing operator set's slasher.
 pub const SLASHER: &str = "Slasher";
-/// Dev account indices of the roles.
+/// The dev account index of [`REWARDS_UPDATER`].
 pub const REWARDS_UPDATER_INDEX: u32 = 8;
+/// The dev account index of [`STAKER`].
 pub const STAKER_INDEX: u32 = 9;
+/// The dev account index of [`REDISTRIBUTION_RECIPIENT`].
 pub const REDISTRIBUTION_RECIPIENT_INDEX: u32 = 7;
+/// The dev account index of [`SLASHER`].
 pub const SLASHER_INDEX: u32 = 6;
 
 /// The devnet's timing parameters, short so tests can wait them out (blocks, unless named seconds). They go into
 /// the address book's `parameters`.
 pub mod params {
+    /// DelegationManager: blocks before a queued withdrawal can be completed.
     pub const MIN_WITHDRAWAL_DELAY_BLOCKS: u32 = 10;
+    /// AllocationManager: blocks a deallocated magnitude stays slashable.
     pub const DEALLOCATION_DELAY_BLOCKS: u32 = 10;
+    /// AllocationManager: blocks before a changed allocation delay applies.
     pub const ALLOCATION_CONFIGURATION_DELAY_BLOCKS: u32 = 10;
+    /// RewardsCoordinator: seconds before a posted root (or a changed split) activates.
     pub const REWARDS_ACTIVATION_DELAY_SECONDS: u32 = 60;
     /// EigenLayer requires a multiple of one day.
     pub const CALCULATION_INTERVAL_SECONDS: u32 = 86_400;
+    /// RewardsCoordinator: the longest one rewards submission may last, 30 days.
     pub const MAX_REWARDS_DURATION_SECONDS: u32 = 30 * 86_400;
+    /// RewardsCoordinator: how far in the past a submission may start, 90 days.
     pub const MAX_RETROACTIVE_LENGTH_SECONDS: u32 = 90 * 86_400;
+    /// RewardsCoordinator: how far in the future a submission may start, 30 days.
     pub const MAX_FUTURE_LENGTH_SECONDS: u32 = 30 * 86_400;
     /// 2024-01-01, a multiple of the calculation interval.
     pub const GENESIS_REWARDS_TIMESTAMP: u32 = 1_704_067_200;
+    /// RewardsCoordinator: an operator's split until it sets one, 10 %.
     pub const DEFAULT_SPLIT_BIPS: u16 = 1_000;
+    /// EmissionsController: the length of an emissions epoch, one week (emissions are zero on a devnet).
     pub const EMISSIONS_EPOCH_SECONDS: u32 = 7 * 86_400;
     /// What the staker deposits into the stake strategy, and what the rewards coordinator holds to pay claims.
     pub const STAKE: u128 = 1_000 * 10u128.pow(18);
+    /// The reward tokens minted to the RewardsCoordinator: 1,000,000 DRT, in base units (6 decimals).
     pub const REWARD_FUNDS: u128 = 1_000_000 * 10u128.pow(6);
 }
 
@@ -84,6 +110,7 @@ const BLS_APK_REGISTRY_HEX: &str = include_str!("../eigenlayer/middleware/BLSApk
 /// Everything [`deploy_eigenlayer`] produced.
 #[derive(Debug, Clone)]
 pub struct Deployment {
+    /// EigenLayer's proxies, the devnet's contracts and roles by name, and its timing parameters.
     pub addresses: AddressBook,
     /// Transactions sent.
     pub transactions: usize,
@@ -225,6 +252,7 @@ struct Implementation {
 
 /// The table: each proxied contract's implementation, constructor and initializer, in the order they are
 /// upgraded (an initializer may call a contract earlier in the list: bEIGEN before EIGEN's strategy).
+// Long: a table, one entry per proxied contract in upgrade order; clearer whole than split.
 fn implementations(
     p: &Proxies,
     pauser: Address,
@@ -403,6 +431,7 @@ struct Beacons {
 /// Deploys EigenLayer 1.13.0, the test token, strategy and staker, the test AVSs and opwallet's factory with
 /// `provider`'s dev account 0 (`owner`), which owns everything. `like`: a network whose core proxy addresses to
 /// reproduce. On a fresh Anvil the addresses are always the same.
+// Long: the deployment recipe in order, each step using addresses the earlier ones made.
 pub async fn deploy_eigenlayer<P: Provider>(
     provider: &P,
     owner: Address,

@@ -18,7 +18,9 @@ const LIVE_RPC_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15)
 #[derive(Debug)]
 pub struct Fork {
     anvil: AnvilInstance,
+    /// Where EigenLayer is on the parent chain (and so on the fork).
     pub addresses: AddressBook,
+    /// The EigenLayer release the parent runs, probed when the fork started.
     pub release: Release,
 }
 
@@ -68,6 +70,7 @@ impl Fork {
         Ok(Self { anvil, addresses, release })
     }
 
+    /// The fork's RPC, `http://127.0.0.1:<port>`.
     pub fn rpc_url(&self) -> alloy::transports::http::reqwest::Url {
         self.anvil.endpoint_url()
     }

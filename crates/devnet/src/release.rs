@@ -17,6 +17,7 @@ pub struct Release {
 }
 
 impl Release {
+    /// Asks the chain which release its EigenLayer at `book` runs (one round trip) and what that release has.
     pub async fn probe<P: alloy::providers::Provider>(provider: &P, book: &AddressBook) -> Result<Self, Error> {
         let (parsed, version) =
             opwallet_core::guard::release(provider, book).await.map_err(|e| Error::Rpc(e.to_string()))?;

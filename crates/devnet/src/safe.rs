@@ -1,7 +1,7 @@
 //! Safe 1.5.0, the multisig operators compare opwallet with, deployed from the npm package
 //! `@safe-global/safe-smart-account@1.5.0` (its Hardhat artifacts; LGPL-3.0, installed by `npm ci`, never vendored).
 
-#![allow(missing_docs, clippy::too_many_arguments)]
+#![allow(clippy::too_many_arguments)]
 
 use std::path::PathBuf;
 
@@ -51,8 +51,11 @@ pub const SENTINEL: Address = alloy::primitives::address!("000000000000000000000
 /// The deployed Safe 1.5.0 contracts.
 #[derive(Debug, Clone, Copy)]
 pub struct SafeStack {
+    /// The Safe singleton every proxy delegates to.
     pub singleton: Address,
+    /// The SafeProxyFactory that creates Safes.
     pub factory: Address,
+    /// The CompatibilityFallbackHandler set on every Safe (it answers ERC-1271).
     pub handler: Address,
 }
 

@@ -138,6 +138,7 @@ actions! {
 }
 
 /// Plans `action` in core, says what core noticed, and writes the proposal file (never over an existing one).
+// Long: the one path every `propose` command takes, from book and queue to the written file: linear.
 async fn propose<A: CoreAction>(g: &Global, action: A, out: Out) -> Result<()> {
     if let Some(Location::File(path)) = &out.path
         && std::fs::symlink_metadata(path).is_ok()

@@ -15,6 +15,7 @@ type Call = PC::acceptAdminCall;
 /// Accepts being an admin of `account` (default: the wallet itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcceptAdmin {
+    /// The account whose admin the wallet becomes; `None`: the wallet's own account.
     pub account: Option<Address>,
 }
 
@@ -37,6 +38,7 @@ impl Action for AcceptAdmin {
     }
 }
 
+/// The registry entry for `PermissionController.acceptAdmin`.
 pub const SPEC: Spec = Spec {
     abi: "PermissionController",
     selector: Call::SELECTOR,
@@ -46,6 +48,7 @@ pub const SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The error `acceptAdmin` reverts with when the wallet is not a pending admin, in words.
 pub const ERRORS: &[ErrorText] = &[ErrorText {
     selector: AdminNotPending::SELECTOR,
     name: "AdminNotPending",

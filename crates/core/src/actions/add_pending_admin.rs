@@ -16,6 +16,7 @@ type Call = PC::addPendingAdminCall;
 /// Proposes `admin` as an admin of the wallet's account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddPendingAdmin {
+    /// The address proposed as an admin; it must then accept (`accept-admin`).
     pub admin: Address,
 }
 
@@ -47,6 +48,7 @@ impl Action for AddPendingAdmin {
     }
 }
 
+/// The registry entry for `PermissionController.addPendingAdmin`.
 pub const SPEC: Spec = Spec {
     abi: "PermissionController",
     selector: Call::SELECTOR,
@@ -57,6 +59,7 @@ pub const SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The PermissionController's errors for a caller that may not manage the account's admins, in words.
 pub const ERRORS: &[ErrorText] = &[
     ErrorText {
         selector: NotAdmin::SELECTOR,

@@ -16,8 +16,11 @@ type Call = OperatorWallet::addSignerCall;
 /// Adds `signer` (proven by `proof`) and sets `threshold`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddSigner {
+    /// The new signer's address.
     pub signer: Address,
+    /// The new signer's proof of possession, its `AcceptSigner` signature (`opwallet accept-signer`).
     pub proof: Bytes,
+    /// The number of signatures needed once it is added.
     pub threshold: u64,
 }
 
@@ -36,6 +39,7 @@ impl Action for AddSigner {
     }
 }
 
+/// The registry entry for `OperatorWallet.addSigner`.
 pub const SPEC: Spec = Spec {
     abi: "OperatorWallet",
     selector: Call::SELECTOR,

@@ -14,9 +14,13 @@ use crate::{Error, decode::Decoder, proposal::ProposedCall};
 /// Appoints (or, with `remove`, un-appoints) `appointee` for `selector` on `target`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appointee {
+    /// The address allowed (or no longer allowed) to call on the wallet's behalf.
     pub appointee: Address,
+    /// The EigenLayer contract it may call.
     pub target: Address,
+    /// The 4-byte selector of the one function it may call there.
     pub selector: FixedBytes<4>,
+    /// `removeAppointee` instead of `setAppointee`.
     pub remove: bool,
 }
 
@@ -33,6 +37,7 @@ impl Action for Appointee {
     }
 }
 
+/// The registry entry for `PermissionController.setAppointee`.
 pub const SET_SPEC: Spec = Spec {
     abi: "PermissionController",
     selector: PC::setAppointeeCall::SELECTOR,
@@ -49,6 +54,7 @@ pub const SET_SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The registry entry for `PermissionController.removeAppointee`.
 pub const REMOVE_SPEC: Spec = Spec {
     abi: "PermissionController",
     selector: PC::removeAppointeeCall::SELECTOR,

@@ -26,8 +26,11 @@ use crate::{
 /// The wallet registers with `avs` (salt single-use, signature refused after `expiry`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AvsRegistration {
+    /// The legacy AVS the wallet registers with (as the AVSDirectory will see it: its `msg.sender`).
     pub avs: Address,
+    /// The single-use salt of the signature; refused if the wallet already spent or cancelled it.
     pub salt: B256,
+    /// The unix time (seconds) after which EigenLayer refuses the signature.
     pub expiry: u64,
     /// The current unix time, for the expiry check.
     pub now: u64,
@@ -91,6 +94,7 @@ impl Action for AvsRegistration {
     }
 }
 
+/// The AVSDirectory's errors for a registration signature it refuses, in words.
 pub const ERRORS: &[ErrorText] = &[
     ErrorText {
         selector: InvalidSignature::SELECTOR,

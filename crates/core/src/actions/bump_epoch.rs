@@ -18,6 +18,7 @@ impl Action for BumpEpoch {
     }
 }
 
+/// The registry entry for `OperatorWallet.bumpEpoch`.
 pub const SPEC: Spec = Spec {
     abi: "OperatorWallet",
     selector: Call::SELECTOR,

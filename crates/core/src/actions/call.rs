@@ -12,9 +12,13 @@ use crate::{Error, proposal::ProposedCall};
 /// targets whose ABI opwallet does not know), carried in the file for signers' screens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
+    /// The contract or account called.
     pub to: Address,
+    /// The wei sent with the call.
     pub value: U256,
+    /// The calldata.
     pub data: Bytes,
+    /// The Solidity signature `data` was encoded from (`transfer(address to, uint256 amount)`); `None` for raw data.
     pub function: Option<String>,
 }
 

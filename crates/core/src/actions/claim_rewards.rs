@@ -18,8 +18,11 @@ type Call = RC::processClaimsCall;
 /// Claims `claims` (one per root) to `recipient`, only the tokens in `tokens` when given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimRewards {
+    /// The rewards proofs, one per distribution root (from proof files or the rewards sidecar).
     pub claims: Vec<RewardsMerkleClaim>,
+    /// Where every claimed amount is paid.
     pub recipient: Address,
+    /// The tokens to claim (`--token`); `None`: every token in the proofs.
     pub tokens: Option<Vec<Address>>,
     /// The current unix time, for the roots' activation.
     pub now: u64,
@@ -84,6 +87,7 @@ fn keep_tokens(claim: RewardsMerkleClaim, tokens: Option<&[Address]>) -> Result<
 }
 
 /// Checks one claim and drops its tokens with nothing new to claim (they would make the whole claim revert).
+// Long: earner, root, activation and each token's amount checked in turn, then EigenLayer's own checkClaim.
 async fn check_claim<P: Provider>(
     ctx: &Ctx<'_, P>,
     rc: &RC::IRewardsCoordinatorInstance<&P>,
@@ -150,6 +154,7 @@ async fn check_claim<P: Provider>(
     Ok((claim, lines))
 }
 
+/// The registry entry for `RewardsCoordinator.processClaims`.
 pub const SPEC: Spec = Spec {
     abi: "RewardsCoordinator",
     selector: Call::SELECTOR,
@@ -170,6 +175,7 @@ pub const SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The RewardsCoordinator's errors for a claim it refuses, in words.
 pub const ERRORS: &[ErrorText] = &[
     ErrorText {
         selector: EarningsNotGreaterThanClaimed::SELECTOR,

@@ -13,9 +13,13 @@ use crate::{Error, preimage, proposal::Preimage};
 /// The wallet approves `staker` delegating to `operator`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DelegationApproval {
+    /// The staker allowed to delegate.
     pub staker: Address,
+    /// The operator it delegates to, whose delegation approver the wallet should be.
     pub operator: Address,
+    /// The approver's single-use salt for this approval.
     pub salt: B256,
+    /// The unix time (seconds) after which EigenLayer refuses the approval.
     pub expiry: u64,
     /// The current unix time, for the expiry check.
     pub now: u64,

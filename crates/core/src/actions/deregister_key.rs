@@ -15,6 +15,7 @@ type Call = IKeyRegistrar::deregisterKeyCall;
 /// Deregisters the wallet's key for `set`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeregisterKey {
+    /// The operator set whose key is removed.
     pub set: OperatorSet,
 }
 
@@ -43,6 +44,7 @@ impl Action for DeregisterKey {
     }
 }
 
+/// The registry entry for `KeyRegistrar.deregisterKey`.
 pub const SPEC: Spec = Spec {
     abi: "KeyRegistrar",
     selector: Call::SELECTOR,
@@ -58,6 +60,7 @@ pub const SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The KeyRegistrar's error for an operator still slashable for the set, in words.
 pub const ERRORS: &[ErrorText] = &[ErrorText {
     selector: OperatorStillSlashable::SELECTOR,
     name: "OperatorStillSlashable",

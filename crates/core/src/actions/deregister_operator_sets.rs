@@ -12,7 +12,9 @@ type Call = IAllocationManager::deregisterFromOperatorSetsCall;
 /// Deregisters the wallet from `ids` of `avs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeregisterOperatorSets {
+    /// The AVS whose operator sets the wallet leaves.
     pub avs: Address,
+    /// The operator set ids, each one the wallet is registered for.
     pub ids: Vec<u32>,
 }
 
@@ -37,6 +39,7 @@ impl Action for DeregisterOperatorSets {
     }
 }
 
+/// The registry entry for `AllocationManager.deregisterFromOperatorSets`.
 pub const SPEC: Spec = Spec {
     abi: "AllocationManager",
     selector: Call::SELECTOR,

@@ -57,9 +57,13 @@ pub mod update_metadata_uri;
 /// [`Action::NEEDS_STATE`]) the wallet's state, read first. Other actions plan while the state is being read.
 #[derive(Debug)]
 pub struct Ctx<'a, P> {
+    /// The chain's RPC, for the checks an action makes before a file is written.
     pub provider: &'a P,
+    /// EigenLayer's addresses on this chain (`--addresses` or `--network`); `None` where none were given.
     pub book: Option<&'a AddressBook>,
+    /// The OperatorWallet the proposal is for.
     pub wallet: Address,
+    /// The wallet's state, read before planning for actions with [`Action::NEEDS_STATE`]; `None` for the others.
     pub state: Option<&'a WalletState>,
 }
 
@@ -74,6 +78,7 @@ impl<P> Ctx<'_, P> {
         })
     }
 
+    /// The OperatorWallet the proposal is for.
     pub fn wallet(&self) -> Address {
         self.wallet
     }
@@ -91,25 +96,35 @@ pub enum Plan {
     /// A batch for `execute`.
     Execute(Vec<ProposedCall>),
     /// An ERC-1271 signature over an EigenLayer digest with its preimage.
-    Message { hash: B256, preimage: Preimage },
+    Message {
+        /// The EigenLayer digest the wallet is to approve (what EigenLayer passes to `isValidSignature`).
+        hash: B256,
+        /// The EigenLayer message the digest is the hash of, so a signer can recompute it.
+        preimage: Preimage,
+    },
 }
 
 /// A plan, and what the proposer should be told about it (said on stderr, never written into the file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
+    /// What the wallet is asked to sign.
     pub plan: Plan,
+    /// Warnings and notes for the proposer, one line each.
     pub notices: Vec<String>,
 }
 
 impl Planned {
+    /// A plan to `execute` `calls` in one batch, with no notices.
     pub fn calls(calls: Vec<ProposedCall>) -> Self {
         Self { plan: Plan::Execute(calls), notices: Vec::new() }
     }
 
+    /// A plan to `execute` one call, with no notices.
     pub fn call(call: ProposedCall) -> Self {
         Self::calls(vec![call])
     }
 
+    /// The same plan with `notice` added to what the proposer is told.
     pub fn notice(mut self, notice: impl Into<String>) -> Self {
         self.notices.push(notice.into());
         self
@@ -122,6 +137,8 @@ pub trait Action {
     /// behind a remote node).
     const NEEDS_STATE: bool = false;
 
+    /// Checks the action against the chain and plans the calls or message to sign; an error says why not, before
+    /// any file is written.
     fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> impl Future<Output = Result<Planned, Error>>;
 }
 
@@ -130,6 +147,7 @@ pub trait Action {
 pub struct Spec {
     /// The ABI the decoder names the target by (`"DelegationManager"`, `"OperatorWallet"`, …).
     pub abi: &'static str,
+    /// The function's 4-byte selector, the first bytes of its calldata.
     pub selector: [u8; 4],
     /// One line for the signing screen, from the calldata alone; `None` if it does not decode.
     pub summary: fn(&[u8], &Decoder) -> Option<String>,
@@ -146,8 +164,11 @@ pub fn no_sets(_: &[u8]) -> Vec<OperatorSet> {
 /// An EigenLayer (or wallet) custom error and what it means for the operator.
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorText {
+    /// The custom error's 4-byte selector, the first bytes of the revert data.
     pub selector: [u8; 4],
+    /// The error's Solidity name, such as `AlreadyMemberOfSet`.
     pub name: &'static str,
+    /// What it means for the operator and what to do, in one line without a final full stop.
     pub words: &'static str,
 }
 
@@ -211,6 +232,7 @@ pub fn error_text(data: &[u8]) -> Option<&'static ErrorText> {
 
 /// Reads the wallet, checks the address book against the chain, plans `action` and makes the proposal. Returns it
 /// with what the proposer should be told. `valid_for` is how long an execute proposal may wait for signatures.
+// Long: the one path from action to proposal (state, plan, nonce, simulation, gas floor), taken whole.
 pub async fn propose<P: Provider, A: Action>(
     provider: &P,
     book: Option<&AddressBook>,
@@ -406,8 +428,11 @@ impl QueueSlot<'_> {
 /// A proposal as planned, with what the planning found and the node's simulation of it (execute proposals).
 #[derive(Debug)]
 pub struct Proposed {
+    /// The proposal, its gas floor set from the simulation (execute proposals).
     pub proposal: Proposal,
+    /// Warnings and notes for the proposer (stderr), including a missing gas floor.
     pub notices: Vec<String>,
+    /// The node's simulation of an execute proposal, or why it could not be run; `None` for a message.
     pub simulation: Option<Result<crate::simulate::Simulation, String>>,
 }
 

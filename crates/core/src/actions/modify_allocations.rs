@@ -20,7 +20,9 @@ type Call = IAllocationManager::modifyAllocationsCall;
 /// A new magnitude: raw, or a share of the strategy's max magnitude in bips (10,000 = all of it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Magnitude {
+    /// A magnitude as EigenLayer counts it, out of the strategy's max magnitude (1e18 until slashed).
     Raw(u64),
+    /// A share of the strategy's max magnitude in bips, 0 to 10,000.
     Bips(u32),
 }
 
@@ -57,15 +59,20 @@ impl Magnitude {
 /// One allocation to set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allocation {
+    /// The operator set the stake is made slashable by.
     pub set: OperatorSet,
+    /// The strategy whose stake is allocated; it must be in the set.
     pub strategy: Address,
+    /// The set's new magnitude for the strategy (not a change: the value it becomes).
     pub magnitude: Magnitude,
 }
 
 /// Sets new magnitudes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModifyAllocations {
+    /// The allocations to set, in one `modifyAllocations` call; refused for a set and strategy with a change pending.
     pub allocations: Vec<Allocation>,
+    /// Allocate even to a set that redistributes slashed stake (the redistribution guard refuses it otherwise).
     pub allow_redistributing: bool,
 }
 
@@ -80,6 +87,7 @@ fn pct(part: u64, max: u64) -> String {
 }
 
 impl Action for ModifyAllocations {
+    // Long: reads, checks and tallies each allocation in one pass; the over-allocation check needs the whole tally.
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         if self.allocations.is_empty() {
             return Err(Error::Refused("no allocation given".into()));
@@ -170,6 +178,7 @@ impl Action for ModifyAllocations {
     }
 }
 
+/// The registry entry for `AllocationManager.modifyAllocations`; it touches every set it allocates to.
 pub const SPEC: Spec = Spec {
     abi: "AllocationManager",
     selector: Call::SELECTOR,
@@ -195,6 +204,7 @@ pub const SPEC: Spec = Spec {
     },
 };
 
+/// The AllocationManager's errors for allocations it refuses, in words.
 pub const ERRORS: &[ErrorText] = &[
     ErrorText {
         selector: UninitializedAllocationDelay::SELECTOR,

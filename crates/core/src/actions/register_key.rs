@@ -49,7 +49,9 @@ pub enum AvsKey {
 /// Registers `key` for the wallet in operator set `set`.
 #[derive(Debug)]
 pub struct RegisterKey {
+    /// The operator set the key is for; its AVS must have configured it for this key's curve.
     pub set: OperatorSet,
+    /// The key, which signs its own registration message.
     pub key: AvsKey,
 }
 
@@ -63,6 +65,7 @@ pub(crate) fn registrar<P>(ctx: &Ctx<'_, P>) -> Result<Address, Error> {
 impl Action for RegisterKey {
     const NEEDS_STATE: bool = true;
 
+    // Long: one branch per curve builds, checks on chain and signs the message: the key signs only what was checked.
     async fn plan<P: Provider>(self, ctx: &Ctx<'_, P>) -> Result<Planned, Error> {
         let kr_address = registrar(ctx)?;
         let kr = IKeyRegistrar::new(kr_address, ctx.provider);
@@ -169,6 +172,7 @@ fn curve_name(curve: u8) -> &'static str {
     }
 }
 
+/// The registry entry for `KeyRegistrar.registerKey`.
 pub const SPEC: Spec = Spec {
     abi: "KeyRegistrar",
     selector: Call::SELECTOR,
@@ -198,6 +202,7 @@ pub const SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The KeyRegistrar's errors for a key it refuses, in words.
 pub const ERRORS: &[ErrorText] = &[
     ErrorText {
         selector: OperatorSetNotConfigured::SELECTOR,

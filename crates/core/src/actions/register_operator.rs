@@ -41,6 +41,7 @@ impl Action for RegisterOperator {
     }
 }
 
+/// The registry entry for `DelegationManager.registerAsOperator`.
 pub const SPEC: Spec = Spec {
     abi: "DelegationManager",
     selector: Call::SELECTOR,
@@ -48,6 +49,7 @@ pub const SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The DelegationManager's error for a wallet that is itself delegated, in words.
 pub const ERRORS: &[ErrorText] = &[ErrorText {
     selector: ActivelyDelegated::SELECTOR,
     name: "ActivelyDelegated",

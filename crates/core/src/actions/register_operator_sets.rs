@@ -24,14 +24,22 @@ pub enum RegistrationData {
     /// Bytes in the AVS's own format.
     Raw(Bytes),
     /// A BLS key registered with a middleware registry coordinator, reachable at `socket`.
-    Bls { key: BlsKey, socket: String },
+    Bls {
+        /// The BLS key, which signs the coordinator's registration point.
+        key: BlsKey,
+        /// Where the AVS reaches the operator (`host:port`), stored by the coordinator as given.
+        socket: String,
+    },
 }
 
 /// Registers the wallet for `ids` of `avs`.
 #[derive(Debug)]
 pub struct RegisterOperatorSets {
+    /// The AVS whose operator sets the wallet joins.
     pub avs: Address,
+    /// The operator set ids, each an existing set of `avs`.
     pub ids: Vec<u32>,
+    /// What the AVS's registrar is sent.
     pub data: RegistrationData,
     /// Register even if a set redistributes slashed stake.
     pub allow_redistributing: bool,
@@ -77,6 +85,7 @@ impl Action for RegisterOperatorSets {
     }
 }
 
+/// The registry entry for `AllocationManager.registerForOperatorSets`; it touches every set it registers for.
 pub const SPEC: Spec = Spec {
     abi: "AllocationManager",
     selector: Call::SELECTOR,
@@ -96,6 +105,7 @@ pub const SPEC: Spec = Spec {
     },
 };
 
+/// The AllocationManager's and PermissionController's errors for a registration they refuse, in words.
 pub const ERRORS: &[ErrorText] = &[
     ErrorText {
         selector: InvalidOperator::SELECTOR,
@@ -128,13 +138,18 @@ pub const ERRORS: &[ErrorText] = &[
 /// A BLS key's registration with a BLS AVS, ready to be the operator-set registration `data`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlsRegistration {
+    /// The AVS's registry coordinator (its AVS registrar), whose registration point was checked.
     pub coordinator: Address,
+    /// The G1 public key as EigenLayer's keystores write it, `E([x,y])`.
     pub pubkey: String,
+    /// The middleware's operator id for the key, `keccak256(abi.encodePacked(X, Y))` of the G1 key.
     pub operator_id: B256,
+    /// The registration `data` for `registerForOperatorSets`: `abi.encode(NORMAL, socket, params)`.
     pub data: Bytes,
 }
 
 impl BlsRegistration {
+    /// The key and its operator id, for the proposer's notice: `E([x,y]) (operator id 0x…)`.
     pub fn describe(&self) -> String {
         format!("{} (operator id {})", self.pubkey, self.operator_id)
     }
@@ -145,6 +160,7 @@ impl BlsRegistration {
 /// digest for `operator`) and refuses if the coordinator answers another point, so the key never signs a point an
 /// RPC node chose. Also refuses a key the coordinator would ignore or reject (the operator already registered
 /// another key; the key belongs to another operator).
+// Long: the coordinator, the point the key must sign, then the registry's answers: it signs only a checked point.
 pub async fn bls_registration<P: Provider>(
     provider: &P,
     book: &AddressBook,

@@ -11,6 +11,7 @@ type Call = PC::removeAdminCall;
 /// Removes `admin` from the wallet's account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoveAdmin {
+    /// The admin to remove; never the account's last.
     pub admin: Address,
 }
 
@@ -39,6 +40,7 @@ impl Action for RemoveAdmin {
     }
 }
 
+/// The registry entry for `PermissionController.removeAdmin`.
 pub const SPEC: Spec = Spec {
     abi: "PermissionController",
     selector: Call::SELECTOR,

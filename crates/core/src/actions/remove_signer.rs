@@ -15,7 +15,9 @@ type Call = OperatorWallet::removeSignerCall;
 /// Removes `signer` and sets `threshold`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoveSigner {
+    /// The signer to remove.
     pub signer: Address,
+    /// The number of signatures needed once it is removed.
     pub threshold: u64,
 }
 
@@ -35,6 +37,7 @@ impl Action for RemoveSigner {
     }
 }
 
+/// The registry entry for `OperatorWallet.removeSigner`.
 pub const SPEC: Spec = Spec {
     abi: "OperatorWallet",
     selector: Call::SELECTOR,

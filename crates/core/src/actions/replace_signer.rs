@@ -15,8 +15,11 @@ type Call = OperatorWallet::replaceSignerCall;
 /// Replaces `old` with `new` (proven by `proof`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplaceSigner {
+    /// The signer leaving.
     pub old: Address,
+    /// The signer taking its place.
     pub new: Address,
+    /// `new`'s proof of possession, its `AcceptSigner` signature (`opwallet accept-signer`).
     pub proof: Bytes,
 }
 
@@ -40,6 +43,7 @@ impl Action for ReplaceSigner {
     }
 }
 
+/// The registry entry for `OperatorWallet.replaceSigner`.
 pub const SPEC: Spec = Spec {
     abi: "OperatorWallet",
     selector: Call::SELECTOR,

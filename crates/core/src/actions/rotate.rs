@@ -16,9 +16,13 @@ type Call = OperatorWallet::rotateSignersCall;
 /// Removes `remove`, adds `add` (each proven by the proof at the same position) and sets `threshold`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rotate {
+    /// The signers leaving.
     pub remove: Vec<Address>,
+    /// The signers joining.
     pub add: Vec<Address>,
+    /// Each joining signer's proof of possession (`opwallet accept-signer`), in the order of `add`.
     pub proofs: Vec<Bytes>,
+    /// The number of signatures needed after the rotation.
     pub threshold: u64,
 }
 
@@ -46,6 +50,7 @@ impl Action for Rotate {
     }
 }
 
+/// The registry entry for `OperatorWallet.rotateSigners`.
 pub const SPEC: Spec = Spec {
     abi: "OperatorWallet",
     selector: Call::SELECTOR,

@@ -14,6 +14,7 @@ type Call = IAllocationManager::setAllocationDelayCall;
 /// Sets the allocation delay, in blocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetAllocationDelay {
+    /// Blocks between an allocation being made and taking effect.
     pub delay: u32,
 }
 
@@ -28,6 +29,7 @@ impl Action for SetAllocationDelay {
     }
 }
 
+/// The registry entry for `AllocationManager.setAllocationDelay`.
 pub const SPEC: Spec = Spec {
     abi: "AllocationManager",
     selector: Call::SELECTOR,
@@ -38,6 +40,7 @@ pub const SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The AllocationManager's error for a wallet that is not an operator yet, in words.
 pub const ERRORS: &[ErrorText] = &[ErrorText {
     selector: OperatorNotRegisteredToEigenLayer::SELECTOR,
     name: "OperatorNotRegisteredToEigenLayer",

@@ -11,6 +11,7 @@ type Call = RC::setClaimerForCall;
 /// Sets the wallet's rewards claimer (zero: the wallet itself claims).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetClaimer {
+    /// The address that may claim the wallet's rewards and send them anywhere; zero removes the claimer.
     pub claimer: Address,
 }
 
@@ -33,6 +34,7 @@ impl Action for SetClaimer {
     }
 }
 
+/// The registry entry for `RewardsCoordinator.setClaimerFor`.
 pub const SPEC: Spec = Spec {
     abi: "RewardsCoordinator",
     selector: Call::SELECTOR,

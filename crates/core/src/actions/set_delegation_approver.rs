@@ -11,6 +11,7 @@ type Call = IDelegationManager::modifyOperatorDetailsCall;
 /// Sets the delegation approver (zero: none).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetDelegationApprover {
+    /// The address whose signature stakers need to delegate to the wallet; zero lets anyone delegate.
     pub approver: Address,
 }
 
@@ -23,6 +24,7 @@ impl Action for SetDelegationApprover {
     }
 }
 
+/// The registry entry for `DelegationManager.modifyOperatorDetails`.
 pub const SPEC: Spec = Spec {
     abi: "DelegationManager",
     selector: Call::SELECTOR,

@@ -16,15 +16,20 @@ use crate::{Error, decode::Decoder, proposal::ProposedCall};
 /// What a split applies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SplitOf {
+    /// Rewards from one AVS's rewards submissions (`setOperatorAVSSplit`).
     Avs(Address),
+    /// Programmatic incentives (`setOperatorPISplit`).
     ProgrammaticIncentives,
+    /// Rewards from one operator set (`setOperatorSetSplit`).
     OperatorSet(OperatorSet),
 }
 
 /// Sets the operator's split for `of` to `bips` (10,000 = the operator keeps everything).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetSplit {
+    /// Which rewards the split applies to.
     pub of: SplitOf,
+    /// The operator's share in bips, 0 to 10,000.
     pub bips: u16,
     /// The current unix time, to say when the split activates.
     pub now: u64,
@@ -150,6 +155,7 @@ fn summary(of: &str, bips: u16) -> String {
     )
 }
 
+/// The registry entry for `RewardsCoordinator.setOperatorAVSSplit`.
 pub const AVS_SPEC: Spec = Spec {
     abi: "RewardsCoordinator",
     selector: RC::setOperatorAVSSplitCall::SELECTOR,
@@ -160,6 +166,7 @@ pub const AVS_SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The registry entry for `RewardsCoordinator.setOperatorPISplit`.
 pub const PI_SPEC: Spec = Spec {
     abi: "RewardsCoordinator",
     selector: RC::setOperatorPISplitCall::SELECTOR,
@@ -170,6 +177,7 @@ pub const PI_SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The registry entry for `RewardsCoordinator.setOperatorSetSplit`.
 pub const SET_SPEC: Spec = Spec {
     abi: "RewardsCoordinator",
     selector: RC::setOperatorSetSplitCall::SELECTOR,
@@ -183,6 +191,7 @@ pub const SET_SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The RewardsCoordinator's errors for a split it refuses, in words.
 pub const ERRORS: &[ErrorText] = &[
     ErrorText {
         selector: PreviousSplitPending::SELECTOR,

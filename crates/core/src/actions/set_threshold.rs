@@ -11,6 +11,7 @@ type Call = OperatorWallet::setThresholdCall;
 /// Sets the threshold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetThreshold {
+    /// The number of signatures needed, at least 1 and at most the number of signers.
     pub threshold: u64,
 }
 
@@ -24,6 +25,7 @@ impl Action for SetThreshold {
     }
 }
 
+/// The registry entry for `OperatorWallet.setThreshold`.
 pub const SPEC: Spec = Spec {
     abi: "OperatorWallet",
     selector: Call::SELECTOR,

@@ -10,6 +10,7 @@ use crate::{Error, proposal::Preimage};
 /// Signs `hash` as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignHash {
+    /// The 32-byte hash the wallet is to approve over ERC-1271, uninterpreted.
     pub hash: B256,
 }
 

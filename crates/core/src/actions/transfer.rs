@@ -14,8 +14,11 @@ use crate::{Error, proposal::ProposedCall, tokens::Token};
 /// Sends `amount` (a decimal in the token's units, or in ETH) of `token` (none: ETH) to `to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transfer {
+    /// The ERC-20 token; `None`: ETH.
     pub token: Option<Address>,
+    /// The recipient; never the zero address.
     pub to: Address,
+    /// A decimal amount in the token's own units (`1.5` of a 6-decimal token is 1,500,000 base units), or in ETH.
     pub amount: String,
 }
 

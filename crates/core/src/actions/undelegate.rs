@@ -18,6 +18,7 @@ type Call = IDelegationManager::undelegateCall;
 /// let the wallet call `undelegate` for it through the PermissionController).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Undelegate {
+    /// The staker forced out; it must be delegated, and not an operator itself.
     pub staker: Address,
 }
 
@@ -67,6 +68,7 @@ impl Action for Undelegate {
     }
 }
 
+/// The registry entry for `DelegationManager.undelegate`.
 pub const SPEC: Spec = Spec {
     abi: "DelegationManager",
     selector: Call::SELECTOR,
@@ -80,6 +82,7 @@ pub const SPEC: Spec = Spec {
     touches: no_sets,
 };
 
+/// The DelegationManager's errors for an undelegation it refuses, in words.
 pub const ERRORS: &[ErrorText] = &[
     ErrorText {
         selector: NotActivelyDelegated::SELECTOR,

@@ -15,6 +15,7 @@ type Call = IDelegationManager::updateOperatorMetadataURICall;
 /// Sets the operator's metadata URI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateMetadataUri {
+    /// The new URI of the operator's metadata JSON, emitted in `OperatorMetadataURIUpdated`.
     pub metadata_uri: String,
 }
 
@@ -27,6 +28,7 @@ impl Action for UpdateMetadataUri {
     }
 }
 
+/// The registry entry for `DelegationManager.updateOperatorMetadataURI`.
 pub const SPEC: Spec = Spec {
     abi: "DelegationManager",
     selector: Call::SELECTOR,

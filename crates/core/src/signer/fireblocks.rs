@@ -176,6 +176,7 @@ impl Fireblocks {
         })
     }
 
+    /// The address the vault account's key was given as, checked against every signature it returns.
     pub fn address(&self) -> Address {
         self.address
     }

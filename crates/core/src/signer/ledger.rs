@@ -30,7 +30,9 @@ pub(crate) async fn sign(ledger: &LedgerSigner, typed: &TypedData, digest: B256)
 /// `keccak256(0x1901 ‖ domain separator ‖ struct hash)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DevicePayload {
+    /// The EIP-712 domain separator, the device's "domain hash".
     pub domain_separator: B256,
+    /// `hashStruct` of the message, the device's "message hash".
     pub struct_hash: B256,
 }
 
@@ -56,7 +58,9 @@ impl DevicePayload {
 /// Why signing on a device failed: the device's own error, or ours.
 #[derive(Debug)]
 pub enum DeviceError<E> {
+    /// The device (or its transport) failed or refused.
     Device(E),
+    /// Ours: the payload does not match the digest, or the device signed with another key.
     Other(Error),
 }
 

@@ -32,24 +32,70 @@ pub enum KeySource {
     /// Hex private key in a file (first line).
     PrivateKeyFile(PathBuf),
     /// A Web3 v3 keystore file.
-    Keystore { path: PathBuf, password: SecretSource },
+    Keystore {
+        /// The keystore file.
+        path: PathBuf,
+        /// Where its password is.
+        password: SecretSource,
+    },
     /// A Web3 v3 keystore whose JSON itself is kept in a secrets manager (`keystore` is a Vault or AWS Secrets
     /// Manager reference), so no key material of any kind is on the signer's disk.
-    StoredKeystore { keystore: SecretSource, password: SecretSource },
+    StoredKeystore {
+        /// Where the keystore's JSON is kept.
+        keystore: SecretSource,
+        /// Where its password is.
+        password: SecretSource,
+    },
     /// A Foundry account: `~/.foundry/keystores/<name>`.
-    Account { name: String, password: SecretSource },
+    Account {
+        /// The account's name, its file name under `~/.foundry/keystores`.
+        name: String,
+        /// Where its password is.
+        password: SecretSource,
+    },
     /// A BIP-39 mnemonic in a file, at `m/44'/60'/0'/0/<index>`.
-    Mnemonic { file: PathBuf, index: u32 },
+    Mnemonic {
+        /// The file holding the phrase.
+        file: PathBuf,
+        /// The account index, the path's last level.
+        index: u32,
+    },
     /// A Ledger's Ethereum app at a BIP-32 path (already checked by [`ledger::check_hd_path`]).
-    Ledger { hd_path: String },
+    Ledger {
+        /// The BIP-32 path, such as `m/44'/60'/0'/0/0`.
+        hd_path: String,
+    },
     /// A key held by a Web3Signer, selected by address; optional bearer token from an environment variable, and TLS
     /// options for a private PKI (CA, client certificate).
-    Web3Signer { url: String, address: Address, token_env: Option<String>, tls: web3signer::Tls },
+    Web3Signer {
+        /// The Web3Signer's base URL.
+        url: String,
+        /// The address of the key to sign with; Web3Signer must hold it.
+        address: Address,
+        /// The environment variable holding a bearer token for a proxy in front of it, if one is needed.
+        token_env: Option<String>,
+        /// A private CA to trust and a client certificate to present, for https.
+        tls: web3signer::Tls,
+    },
     /// An AWS KMS secp256k1 key (id, alias or ARN); credentials, region and `AWS_ENDPOINT_URL` the AWS way.
-    AwsKms { key_id: String },
+    AwsKms {
+        /// The key's id, alias or ARN.
+        key_id: String,
+    },
     /// A Fireblocks vault account's key: API key from an environment variable, the API secret (RSA PEM) from a file
     /// or a secrets manager.
-    Fireblocks { url: String, vault_account: String, address: Address, api_key_env: String, secret: SecretSource },
+    Fireblocks {
+        /// Fireblocks' API base URL.
+        url: String,
+        /// The vault account whose key signs, by id.
+        vault_account: String,
+        /// The address of that key, checked against every signature.
+        address: Address,
+        /// The environment variable holding the API key.
+        api_key_env: String,
+        /// Where the API secret (an RSA private key in PEM) is.
+        secret: SecretSource,
+    },
 }
 
 impl KeySource {
@@ -79,14 +125,20 @@ impl KeySource {
 /// A key that signs proposals: local, or held by a remote signer. All sign the proposal's EIP-712 typed data.
 #[derive(Debug)]
 pub enum Signer {
+    /// A key in memory: from a hex key, a keystore, a Foundry account or a mnemonic.
     Local(PrivateKeySigner),
+    /// An AWS KMS secp256k1 key; KMS signs the digest.
     AwsKms(alloy::signers::aws::AwsSigner),
+    /// A key held by a Web3Signer, which is handed the typed data.
     Web3Signer(Web3Signer),
+    /// A Fireblocks vault account's key, which is handed the typed data and waits for approval.
     Fireblocks(Fireblocks),
+    /// A Ledger's Ethereum app, which is handed the typed data and shows its domain and message hashes.
     Ledger(alloy::signers::ledger::LedgerSigner),
 }
 
 impl Signer {
+    /// The address the key signs as.
     pub fn address(&self) -> Address {
         match self {
             Self::Local(k) => k.address(),

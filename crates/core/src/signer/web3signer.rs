@@ -114,6 +114,7 @@ impl Web3Signer {
         Ok(signer)
     }
 
+    /// The address of the key this signer signs with; Web3Signer listed it when connecting.
     pub fn address(&self) -> Address {
         self.address
     }
