@@ -199,6 +199,22 @@ contract ExecuteTest is TestBase {
         assertEq(wallet.nonce(), 1);
     }
 
+    /// @dev Between `minGas` and 64/63 of it left at the check, the calls could not be offered `minGas` (a CALL keeps
+    /// 1/64 back), so execute must revert: the 63/64 half of the floor, which the fuzz test above (always below
+    /// `minGas`) does not reach. `execute`'s work before the check costs far less than the 200k window used here.
+    /// Mutation testing found the 63/64 clause could be broken with every test passing.
+    function test_RevertWhen_LeftGasIsAboveTheFloorButNotBySixtyFourSixtyThirds() public {
+        uint256 minGas = 12_600_000; // minGas / 63 = 200,000
+        IOperatorWallet.Call[] memory calls = new IOperatorWallet.Call[](0);
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = _signWithMinGas(calls, deadline, minGas);
+        // The clone's DELEGATECALL keeps 1/64 back too: the implementation sees about 63/64 of the gas sent.
+        vm.expectRevert(abi.encodeWithSelector(IOperatorWallet.InsufficientGas.selector, minGas));
+        wallet.execute{gas: (minGas + 100_000) * 64 / 63}(calls, deadline, minGas, sig);
+        wallet.execute{gas: (minGas * 64 / 63 + 150_000) * 64 / 63}(calls, deadline, minGas, sig);
+        assertEq(wallet.nonce(), 1);
+    }
+
     function test_RevertWhen_DeadlinePassed() public {
         IOperatorWallet.Call[] memory calls = pingCall();
         uint256 deadline = block.timestamp + 1 hours;
