@@ -37,6 +37,15 @@ contract ApproveForThisExecutionTest is TestBase {
         assertEq(wallet.isValidSignature(HASH, ""), INVALID, "after the execution");
     }
 
+    /// @dev The event names the nonce of the execution that approved (at nonce 0 a wrong formula could still say 0).
+    function test_approveForThisExecution_EventNamesTheExecutionsNonce() public {
+        run(wallet, pingCall());
+        run(wallet, pingCall());
+        vm.expectEmit(address(wallet));
+        emit IOperatorWallet.HashApprovedForExecution(2, HASH);
+        run(wallet, approveThen(ask(HASH)));
+    }
+
     function test_approveForThisExecution_OnlyTheApprovedHash() public {
         run(wallet, approveThen(ask(keccak256("another digest"))));
         assertEq(probe.answers(0), INVALID);
