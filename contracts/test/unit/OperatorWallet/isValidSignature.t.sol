@@ -151,6 +151,17 @@ contract IsValidSignatureTest is TestBase {
         assertEq(wallet.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, "(bad")), INVALID);
     }
 
+    /// @dev A nested signature whose app hash matches but whose header is from an older epoch is invalid, not a
+    /// revert (mutation testing found the stale-header branch of mode 1 untested).
+    function test_isValidSignature_ERC7739WithAStaleHeaderIsInvalidNotARevert() public {
+        (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
+        bytes memory packed = firstK(wallet, _typedDataSignDigest(appSeparator, contentsHash), 2);
+        bytes memory sig = _nested(packed, appSeparator, contentsHash, DESCR);
+        assertEq(wallet.isValidSignature(appHash, sig), MAGIC);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
+        assertEq(wallet.isValidSignature(appHash, sig), INVALID);
+    }
+
     function test_isValidSignature_ERC7739IsBoundToTheWallet() public {
         OperatorWallet twin = OperatorWallet(payable(factory.createWallet(signers, 2, bytes32(uint256(1)))));
         (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
