@@ -232,6 +232,15 @@ contract IsValidSignatureTest is TestBase {
         assertEq(w.isValidSignature(HASH, _contractSig(w, digest, inner)), MAGIC);
     }
 
+    /// @dev A contract entry cut before its two length bytes (0 or 1 of them left) is invalid, not a revert (mutation
+    /// testing found that branch untested; the symbolic truncation check covers it too).
+    function test_isValidSignature_ContractEntryWithoutItsLengthIsInvalidNotARevert() public {
+        (OperatorWallet w,,) = _withContractSigner();
+        bytes memory cut = bytes.concat(hex"00", w.configHeader(), entry(0, KIND_CONTRACT, ""));
+        assertEq(w.isValidSignature(HASH, cut), INVALID);
+        assertEq(w.isValidSignature(HASH, bytes.concat(cut, hex"00")), INVALID);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 APPROVALS
     //////////////////////////////////////////////////////////////*/
