@@ -162,6 +162,16 @@ contract IsValidSignatureTest is TestBase {
         assertEq(wallet.isValidSignature(appHash, sig), INVALID);
     }
 
+    /// @dev A malformed contents description makes the struct hash 0, which binds nothing: refused even when the
+    /// signers signed exactly that empty binding (mutation testing found the guard untested).
+    function test_isValidSignature_ERC7739MalformedDescriptionBindsNothingEvenIfSigned() public view {
+        (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
+        bytes32 nothing = keccak256(abi.encodePacked(hex"1901", appSeparator, bytes32(0)));
+        bytes memory packed = firstK(wallet, nothing, 2);
+        assertEq(wallet.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, "")), INVALID);
+        assertEq(wallet.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, "(bad")), INVALID);
+    }
+
     function test_isValidSignature_ERC7739IsBoundToTheWallet() public {
         OperatorWallet twin = OperatorWallet(payable(factory.createWallet(signers, 2, bytes32(uint256(1)))));
         (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
