@@ -70,12 +70,14 @@ impl ApproveArgs {
         }
         let digest = proposal.hashes.digest;
         let book = g.book_for(proposal.chain_id)?;
-        if let Some(why) = sign::message_refusal(&proposal, book.as_ref()) {
-            if !self.unverified_hash {
-                bail!("{why}");
-            }
-            eprintln!("WARNING: approving although {why}");
-        }
+        sign::file_refusals(
+            &proposal,
+            book.as_ref(),
+            self.unverified_hash,
+            self.force,
+            false,
+            ("approve", "approved", "approving"),
+        )?;
         let limits = self.fees.limits()?;
         let (me, sender) = self.key.sender().await?;
         let provider = g.provider_with(sender.clone()).await?;

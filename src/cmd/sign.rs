@@ -105,6 +105,34 @@ pub(super) fn message_refusal(proposal: &Proposal, book: Option<&AddressBook>) -
     })
 }
 
+/// What the file alone says a signer (`sign`) or an approver (`approve`) must be stopped for unless they pass the
+/// flag named: a hash vouched for without a verifiable preimage ([`message_refusal`], `--unverified-hash`), or a gas
+/// floor no transaction can honour (`--force`). A floor of 0 is said here when `say_floor` (offline: no review says it).
+pub(super) fn file_refusals(
+    proposal: &Proposal,
+    book: Option<&AddressBook>,
+    unverified_hash: bool,
+    force: bool,
+    say_floor: bool,
+    (verb, done, doing): (&str, &str, &str),
+) -> Result<()> {
+    if let Some(why) = message_refusal(proposal, book) {
+        if !unverified_hash {
+            bail!("{why}");
+        }
+        eprintln!("WARNING: {doing} although {why}");
+    }
+    if let Some((refuse, why)) = opwallet_core::actions::gas_floor_problem(proposal) {
+        if refuse && !force {
+            bail!("not {done}: {why}; pass --force only to {verb} it anyway");
+        }
+        if refuse || say_floor {
+            eprintln!("WARNING: {why}");
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct SignArgs {
     /// The proposal: a file (rewritten atomically with the signature added) or an S3 object (s3://BUCKET/KEY,
@@ -158,22 +186,14 @@ impl SignArgs {
             Proposal::check_writable(path)?;
         }
         let book = g.book_for(proposal.chain_id)?;
-        if let Some(why) = message_refusal(&proposal, book.as_ref()) {
-            if !self.unverified_hash {
-                bail!("{why}");
-            }
-            eprintln!("WARNING: signing although {why}");
-        }
-        // A floor no transaction can honour (the batch could never run), or none (offline: said here; online the
-        // review's warnings say it).
-        if let Some((refuse, why)) = opwallet_core::actions::gas_floor_problem(&proposal) {
-            if refuse && !self.force {
-                bail!("not signed: {why}; pass --force only to sign it anyway");
-            }
-            if refuse || self.offline {
-                eprintln!("WARNING: {why}");
-            }
-        }
+        file_refusals(
+            &proposal,
+            book.as_ref(),
+            self.unverified_hash,
+            self.force,
+            self.offline,
+            ("sign", "signed", "signing"),
+        )?;
         let signer = self.key.signer().await?;
         let me = signer.address();
         let mut decoder = Decoder::new(proposal.wallet, book.as_ref());

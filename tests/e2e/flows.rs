@@ -1036,6 +1036,11 @@ async fn a_gas_floor_beyond_one_transaction_is_refused_and_none_is_said() {
         stderr.contains("error: not signed: its gas floor 20000000 is more than a transaction can offer its calls"),
         "{stderr}"
     );
+    // Approving it on chain is refused the same way, before anything is sent.
+    let out = env.run(&["approve", huge.to_str().expect("utf-8"), "--yes"], Some(ALICE));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error: not approved: its gas floor 20000000"), "{stderr}");
     let none = write("none.json", &Proposal::execute(31337, env.wallet(), 0, 0, deadline, 0, call()));
     let out = env.run(&["sign", none.to_str().expect("utf-8"), "--yes"], Some(ALICE));
     let stderr = String::from_utf8_lossy(&out.stderr);
