@@ -71,6 +71,74 @@ contract DomainTest is TestBase {
         );
     }
 
+    /// @dev The EIP-712 encoding of `calls` written the literal way (abi.encode per member), for the fuzz test below.
+    function _literalExecuteHash(IOperatorWallet.Call[] memory calls, uint256 nonce, uint256 deadline, uint256 minGas)
+        internal
+        pure
+        returns (bytes32)
+    {
+        bytes32 callTypehash = keccak256("Call(address target,uint256 value,bytes data)");
+        bytes memory packed;
+        for (uint256 i; i < calls.length; ++i) {
+            packed = abi.encodePacked(
+                packed, keccak256(abi.encode(callTypehash, calls[i].target, calls[i].value, keccak256(calls[i].data)))
+            );
+        }
+        return keccak256(
+            abi.encode(
+                keccak256(
+                    "Execute(Call[] calls,uint256 nonce,uint256 deadline,uint256 minGas)"
+                    "Call(address target,uint256 value,bytes data)"
+                ),
+                keccak256(packed),
+                nonce,
+                deadline,
+                minGas
+            )
+        );
+    }
+
+    /// forge-config: default.fuzz.runs = 1024
+    /// @dev Any batch (0-4 calls, data of any length up to 300 bytes, so lengths that are not whole words and data
+    /// longer than the call-hash area the hashing allocates) hashes as the literal encoding does.
+    function testFuzz_getExecuteDigest_MatchesLiteralEncoding(
+        uint8 count,
+        uint256 seed,
+        uint256 nonce,
+        uint256 deadline,
+        uint256 minGas
+    ) public view {
+        IOperatorWallet.Call[] memory calls = new IOperatorWallet.Call[](bound(count, 0, 4));
+        for (uint256 i; i < calls.length; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            bytes memory data = new bytes(r % 301);
+            for (uint256 j; j < data.length; ++j) {
+                data[j] = bytes1(uint8(uint256(keccak256(abi.encode(r, j)))));
+            }
+            calls[i] = IOperatorWallet.Call(address(uint160(r >> 96)), r % 3 == 0 ? 0 : r >> 200, data);
+        }
+        assertEq(
+            wallet.getExecuteDigest(calls, nonce, deadline, minGas),
+            keccak256(abi.encodePacked(hex"1901", _separator(0), _literalExecuteHash(calls, nonce, deadline, minGas)))
+        );
+    }
+
+    /// @dev A call whose target word has bits above the address (hand-made calldata) is refused by the digest view as
+    /// `execute` refuses it: the hashing reads members through Solidity's checked accessors.
+    function test_RevertWhen_getExecuteDigestOfACallWithADirtyTarget() public view {
+        IOperatorWallet.Call[] memory calls = new IOperatorWallet.Call[](1);
+        calls[0] = IOperatorWallet.Call(address(0xBEEF), 0, "");
+        bytes memory data = abi.encodeCall(IOperatorWallet.getExecuteDigest, (calls, 0, 1, 0));
+        // selector(4) | calls offset | nonce | deadline | minGas | length | element offset | target ...
+        uint256 targetAt = 4 + 32 * 6;
+        data[targetAt] = 0x01; // the word's first byte, above the 20 address bytes
+        (bool ok,) = address(wallet).staticcall(data);
+        assertFalse(ok);
+        data[targetAt] = 0x00;
+        (ok,) = address(wallet).staticcall(data);
+        assertTrue(ok);
+    }
+
     function test_getAcceptanceDigest_MatchesIndependentEncoding() public view {
         bytes32 structHash = keccak256(abi.encode(keccak256("AcceptSigner(address signer)"), address(0xD)));
         assertEq(
