@@ -70,8 +70,9 @@ abstract contract SignerConfig is WalletDomain {
     }
 
     function isSigner(address account) public view returns (bool) {
-        (,,, address[] memory signers) = _parse(_currentHeader());
-        return _indexOf(signers, signers.length, account) < signers.length;
+        bytes memory header = _currentHeader();
+        uint256 count = _countOf(header);
+        return _find(header, count, account) < count;
     }
 
     function threshold() external view returns (uint256 threshold_) {
@@ -116,12 +117,16 @@ abstract contract SignerConfig is WalletDomain {
         if (_configHash != bytes32(0)) revert AlreadyInitialized();
         uint256 count = signers.length;
         if (count > MAX_SIGNERS) revert TooManySigners(count, MAX_SIGNERS);
+        // The header is built first (its threshold byte is checked before anything is stored); each signer is then
+        // checked against those before it.
+        bytes memory header = _header(0, 0, signers);
         for (uint256 i; i < count; ++i) {
-            _checkIncoming(signers, i);
+            _checkIncoming(header, i, signers[i]);
             emit SignerAdded(signers[i]);
         }
         _checkThreshold(threshold_, count);
-        _commit(_header(0, threshold_, signers), new bytes(0), false);
+        _setHead(header, 0, threshold_, count);
+        _commit(header, new bytes(0), false);
         emit ThresholdChanged(threshold_);
     }
 
@@ -130,6 +135,8 @@ abstract contract SignerConfig is WalletDomain {
     /// current one if `keep`), and moves to a new, unpredictable epoch ({_nextEpoch}).
     /// Requirements: every removed address is a signer; every added address is valid, new and proven;
     /// the result has at most MAX_SIGNERS signers and `1 <= newThreshold <= signers`.
+    /// The new header is edited in a copy of the current one, with no address list in between: a removal moves the
+    /// last signer into the hole (no index or prev-pointer is ever taken from outside), an addition is appended.
     function _rotate(
         address[] memory remove,
         address[] memory add,
@@ -139,44 +146,41 @@ abstract contract SignerConfig is WalletDomain {
     ) internal {
         if (add.length != proofs.length) revert ProofCountMismatch(add.length, proofs.length);
         bytes memory old = _currentHeader();
+        uint256 epoch_ = _epochOf(old);
+        uint256 oldThreshold = _thresholdOf(old);
+        uint256 count = _countOf(old);
         if (remove.length == 0 && add.length == 0) {
-            // A threshold change: the same signers under a new epoch and threshold.
-            uint256 was = _thresholdOf(old);
-            if (keep) newThreshold = was;
-            _checkThreshold(newThreshold, (old.length - HEADER_FIXED) / 20);
-            _commit(_rekeyed(old, _nextEpoch(_epochOf(old)), newThreshold), old, true);
-            if (newThreshold != was) emit ThresholdChanged(newThreshold);
+            // A threshold change: the same signers under a new epoch and threshold (`keep` is never set here: only
+            // replaceSigner sets it, with one signer out and one in).
+            _checkThreshold(newThreshold, count);
+            _commit(_rekeyed(old, _nextEpoch(epoch_), newThreshold), old, true);
+            if (newThreshold != oldThreshold) emit ThresholdChanged(newThreshold);
             return;
         }
-        (uint256 epoch_, uint256 oldThreshold,, address[] memory current) = _parse(old);
         if (keep) newThreshold = oldThreshold;
 
-        // Removal swaps the last kept signer into the hole: no index or prev-pointer is ever taken from outside.
-        uint256 kept = current.length;
+        bytes memory next = _copyWithRoom(old, add.length);
         for (uint256 i; i < remove.length; ++i) {
-            uint256 at = _indexOf(current, kept, remove[i]);
-            if (at == kept) revert NotASigner(remove[i]);
-            current[at] = current[--kept];
+            uint256 at = _find(next, count, remove[i]);
+            if (at == count) revert NotASigner(remove[i]);
+            _putSigner(next, at, _signerAt(next, --count));
             emit SignerRemoved(remove[i]);
         }
 
-        uint256 count = kept + add.length;
-        if (count > MAX_SIGNERS) revert TooManySigners(count, MAX_SIGNERS);
-        address[] memory next = new address[](count);
-        for (uint256 i; i < kept; ++i) {
-            next[i] = current[i];
-        }
+        uint256 total = count + add.length;
+        if (total > MAX_SIGNERS) revert TooManySigners(total, MAX_SIGNERS);
         for (uint256 i; i < add.length; ++i) {
             address incoming = add[i];
-            next[kept + i] = incoming;
-            _checkIncoming(next, kept + i);
+            _checkIncoming(next, count, incoming);
             bytes32 digest = _hashTypedData(epoch_, _hashAcceptance(incoming));
             if (!_provesPossession(incoming, digest, proofs[i])) revert InvalidAcceptance(incoming);
+            _putSigner(next, count++, incoming);
             emit SignerAdded(incoming);
         }
 
         _checkThreshold(newThreshold, count);
-        _commit(_header(_nextEpoch(epoch_), newThreshold, next), old, false);
+        _setHead(next, _nextEpoch(epoch_), newThreshold, count);
+        _commit(next, old, false);
         if (newThreshold != oldThreshold) emit ThresholdChanged(newThreshold);
     }
 
@@ -219,11 +223,10 @@ abstract contract SignerConfig is WalletDomain {
         if (threshold_ == 0 || threshold_ > count) revert InvalidThreshold(threshold_, count);
     }
 
-    /// @dev Reverts unless `signers[i]` may be a signer and does not repeat an earlier entry.
-    function _checkIncoming(address[] memory signers, uint256 i) private view {
-        address signer = signers[i];
+    /// @dev Reverts unless `signer` may be a signer and is not among the first `count` signers of `header`.
+    function _checkIncoming(bytes memory header, uint256 count, address signer) private view {
         if (uint160(signer) <= MAX_RESERVED_ADDRESS || signer == address(this)) revert InvalidSigner(signer);
-        if (_indexOf(signers, i, signer) < i) revert DuplicateSigner(signer);
+        if (_find(header, count, signer) < count) revert DuplicateSigner(signer);
     }
 
     /// @dev Validates the threshold of `header` (the new configuration), then writes its hash, its epoch, threshold
@@ -244,20 +247,33 @@ abstract contract SignerConfig is WalletDomain {
             emit EpochChanged(epoch_);
         }
         if (sameSigners) return;
-        uint256 words = _wordCount(header.length);
-        uint256 oldWords = old.length == 0 ? 0 : _wordCount(old.length);
-        for (uint256 w; w < words; ++w) {
-            bytes32 word = _wordAt(header, w);
-            if (w >= oldWords) {
-                _signerWords[w] = word;
-            } else {
-                // The first word's first two bytes (threshold and count at creation) mean nothing after creation.
-                bytes32 mask = w == 0 ? bytes32(type(uint256).max >> 16) : bytes32(type(uint256).max);
-                if ((word ^ _wordAt(old, w)) & mask != 0) _signerWords[w] = word;
+        uint256 length = header.length;
+        uint256 oldLength = old.length;
+        assembly ("memory-safe") {
+            // Signer word `w` of header `h` (`len` bytes): its bytes WORDS_AT + 32w on, zero past the header's end.
+            function wordAt(h, len, w) -> word {
+                let start := add(WORDS_AT, shl(5, w))
+                word := mload(add(add(h, 0x20), start))
+                let valid := sub(len, start)
+                if lt(valid, 32) { word := and(word, not(shr(shl(3, valid), not(0)))) }
             }
-        }
-        for (uint256 w = words; w < oldWords; ++w) {
-            delete _signerWords[w];
+            let slot := _signerWords.slot
+            let words := shr(5, add(sub(length, WORDS_AT), 31))
+            let oldWords := 0
+            if oldLength { oldWords := shr(5, add(sub(oldLength, WORDS_AT), 31)) }
+            for { let w := 0 } lt(w, words) { w := add(w, 1) } {
+                let word := wordAt(header, length, w)
+                switch lt(w, oldWords)
+                case 0 { sstore(add(slot, w), word) }
+                default {
+                    // The first word's first two bytes (threshold and count at creation) mean nothing after it.
+                    let mask := not(0)
+                    if iszero(w) { mask := shr(16, not(0)) }
+                    if and(xor(word, wordAt(old, oldLength, w)), mask) { sstore(add(slot, w), word) }
+                }
+            }
+            // Words past the new end are cleared.
+            for { let w := words } lt(w, oldWords) { w := add(w, 1) } { sstore(add(slot, w), 0) }
         }
     }
 
@@ -330,6 +346,12 @@ abstract contract SignerConfig is WalletDomain {
         }
     }
 
+    function _countOf(bytes memory header) private pure returns (uint256 count) {
+        assembly ("memory-safe") {
+            count := byte(9, mload(add(header, 0x20)))
+        }
+    }
+
     function _thresholdOf(bytes memory header) private pure returns (uint256 threshold_) {
         assembly ("memory-safe") {
             threshold_ := byte(8, mload(add(header, 0x20)))
@@ -395,25 +417,58 @@ abstract contract SignerConfig is WalletDomain {
         }
     }
 
-    function _indexOf(address[] memory list, uint256 length, address account) internal pure returns (uint256) {
-        for (uint256 i; i < length; ++i) {
-            if (list[i] == account) return i;
+    /// @dev The index of `account` among the first `count` signers of `header`, or `count` if it is not one.
+    function _find(bytes memory header, uint256 count, address account) internal pure returns (uint256 at) {
+        assembly ("memory-safe") {
+            let p := add(header, add(0x20, HEADER_FIXED))
+            // Assembly sees the whole word of an address variable: only its low 20 bytes are the address.
+            let wanted := shr(96, shl(96, account))
+            for {} lt(at, count) { at := add(at, 1) } {
+                if eq(shr(96, mload(add(p, mul(20, at)))), wanted) { break }
+            }
         }
-        return length;
+    }
+
+    /// @dev Signer `i` of `header`.
+    function _signerAt(bytes memory header, uint256 i) private pure returns (address signer) {
+        assembly ("memory-safe") {
+            signer := shr(96, mload(add(add(header, add(0x20, HEADER_FIXED)), mul(20, i))))
+        }
+    }
+
+    /// @dev Writes `signer` as signer `i` of `header`, keeping the 12 bytes after it (the buffer has room: see
+    /// {_copyWithRoom}).
+    function _putSigner(bytes memory header, uint256 i, address signer) private pure {
+        assembly ("memory-safe") {
+            let p := add(add(header, add(0x20, HEADER_FIXED)), mul(20, i))
+            mstore(p, or(shl(96, signer), and(mload(p), shr(160, not(0)))))
+        }
+    }
+
+    /// @dev A copy of `header` in a buffer with room for `extra` more signers and a word's slack past them, so that
+    /// {_putSigner} never writes past it. Its length is the original's until {_setHead} sets it.
+    function _copyWithRoom(bytes memory header, uint256 extra) private pure returns (bytes memory copy) {
+        uint256 length = header.length;
+        copy = new bytes(length + 20 * extra + 32);
+        assembly ("memory-safe") {
+            mcopy(add(copy, 0x20), add(header, 0x20), length)
+            mstore(copy, length)
+        }
+    }
+
+    /// @dev Sets the epoch, threshold and count bytes of `header` and its length to that of `count` signers.
+    /// The caller has checked `threshold_ <= count <= MAX_SIGNERS`: each fits its byte.
+    function _setHead(bytes memory header, uint256 epoch_, uint256 threshold_, uint256 count) private pure {
+        assembly ("memory-safe") {
+            let p := add(header, 0x20)
+            let rest := and(mload(p), shr(80, not(0)))
+            mstore(p, or(rest, or(shl(192, epoch_), or(shl(184, threshold_), shl(176, count)))))
+            mstore(header, add(HEADER_FIXED, mul(20, count)))
+        }
     }
 
     /// @dev Signer words for a header of `length` bytes: the bytes from WORDS_AT on.
     function _wordCount(uint256 length) private pure returns (uint256) {
         return (length - WORDS_AT + 31) / 32;
-    }
-
-    /// @dev Signer word `w` of `header` (bytes WORDS_AT + 32w on), zero-filled past the header's end.
-    function _wordAt(bytes memory header, uint256 w) private pure returns (bytes32 word) {
-        uint256 start = WORDS_AT + w * 32;
-        assembly ("memory-safe") {
-            word := mload(add(add(header, 0x20), start))
-        }
-        uint256 end = start + 32;
-        if (end > header.length) word &= bytes32(type(uint256).max << (8 * (end - header.length)));
     }
 }
