@@ -317,14 +317,20 @@ abstract contract SignerConfig is WalletDomain {
             length := tload(HEADER_STASH)
         }
         if (length == 0) return header;
-        header = new bytes(length);
+        bytes32 stored = _configHash;
         assembly ("memory-safe") {
+            // Whole words are copied; the allocation covers them (the length rounded up to words).
+            header := mload(0x40)
+            mstore(header, length)
             let p := add(header, 0x20)
-            for { let w := 0 } lt(shl(5, w), length) { w := add(w, 1) } {
+            let words := shr(5, add(length, 31))
+            for { let w := 0 } lt(w, words) { w := add(w, 1) } {
                 mstore(add(p, shl(5, w)), tload(add(HEADER_STASH, add(w, 1))))
             }
+            mstore(0x40, add(p, shl(5, words)))
+            // A stash that no longer matches the stored configuration is not the current header: empty.
+            if iszero(eq(keccak256(p, length), stored)) { mstore(header, 0) }
         }
-        if (keccak256(header) != _configHash) header = new bytes(0);
     }
 
     /// @dev Stashes the header at the start of `sig` (its length already checked) for rotations later in this
