@@ -247,33 +247,37 @@ abstract contract SignerConfig is WalletDomain {
             emit EpochChanged(epoch_);
         }
         if (sameSigners) return;
-        uint256 length = header.length;
-        uint256 oldLength = old.length;
+        _storeSignerWords(header, old);
+    }
+
+    /// @dev Writes the signer words of `header` that differ from those of `old` (empty at creation) and clears the
+    /// words past the new end. A word is the header's bytes WORDS_AT + 32w on, zero past the header's end.
+    function _storeSignerWords(bytes memory header, bytes memory old) private {
         assembly ("memory-safe") {
-            // Signer word `w` of header `h` (`len` bytes): its bytes WORDS_AT + 32w on, zero past the header's end.
-            function wordAt(h, len, w) -> word {
+            function wordCount(h) -> n {
+                n := shr(5, add(sub(mload(h), WORDS_AT), 31))
+            }
+            function wordAt(h, w) -> word {
                 let start := add(WORDS_AT, shl(5, w))
                 word := mload(add(add(h, 0x20), start))
-                let valid := sub(len, start)
+                let valid := sub(mload(h), start)
                 if lt(valid, 32) { word := and(word, not(shr(shl(3, valid), not(0)))) }
             }
-            let slot := _signerWords.slot
-            let words := shr(5, add(sub(length, WORDS_AT), 31))
+            let words := wordCount(header)
             let oldWords := 0
-            if oldLength { oldWords := shr(5, add(sub(oldLength, WORDS_AT), 31)) }
+            if mload(old) { oldWords := wordCount(old) }
             for { let w := 0 } lt(w, words) { w := add(w, 1) } {
-                let word := wordAt(header, length, w)
+                let word := wordAt(header, w)
                 switch lt(w, oldWords)
-                case 0 { sstore(add(slot, w), word) }
+                case 0 { sstore(add(_signerWords.slot, w), word) }
                 default {
                     // The first word's first two bytes (threshold and count at creation) mean nothing after it.
                     let mask := not(0)
                     if iszero(w) { mask := shr(16, not(0)) }
-                    if and(xor(word, wordAt(old, oldLength, w)), mask) { sstore(add(slot, w), word) }
+                    if and(xor(word, wordAt(old, w)), mask) { sstore(add(_signerWords.slot, w), word) }
                 }
             }
-            // Words past the new end are cleared.
-            for { let w := words } lt(w, oldWords) { w := add(w, 1) } { sstore(add(slot, w), 0) }
+            for { let w := words } lt(w, oldWords) { w := add(w, 1) } { sstore(add(_signerWords.slot, w), 0) }
         }
     }
 
