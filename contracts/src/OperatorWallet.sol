@@ -143,13 +143,32 @@ contract OperatorWallet is SignatureVerifier {
     /// @notice Accepts ETH (EigenPod stake, rewards in ETH, gas top-ups).
     receive() external payable {}
 
+    /// @dev `[account]`, allocated in assembly: Solidity's checked allocation of a one-element list cost more than
+    /// the rotation's own bookkeeping (docs/design.md, "Gas today").
     function _one(address account) private pure returns (address[] memory list) {
-        list = new address[](1);
-        list[0] = account;
+        assembly ("memory-safe") {
+            list := mload(0x40)
+            mstore(list, 1)
+            // Only the low 20 bytes of an address variable are the address.
+            mstore(add(list, 0x20), shr(96, shl(96, account)))
+            mstore(0x40, add(list, 0x40))
+        }
     }
 
+    /// @dev `[proof]`, copied from calldata into one allocation: the list's length and pointer, then the bytes'
+    /// length and data, zero-padded to a whole word.
     function _oneProof(bytes calldata proof) private pure returns (bytes[] memory list) {
-        list = new bytes[](1);
-        list[0] = proof;
+        assembly ("memory-safe") {
+            list := mload(0x40)
+            let item := add(list, 0x40)
+            mstore(list, 1)
+            mstore(add(list, 0x20), item)
+            mstore(item, proof.length)
+            let data := add(item, 0x20)
+            let padded := and(add(proof.length, 31), not(31))
+            mstore(add(data, sub(padded, 0x20)), 0)
+            calldatacopy(data, proof.offset, proof.length)
+            mstore(0x40, add(data, padded))
+        }
     }
 }

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {IOperatorWallet} from "../../../src/interfaces/IOperatorWallet.sol";
 import {OperatorWallet} from "../../../src/OperatorWallet.sol";
-import {ProgrammableSigner} from "../../fixtures/Fixtures.sol";
+import {ExactProofSigner, ProgrammableSigner} from "../../fixtures/Fixtures.sol";
 import {TestBase} from "../../TestBase.sol";
 
 /// @dev Shared checks for the self-authorised configuration functions.
@@ -72,6 +72,34 @@ contract AddSignerTest is RotationBase {
         safeLike.approve(wallet.getAcceptanceDigest(address(safeLike)));
         selfCall(wallet, abi.encodeCall(IOperatorWallet.addSigner, (address(safeLike), 2, "")));
         assertTrue(wallet.isSigner(address(safeLike)));
+    }
+
+    /// @dev The proof reaches the newcomer's `isValidSignature` byte for byte, at any length (0 to 300 bytes, so
+    /// whole words and not), through addSigner and through replaceSigner; one flipped byte is refused.
+    function testFuzz_addAndReplace_HandTheProofOverExactly(uint256 length, uint256 seed) public {
+        bytes memory proof = new bytes(bound(length, 0, 300));
+        for (uint256 i; i < proof.length; ++i) {
+            proof[i] = bytes1(uint8(uint256(keccak256(abi.encode(seed, i)))));
+        }
+        ExactProofSigner added = new ExactProofSigner();
+        added.expect(wallet.getAcceptanceDigest(address(added)), proof);
+        if (proof.length != 0) {
+            bytes memory flipped = bytes.concat(proof);
+            flipped[proof.length - 1] ^= 0x01;
+            selfCallReverts(
+                wallet,
+                abi.encodeCall(IOperatorWallet.addSigner, (address(added), 2, flipped)),
+                abi.encodeWithSelector(IOperatorWallet.InvalidAcceptance.selector, address(added))
+            );
+        }
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.addSigner, (address(added), 2, proof)));
+        assertTrue(wallet.isSigner(address(added)));
+
+        ExactProofSigner replacing = new ExactProofSigner();
+        replacing.expect(wallet.getAcceptanceDigest(address(replacing)), proof);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.replaceSigner, (address(added), address(replacing), proof)));
+        assertTrue(wallet.isSigner(address(replacing)));
+        assertFalse(wallet.isSigner(address(added)));
     }
 
     function test_RevertWhen_addSigner_ContractSignerDoesNotAccept() public {
