@@ -123,7 +123,8 @@ abstract contract WalletDomain is IOperatorWallet, IERC5267 {
                 calldatacopy(p, data.offset, data.length)
                 let dataHash := keccak256(p, data.length)
                 mstore(p, callTypehash)
-                mstore(add(p, 0x20), target)
+                // The accessor has validated the address; only its low 20 bytes are used regardless.
+                mstore(add(p, 0x20), shr(96, shl(96, target)))
                 mstore(add(p, 0x40), value)
                 mstore(add(p, 0x60), dataHash)
                 mstore(add(hashes, shl(5, i)), keccak256(p, 0x80))

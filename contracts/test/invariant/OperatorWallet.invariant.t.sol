@@ -60,6 +60,9 @@ contract OperatorWalletInvariants is Test {
         for (uint256 i; i < ghost.length; ++i) {
             assertTrue(wallet.isSigner(ghost[i]), "a signer the handler added is missing");
         }
+        // In order too: a removal moves the last signer into the hole, an addition is appended (the CLI predicts
+        // the next header the same way).
+        assertEq(actual, ghost, "signer order");
         assertEq(wallet.threshold(), handler.ghostThreshold());
     }
 

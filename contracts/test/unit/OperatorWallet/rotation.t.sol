@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Vm} from "forge-std/Vm.sol";
 import {IOperatorWallet} from "../../../src/interfaces/IOperatorWallet.sol";
 import {OperatorWallet} from "../../../src/OperatorWallet.sol";
 import {ExactProofSigner, ProgrammableSigner} from "../../fixtures/Fixtures.sol";
@@ -100,6 +101,109 @@ contract AddSignerTest is RotationBase {
         selfCall(wallet, abi.encodeCall(IOperatorWallet.replaceSigner, (address(added), address(replacing), proof)));
         assertTrue(wallet.isSigner(address(replacing)));
         assertFalse(wallet.isSigner(address(added)));
+    }
+
+    /// @dev A signer removed and added back in one rotation (a key re-proving possession) ends up last.
+    function test_rotateSigners_RemoveAndAddTheSameSignerMovesItLast() public {
+        address first = signers[0];
+        bytes[] memory proofs = new bytes[](1);
+        proofs[0] = acceptance(wallet, first);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.rotateSigners, (list(first), list(first), proofs, 2)));
+        address[] memory expected = new address[](3);
+        (expected[0], expected[1], expected[2]) = (signers[2], signers[1], first);
+        assertEq(wallet.getSigners(), expected);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.replaceSigner, (first, first, acceptance(wallet, first))));
+        assertEq(wallet.getSigners(), expected);
+    }
+
+    /// @dev Removing the first signer moves the last into its place; adding that (still current) signer back is a
+    /// duplicate. An invalid address after a valid one reverts the whole rotation.
+    function test_RevertWhen_rotateSigners_AddsTheSignerJustMovedIntoTheHole() public {
+        bytes[] memory proofs = new bytes[](1);
+        proofs[0] = acceptance(wallet, signers[2]);
+        selfCallReverts(
+            wallet,
+            abi.encodeCall(IOperatorWallet.rotateSigners, (list(signers[0]), list(signers[2]), proofs, 2)),
+            abi.encodeWithSelector(IOperatorWallet.DuplicateSigner.selector, signers[2])
+        );
+        address dave = newSigner("dave");
+        address[] memory add = new address[](2);
+        (add[0], add[1]) = (dave, address(0x01));
+        bytes[] memory two = new bytes[](2);
+        (two[0], two[1]) = (acceptance(wallet, dave), new bytes(65));
+        selfCallReverts(
+            wallet,
+            abi.encodeCall(IOperatorWallet.rotateSigners, (new address[](0), add, two, 2)),
+            abi.encodeWithSelector(IOperatorWallet.InvalidSigner.selector, address(0x01))
+        );
+        assertEq(wallet.getSigners(), signers);
+    }
+
+    /// @dev Events in order: removals (in the order given), additions, the epoch, the threshold.
+    function test_rotateSigners_EmitsEventsInOrder() public {
+        address dave = newSigner("dave");
+        address erin = newSigner("erin");
+        address[] memory remove = new address[](2);
+        (remove[0], remove[1]) = (signers[1], signers[0]);
+        address[] memory add = new address[](2);
+        (add[0], add[1]) = (dave, erin);
+        bytes[] memory proofs = new bytes[](2);
+        (proofs[0], proofs[1]) = (acceptance(wallet, dave), acceptance(wallet, erin));
+        vm.recordLogs();
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.rotateSigners, (remove, add, proofs, 3)));
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        bytes32[] memory topics = new bytes32[](logs.length);
+        uint256 n;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter == address(wallet)) topics[n++] = logs[i].topics[0];
+        }
+        // Executed, then the rotation's six events.
+        assertEq(n, 7);
+        assertEq(topics[0], IOperatorWallet.Executed.selector);
+        assertEq(topics[1], IOperatorWallet.SignerRemoved.selector);
+        assertEq(topics[2], IOperatorWallet.SignerRemoved.selector);
+        assertEq(topics[3], IOperatorWallet.SignerAdded.selector);
+        assertEq(topics[4], IOperatorWallet.SignerAdded.selector);
+        assertEq(topics[5], IOperatorWallet.EpochChanged.selector);
+        assertEq(topics[6], IOperatorWallet.ThresholdChanged.selector);
+        address[] memory expected = new address[](3);
+        (expected[0], expected[1], expected[2]) = (signers[2], dave, erin);
+        assertEq(wallet.getSigners(), expected);
+    }
+
+    /// @dev Three rotations in one batch: the first reads the header `execute` stashed, the later ones find the
+    /// stash stale (the configuration moved) and read storage; each must see the one before it.
+    function test_execute_SeveralRotationsInOneBatchEachSeeThePrevious() public {
+        address dave = newSigner("dave");
+        // Proofs are over the epoch each rotation starts from: only the first is known in advance, so the later
+        // newcomers are contract signers that accept any digest.
+        ProgrammableSigner later = new ProgrammableSigner();
+        ProgrammableSigner last = new ProgrammableSigner();
+        vm.mockCall(
+            address(later), abi.encodeWithSelector(ProgrammableSigner.isValidSignature.selector), abi.encode(MAGIC)
+        );
+        vm.mockCall(
+            address(last), abi.encodeWithSelector(ProgrammableSigner.isValidSignature.selector), abi.encode(MAGIC)
+        );
+        bytes[] memory one = new bytes[](1);
+        one[0] = "";
+        IOperatorWallet.Call[] memory calls = new IOperatorWallet.Call[](3);
+        calls[0] = IOperatorWallet.Call(
+            address(wallet), 0, abi.encodeCall(IOperatorWallet.addSigner, (dave, 2, acceptance(wallet, dave)))
+        );
+        calls[1] = IOperatorWallet.Call(
+            address(wallet), 0, abi.encodeCall(IOperatorWallet.replaceSigner, (signers[0], address(later), ""))
+        );
+        calls[2] = IOperatorWallet.Call(
+            address(wallet), 0, abi.encodeCall(IOperatorWallet.rotateSigners, (list(dave), list(address(last)), one, 3))
+        );
+        run(wallet, calls);
+        // [s0 s1 s2] + dave → [s0 s1 s2 dave]; s0 → later: [later s1 s2 dave]; − dave + last: [later s1 s2 last].
+        address[] memory expected = new address[](4);
+        (expected[0], expected[1], expected[2], expected[3]) = (address(later), signers[1], signers[2], address(last));
+        assertEq(wallet.getSigners(), expected);
+        assertEq(wallet.threshold(), 3);
+        assertEq(keccak256(wallet.configHeader()), wallet.configHash());
     }
 
     function test_RevertWhen_addSigner_ContractSignerDoesNotAccept() public {
