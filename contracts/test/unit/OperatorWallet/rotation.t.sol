@@ -448,6 +448,35 @@ contract SetThresholdTest is RotationBase {
         assertNewEpoch(0);
     }
 
+    /// @dev The wallet's events in one self call, after `Executed`.
+    function _rotationEvents(bytes memory data) internal returns (bytes32[] memory topics) {
+        vm.recordLogs();
+        selfCall(wallet, data);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        topics = new bytes32[](logs.length);
+        uint256 n;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter == address(wallet) && logs[i].topics[0] != IOperatorWallet.Executed.selector) {
+                topics[n++] = logs[i].topics[0];
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(topics, n)
+        }
+    }
+
+    /// @dev A threshold change is one configuration change: one EpochChanged and one ThresholdChanged, nothing else;
+    /// the panic button is one EpochChanged.
+    function test_setThreshold_EmitsOneEpochAndOneThreshold() public {
+        bytes32[] memory topics = _rotationEvents(abi.encodeCall(IOperatorWallet.setThreshold, (3)));
+        assertEq(topics.length, 2);
+        assertEq(topics[0], IOperatorWallet.EpochChanged.selector);
+        assertEq(topics[1], IOperatorWallet.ThresholdChanged.selector);
+        topics = _rotationEvents(abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
+        assertEq(topics.length, 1);
+        assertEq(topics[0], IOperatorWallet.EpochChanged.selector);
+    }
+
     function test_RevertWhen_setThreshold_Zero() public {
         selfCallReverts(
             wallet,

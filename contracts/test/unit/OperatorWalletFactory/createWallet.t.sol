@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Vm} from "forge-std/Vm.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {Errors} from "@openzeppelin/contracts/utils/Errors.sol";
 import {IOperatorWallet} from "../../../src/interfaces/IOperatorWallet.sol";
@@ -21,6 +22,24 @@ contract CreateWalletTest is TestBase {
         assertEq(w, predicted);
         assertEq(OperatorWallet(payable(w)).getSigners(), signers);
         assertEq(OperatorWallet(payable(w)).threshold(), 2);
+    }
+
+    /// @dev Creation emits exactly: SignerAdded for each signer in order, ThresholdChanged(threshold), WalletCreated.
+    function test_createWallet_EmitsEachSignerThenTheThreshold() public {
+        vm.recordLogs();
+        address w = factory.createWallet(signers, 2, bytes32("events"));
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        assertEq(logs.length, 5);
+        for (uint256 i; i < 3; ++i) {
+            assertEq(logs[i].emitter, w);
+            assertEq(logs[i].topics[0], IOperatorWallet.SignerAdded.selector);
+            assertEq(logs[i].topics[1], bytes32(uint256(uint160(signers[i]))));
+        }
+        assertEq(logs[3].emitter, w);
+        assertEq(logs[3].topics[0], IOperatorWallet.ThresholdChanged.selector);
+        assertEq(abi.decode(logs[3].data, (uint256)), 2);
+        assertEq(logs[4].emitter, address(factory));
+        assertEq(logs[4].topics[0], OperatorWalletFactory.WalletCreated.selector);
     }
 
     /// @dev The address as docs/design.md states it (and `opwallet predict` computes it offline): an ERC-1167 clone of
