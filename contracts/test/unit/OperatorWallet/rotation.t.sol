@@ -477,6 +477,50 @@ contract SetThresholdTest is RotationBase {
         assertEq(topics[0], IOperatorWallet.EpochChanged.selector);
     }
 
+    /// @dev Storage holds the header's signer words exactly (bytes 8.. of the header, zero past its end) and nothing
+    /// in the words past them: slot 0 is the configuration hash, slot 1 the nonce and epoch, slots 2-22 the words.
+    function assertStorageIsTheHeader(OperatorWallet w) internal view {
+        bytes memory header = w.configHeader();
+        uint256 words = (header.length - 8 + 31) / 32;
+        for (uint256 i; i < 21; ++i) {
+            bytes32 expected;
+            for (uint256 b; b < 32; ++b) {
+                uint256 at = 8 + 32 * i + b;
+                if (at < header.length) expected |= bytes32(header[at]) >> (8 * b);
+            }
+            bytes32 stored = vm.load(address(w), bytes32(2 + i));
+            // The first word's first two bytes hold the threshold and count at creation: not the header's.
+            if (i == 0) (stored, expected) = (stored << 16, expected << 16);
+            assertEq(stored, i < words ? expected : bytes32(0), "signer word");
+        }
+    }
+
+    /// @dev After removals that shrink the last word or drop a whole word, and after growing again, storage is the
+    /// header: a removed signer's bytes never linger past the end.
+    function test_rotations_LeaveNoStaleSignerBytesInStorage() public {
+        assertStorageIsTheHeader(wallet);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.removeSigner, (signers[2], 2)));
+        assertStorageIsTheHeader(wallet);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.removeSigner, (signers[0], 1)));
+        assertStorageIsTheHeader(wallet);
+        address dave = newSigner("dave");
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.addSigner, (dave, 1, acceptance(wallet, dave))));
+        assertStorageIsTheHeader(wallet);
+        address[] memory add = new address[](3);
+        bytes[] memory proofs = new bytes[](3);
+        for (uint256 i; i < 3; ++i) {
+            add[i] = newSigner(string(abi.encodePacked("n", vm.toString(i))));
+            proofs[i] = acceptance(wallet, add[i]);
+        }
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.rotateSigners, (new address[](0), add, proofs, 2)));
+        assertStorageIsTheHeader(wallet);
+        address[] memory remove = new address[](4);
+        (remove[0], remove[1], remove[2], remove[3]) = (signers[1], add[0], add[1], add[2]);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.rotateSigners, (remove, new address[](0), new bytes[](0), 1)));
+        assertEq(wallet.getSigners().length, 1);
+        assertStorageIsTheHeader(wallet);
+    }
+
     function test_RevertWhen_setThreshold_Zero() public {
         selfCallReverts(
             wallet,
