@@ -785,6 +785,27 @@ contract BumpEpochTest is RotationBase {
         assertTrue(wallet.getMessageDigest(hash) != digest);
     }
 
+    /// @dev The next epoch draws on both sources nobody knows in advance: the last block's hash and the beacon's
+    /// randomness. The same bump under another last-block hash, or under another randao, lands on another epoch.
+    function test_bumpEpoch_NextEpochDependsOnTheLastBlockHashAndOnRandao() public {
+        vm.roll(1000);
+        uint256 before = vm.snapshotState();
+        uint256 first = _epochAfterBump(keccak256("block 999"), bytes32(uint256(7)));
+        vm.revertToState(before);
+        uint256 otherHash = _epochAfterBump(keccak256("another block 999"), bytes32(uint256(7)));
+        vm.revertToState(before);
+        uint256 otherRandao = _epochAfterBump(keccak256("block 999"), bytes32(uint256(8)));
+        assertTrue(first != otherHash, "the epoch ignores the last block's hash");
+        assertTrue(first != otherRandao, "the epoch ignores randao");
+    }
+
+    function _epochAfterBump(bytes32 lastBlockHash, bytes32 randao) internal returns (uint256) {
+        vm.setBlockhash(block.number - 1, lastBlockHash);
+        vm.prevrandao(randao);
+        selfCall(wallet, abi.encodeCall(IOperatorWallet.bumpEpoch, ()));
+        return wallet.epoch();
+    }
+
     /// @dev The configuration header without its 8-byte epoch.
     function _tail(bytes memory header) internal pure returns (bytes memory t) {
         t = new bytes(header.length - 8);
