@@ -26,6 +26,19 @@ contract ExecuteTest is TestBase {
         assertEq(wallet.nonce(), 1);
     }
 
+    /// @dev The nonce counts on past 2^32: a narrower store would wrap it back to a used value, and a batch signed
+    /// for that value would run again. Placed there in storage (slot 1's low 8 bytes, `forge inspect
+    /// OperatorWallet storageLayout`); the view confirms the slot.
+    function test_execute_NonceCountsOnPastThirtyTwoBits() public {
+        bytes32 slot = bytes32(uint256(1));
+        uint256 word = uint256(vm.load(address(wallet), slot));
+        uint256 start = type(uint32).max;
+        vm.store(address(wallet), slot, bytes32(((word >> 64) << 64) | start));
+        assertEq(wallet.nonce(), start, "slot 1's low 8 bytes are not the nonce");
+        run(wallet, pingCall());
+        assertEq(wallet.nonce(), start + 1);
+    }
+
     function test_execute_ForwardsValue() public {
         IOperatorWallet.Call[] memory calls = oneCall(address(target), 1 ether, abi.encodeCall(Target.ping, ("")));
         run(wallet, calls);

@@ -469,6 +469,31 @@ contract SetThresholdTest is RotationBase {
         assertEq(topics[0], IOperatorWallet.EpochChanged.selector);
     }
 
+    /// @dev `ThresholdChanged` means the threshold changed: a change that keeps it (the same value set again, a
+    /// replacement, a rotation naming the current threshold) emits none.
+    function test_KeepingTheThresholdEmitsNoThresholdChanged() public {
+        bytes32[] memory topics = _rotationEvents(abi.encodeCall(IOperatorWallet.setThreshold, (2)));
+        assertEq(topics.length, 1);
+        assertEq(topics[0], IOperatorWallet.EpochChanged.selector);
+
+        address dave = newSigner("dave");
+        topics = _rotationEvents(
+            abi.encodeCall(IOperatorWallet.replaceSigner, (signers[0], dave, acceptance(wallet, dave)))
+        );
+        assertEq(topics.length, 3);
+        assertEq(topics[0], IOperatorWallet.SignerRemoved.selector);
+        assertEq(topics[1], IOperatorWallet.SignerAdded.selector);
+        assertEq(topics[2], IOperatorWallet.EpochChanged.selector);
+
+        address erin = newSigner("erin");
+        bytes[] memory proofs = new bytes[](1);
+        proofs[0] = acceptance(wallet, erin);
+        topics = _rotationEvents(abi.encodeCall(IOperatorWallet.rotateSigners, (list(dave), list(erin), proofs, 2)));
+        assertEq(topics.length, 3);
+        assertEq(topics[2], IOperatorWallet.EpochChanged.selector);
+        assertEq(wallet.threshold(), 2);
+    }
+
     /// @dev Storage holds the header's signer words exactly (bytes 8.. of the header, zero past its end) and nothing
     /// in the words past them: slot 0 is the configuration hash, slot 1 the nonce and epoch, slots 2-22 the words.
     function assertStorageIsTheHeader(OperatorWallet w) internal view {
@@ -552,6 +577,35 @@ contract RotateSignersTest is RotationBase {
         assertSigners(expected);
         assertEq(wallet.threshold(), 3);
         assertNewEpoch(0);
+    }
+
+    /// @dev Every number of signers added at once, up to a full set: each lands, in order, with its own address
+    /// (the header is edited in a buffer sized for the additions; one too small would let the next allocation
+    /// overwrite the last signers' bytes), and the last two added can sign the next batch.
+    function test_rotateSigners_AddsAnyNumberAtOnceExactly() public {
+        uint256 before = vm.snapshotState();
+        for (uint256 k = 1; k <= wallet.MAX_SIGNERS() - signers.length; ++k) {
+            address[] memory add = new address[](k);
+            bytes[] memory proofs = new bytes[](k);
+            address[] memory expected = new address[](signers.length + k);
+            for (uint256 i; i < signers.length; ++i) {
+                expected[i] = signers[i];
+            }
+            for (uint256 i; i < k; ++i) {
+                add[i] = newSigner(string.concat("added", vm.toString(i)));
+                proofs[i] = acceptance(wallet, add[i]);
+                expected[signers.length + i] = add[i];
+            }
+            selfCall(wallet, abi.encodeCall(IOperatorWallet.rotateSigners, (new address[](0), add, proofs, 2)));
+            assertEq(wallet.getSigners(), expected);
+
+            IOperatorWallet.Call[] memory calls = pingCall();
+            uint256 deadline = block.timestamp + 1 hours;
+            bytes32 digest = wallet.getExecuteDigest(calls, wallet.nonce(), deadline, 0);
+            uint256 last = expected.length - 1;
+            wallet.execute(calls, deadline, 0, packedSig(wallet, digest, indices2(last - 1, last)));
+            vm.revertToState(before);
+        }
     }
 
     /// @dev The second change of a batch finds the header `execute` stashed out of date (the first changed the
