@@ -144,6 +144,23 @@ contract IsValidSignatureTest is TestBase {
         assertEq(wallet.isValidSignature(HASH, _nested(packed, appSeparator, contentsHash, DESCR)), INVALID);
     }
 
+    /// @dev The entry parser never reads past its slice. In mode 1 the packed signature is followed by the app's
+    /// domain separator: an entry cut to its index byte, whose missing kind byte would be that separator's first
+    /// byte (here 0x03, "approved on-chain", and the signer did approve), is invalid, not an approval.
+    function test_isValidSignature_ERC7739EntryCutAtItsIndexDoesNotBorrowTheNextByte() public {
+        bytes32 appSeparator = bytes32(uint256(3) << 248 | 1);
+        (, bytes32 contentsHash,) = _app();
+        bytes32 appHash = keccak256(abi.encodePacked(hex"1901", appSeparator, contentsHash));
+        bytes32 digest = _typedDataSignDigest(appSeparator, contentsHash);
+        vm.prank(signers[1]);
+        wallet.approveHash(digest);
+        bytes memory packed = bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), hex"01");
+        assertEq(wallet.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, DESCR)), INVALID);
+        // Whole, the same approval counts.
+        packed = bytes.concat(wallet.configHeader(), ecdsaEntry(wallet, 0, digest), entry(1, KIND_APPROVED, ""));
+        assertEq(wallet.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, DESCR)), MAGIC);
+    }
+
     function test_isValidSignature_ERC7739RejectsMalformedDescription() public view {
         (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
         bytes memory packed = firstK(wallet, _typedDataSignDigest(appSeparator, contentsHash), 2);
@@ -240,6 +257,36 @@ contract IsValidSignatureTest is TestBase {
         assertEq(w.isValidSignature(HASH, sig), INVALID);
         // With its true length the same entry is valid.
         assertEq(w.isValidSignature(HASH, _contractSig(w, digest, inner)), MAGIC);
+    }
+
+    /// @dev Entries are walked by their own lengths: a contract entry of any payload length from 0 to 70 bytes,
+    /// then a compact ECDSA entry, validates (every entry boundary falls at another offset of the signature).
+    function test_isValidSignature_ContractEntryOfAnyPayloadLengthThenACompactEntry() public {
+        (OperatorWallet w,, bytes32 digest) = _withContractSigner();
+        (bytes32 r, bytes32 vs) = vm.signCompact(keyOf[signers[0]], digest);
+        bytes memory compact = entry(1, KIND_ECDSA_COMPACT, abi.encodePacked(r, vs));
+        for (uint256 n; n <= 70; ++n) {
+            bytes memory inner = new bytes(n);
+            bytes memory sig = bytes.concat(
+                hex"00", w.configHeader(), entry(0, KIND_CONTRACT, abi.encodePacked(uint16(n), inner)), compact
+            );
+            assertEq(w.isValidSignature(HASH, sig), MAGIC);
+        }
+    }
+
+    /// @dev A contract entry that declares one to three bytes more than the signature holds is invalid, not a
+    /// revert (slicing past the end would revert): the length is checked against what is left first.
+    function test_isValidSignature_ContractPayloadLongerThanWhatIsLeftIsInvalidNotARevert() public {
+        (OperatorWallet w,,) = _withContractSigner();
+        bytes memory inner = hex"c0ffee";
+        for (uint256 extra = 1; extra <= 3; ++extra) {
+            bytes memory sig = bytes.concat(
+                hex"00",
+                w.configHeader(),
+                entry(0, KIND_CONTRACT, abi.encodePacked(uint16(inner.length + extra), inner))
+            );
+            assertEq(w.isValidSignature(HASH, sig), INVALID);
+        }
     }
 
     /// @dev A contract entry cut before its two length bytes (0 or 1 of them left) is invalid, not a revert (mutation
