@@ -853,6 +853,20 @@ contract BumpEpochTest is RotationBase {
         assertTrue(first != otherRandao, "the epoch ignores randao");
     }
 
+    /// @dev Each epoch change steps by 1 + a 32-bit draw (1 in 2^32 to guess it), not a narrower one: over eight
+    /// bumps, some step exceeds what 16 bits could draw, and none exceeds 2^32.
+    function test_bumpEpoch_StepsDrawOnThirtyTwoBits() public {
+        vm.roll(1000);
+        uint256 largest;
+        for (uint256 i; i < 8; ++i) {
+            uint256 before = wallet.epoch();
+            uint256 step = _epochAfterBump(keccak256(abi.encode("block", i)), bytes32(i)) - before;
+            assertTrue(step >= 1 && step <= uint256(type(uint32).max) + 1, "step outside 1 + 32 bits");
+            if (step > largest) largest = step;
+        }
+        assertGt(largest, uint256(type(uint16).max) + 1, "every step fits 16 bits");
+    }
+
     function _epochAfterBump(bytes32 lastBlockHash, bytes32 randao) internal returns (uint256) {
         vm.setBlockhash(block.number - 1, lastBlockHash);
         vm.prevrandao(randao);
