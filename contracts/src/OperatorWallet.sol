@@ -156,7 +156,8 @@ contract OperatorWallet is SignatureVerifier {
     }
 
     /// @dev `[proof]`, copied from calldata into one allocation: the list's length and pointer, then the bytes'
-    /// length and data, zero-padded to a whole word.
+    /// length and data, the allocation rounded up to a whole word. The padding is not cleared: every reader stays
+    /// within the length (OpenZeppelin's `ECDSA.parse`), and ABI-encoding it for an ERC-1271 call pads with zeros.
     function _oneProof(bytes calldata proof) private pure returns (bytes[] memory list) {
         assembly ("memory-safe") {
             list := mload(0x40)
@@ -165,10 +166,8 @@ contract OperatorWallet is SignatureVerifier {
             mstore(add(list, 0x20), item)
             mstore(item, proof.length)
             let data := add(item, 0x20)
-            let padded := and(add(proof.length, 31), not(31))
-            mstore(add(data, sub(padded, 0x20)), 0)
             calldatacopy(data, proof.offset, proof.length)
-            mstore(0x40, add(data, padded))
+            mstore(0x40, add(data, and(add(proof.length, 31), not(31))))
         }
     }
 }

@@ -66,7 +66,7 @@ abstract contract SignerConfig is WalletDomain {
     //////////////////////////////////////////////////////////////*/
 
     function getSigners() public view returns (address[] memory signers) {
-        (,,, signers) = _parse(_currentHeader());
+        signers = _signersOf(_currentHeader());
     }
 
     function isSigner(address account) public view returns (bool) {
@@ -119,7 +119,7 @@ abstract contract SignerConfig is WalletDomain {
         if (count > MAX_SIGNERS) revert TooManySigners(count, MAX_SIGNERS);
         // The header is built first (its threshold byte is checked before anything is stored); each signer is then
         // checked against those before it.
-        bytes memory header = _header(0, 0, signers);
+        bytes memory header = _header(signers);
         for (uint256 i; i < count; ++i) {
             _checkIncoming(header, i, signers[i]);
             emit SignerAdded(signers[i]);
@@ -383,44 +383,24 @@ abstract contract SignerConfig is WalletDomain {
         }
     }
 
-    /// @dev Epoch, threshold, count and signers of a header.
-    function _parse(bytes memory header)
-        internal
-        pure
-        returns (uint256 epoch_, uint256 threshold_, uint256 count, address[] memory signers)
-    {
-        bytes32 first;
-        assembly ("memory-safe") {
-            first := mload(add(header, 0x20))
-        }
-        // casting to 'bytes8' keeps exactly the epoch's 8 bytes
-        // forge-lint: disable-next-line(unsafe-typecast)
-        epoch_ = uint64(bytes8(first));
-        threshold_ = uint8(first[8]);
-        count = uint8(first[9]);
+    /// @dev The signers of a header, in order.
+    function _signersOf(bytes memory header) private pure returns (address[] memory signers) {
+        uint256 count = _countOf(header);
         signers = new address[](count);
         for (uint256 i; i < count; ++i) {
-            address signer;
-            assembly ("memory-safe") {
-                signer := shr(96, mload(add(add(header, add(0x20, HEADER_FIXED)), mul(20, i))))
-            }
-            signers[i] = signer;
+            signers[i] = _signerAt(header, i);
         }
     }
 
-    /// @dev The configuration header `epoch(8) ‖ threshold(1) ‖ count(1) ‖ signer_0(20) ‖ …`.
-    function _header(uint256 epoch_, uint256 threshold_, address[] memory signers)
-        internal
-        pure
-        returns (bytes memory header)
-    {
+    /// @dev A header for `signers` with its epoch, threshold and count bytes zero and its length that of the list
+    /// ({_setHead} writes the first three).
+    function _header(address[] memory signers) private pure returns (bytes memory header) {
         uint256 count = signers.length;
-        // One allocation, written left to right: each 32-byte store's trailing zeros are overwritten by the next.
+        // One allocation (zeroed), written left to right: each 32-byte store's trailing zeros are overwritten by the
+        // next.
         header = new bytes(HEADER_FIXED + 20 * count);
         assembly ("memory-safe") {
-            let p := add(header, 0x20)
-            mstore(p, or(shl(192, epoch_), or(shl(184, threshold_), shl(176, count))))
-            p := add(p, HEADER_FIXED)
+            let p := add(header, add(0x20, HEADER_FIXED))
             for { let i := 0 } lt(i, count) { i := add(i, 1) } {
                 mstore(add(p, mul(20, i)), shl(96, mload(add(signers, mul(0x20, add(i, 1))))))
             }
@@ -456,13 +436,13 @@ abstract contract SignerConfig is WalletDomain {
     }
 
     /// @dev A copy of `header` in a buffer with room for `extra` more signers and a word's slack past them, so that
-    /// {_putSigner} never writes past it. Its length is the original's until {_setHead} sets it.
+    /// {_putSigner} never writes past it. Its length is the buffer's until {_setHead} sets the header's: nothing
+    /// before that reads it (signers are looked up by index and count).
     function _copyWithRoom(bytes memory header, uint256 extra) private pure returns (bytes memory copy) {
         uint256 length = header.length;
         copy = new bytes(length + 20 * extra + 32);
         assembly ("memory-safe") {
             mcopy(add(copy, 0x20), add(header, 0x20), length)
-            mstore(copy, length)
         }
     }
 
