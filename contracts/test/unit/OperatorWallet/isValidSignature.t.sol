@@ -259,18 +259,34 @@ contract IsValidSignatureTest is TestBase {
         assertEq(w.isValidSignature(HASH, _contractSig(w, digest, inner)), MAGIC);
     }
 
-    /// @dev Entries are walked by their own lengths: a contract entry of any payload length from 0 to 70 bytes,
-    /// then a compact ECDSA entry, validates (every entry boundary falls at another offset of the signature).
-    function test_isValidSignature_ContractEntryOfAnyPayloadLengthThenACompactEntry() public {
-        (OperatorWallet w,, bytes32 digest) = _withContractSigner();
+    /// @dev Entries are walked by their own lengths: a contract entry of any payload length from 0 to 70 bytes
+    /// validates next to a compact ECDSA entry, before it (every entry boundary falls at another offset of the
+    /// signature) and after it (the contract entry then starts at an offset that is not a multiple of four).
+    function test_isValidSignature_ContractEntryOfAnyPayloadLengthBesideACompactEntry() public {
+        (OperatorWallet first, ProgrammableSigner cs, bytes32 digest) = _withContractSigner();
+        address[] memory s = new address[](2);
+        (s[0], s[1]) = (signers[0], address(cs));
+        OperatorWallet second = OperatorWallet(payable(factory.createWallet(s, 2, bytes32(0))));
+        bytes32 secondDigest = second.getMessageDigest(HASH);
+        cs.approve(secondDigest);
         (bytes32 r, bytes32 vs) = vm.signCompact(keyOf[signers[0]], digest);
-        bytes memory compact = entry(1, KIND_ECDSA_COMPACT, abi.encodePacked(r, vs));
+        (bytes32 r2, bytes32 vs2) = vm.signCompact(keyOf[signers[0]], secondDigest);
         for (uint256 n; n <= 70; ++n) {
-            bytes memory inner = new bytes(n);
+            bytes memory contractPayload = abi.encodePacked(uint16(n), new bytes(n));
             bytes memory sig = bytes.concat(
-                hex"00", w.configHeader(), entry(0, KIND_CONTRACT, abi.encodePacked(uint16(n), inner)), compact
+                hex"00",
+                first.configHeader(),
+                entry(0, KIND_CONTRACT, contractPayload),
+                entry(1, KIND_ECDSA_COMPACT, abi.encodePacked(r, vs))
             );
-            assertEq(w.isValidSignature(HASH, sig), MAGIC);
+            assertEq(first.isValidSignature(HASH, sig), MAGIC);
+            sig = bytes.concat(
+                hex"00",
+                second.configHeader(),
+                entry(0, KIND_ECDSA_COMPACT, abi.encodePacked(r2, vs2)),
+                entry(1, KIND_CONTRACT, contractPayload)
+            );
+            assertEq(second.isValidSignature(HASH, sig), MAGIC);
         }
     }
 
