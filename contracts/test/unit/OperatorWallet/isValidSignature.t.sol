@@ -39,6 +39,26 @@ contract IsValidSignatureTest is TestBase {
         assertEq(wallet.isValidSignature(HASH, messageSig(wallet, HASH, 1)), INVALID);
     }
 
+    /// @dev A compact (EIP-2098) entry counts only if it recovers to its signer over this digest: by another signer,
+    /// over another digest, or garbage, it is invalid; the same pair by the right signer is valid.
+    function test_isValidSignature_CompactEntryCountsOnlyForItsSigner() public view {
+        bytes32 digest = wallet.getMessageDigest(HASH);
+        (bytes32 r0, bytes32 vs0) = vm.signCompact(keyOf[signers[0]], digest);
+        (bytes32 r1, bytes32 vs1) = vm.signCompact(keyOf[signers[1]], digest);
+        (bytes32 rx, bytes32 vsx) = vm.signCompact(keyOf[signers[1]], keccak256("another digest"));
+        bytes memory first = entry(0, KIND_ECDSA_COMPACT, abi.encodePacked(r0, vs0));
+        bytes memory header = bytes.concat(hex"00", wallet.configHeader());
+        bytes[] memory wrong = new bytes[](3);
+        wrong[0] = entry(1, KIND_ECDSA_COMPACT, abi.encodePacked(r0, vs0));
+        wrong[1] = entry(1, KIND_ECDSA_COMPACT, abi.encodePacked(rx, vsx));
+        wrong[2] = entry(1, KIND_ECDSA_COMPACT, abi.encodePacked(bytes32(uint256(1)), bytes32(uint256(2))));
+        for (uint256 i; i < wrong.length; ++i) {
+            assertEq(wallet.isValidSignature(HASH, bytes.concat(header, first, wrong[i])), INVALID);
+        }
+        bytes memory right = entry(1, KIND_ECDSA_COMPACT, abi.encodePacked(r1, vs1));
+        assertEq(wallet.isValidSignature(HASH, bytes.concat(header, first, right)), MAGIC);
+    }
+
     function test_isValidSignature_RejectsRawHashSignatures() public view {
         // Signers signing the bare hash (what a naive tool would do) must not validate: the wrapper is mandatory.
         assertEq(wallet.isValidSignature(HASH, bytes.concat(hex"00", firstK(wallet, HASH, 2))), INVALID);
