@@ -158,6 +158,19 @@ contract IsValidSignatureTest is TestBase {
         assertEq(wallet.isValidSignature(appHash, _nested(packed, appSeparator, contentsHash, DESCR)), MAGIC);
     }
 
+    /// @dev The mode byte is matched exactly: a valid mode-1 body under any other unknown mode byte is invalid.
+    function test_isValidSignature_ERC7739BodyUnderAnUnknownModeIsInvalid() public view {
+        (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
+        bytes memory packed = firstK(wallet, _typedDataSignDigest(appSeparator, contentsHash), 2);
+        bytes memory sig = _nested(packed, appSeparator, contentsHash, DESCR);
+        assertEq(wallet.isValidSignature(appHash, sig), MAGIC);
+        uint8[3] memory unknown = [2, 0x81, 0xff];
+        for (uint256 i; i < unknown.length; ++i) {
+            sig[0] = bytes1(unknown[i]);
+            assertEq(wallet.isValidSignature(appHash, sig), INVALID);
+        }
+    }
+
     function test_isValidSignature_ERC7739RejectsMismatchedAppHash() public view {
         (bytes32 appSeparator, bytes32 contentsHash,) = _app();
         bytes memory packed = firstK(wallet, _typedDataSignDigest(appSeparator, contentsHash), 2);
