@@ -171,6 +171,23 @@ contract IsValidSignatureTest is TestBase {
         }
     }
 
+    /// @dev A mode-1 signature whose packed part has no valid header (empty, ten bytes, or a header without its
+    /// signers) is invalid: there is no threshold to meet, not a threshold of zero.
+    function test_isValidSignature_ERC7739WithoutAHeaderIsInvalid() public view {
+        (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
+        bytes memory header = wallet.configHeader();
+        bytes[] memory packed = new bytes[](3);
+        packed[1] = new bytes(10);
+        packed[2] = new bytes(10);
+        for (uint256 i; i < 10; ++i) {
+            packed[2][i] = header[i];
+        }
+        for (uint256 i; i < packed.length; ++i) {
+            bytes memory sig = _nested(packed[i], appSeparator, contentsHash, DESCR);
+            assertEq(wallet.isValidSignature(appHash, sig), INVALID);
+        }
+    }
+
     function test_isValidSignature_ERC7739RejectsMismatchedAppHash() public view {
         (bytes32 appSeparator, bytes32 contentsHash,) = _app();
         bytes memory packed = firstK(wallet, _typedDataSignDigest(appSeparator, contentsHash), 2);
