@@ -171,9 +171,9 @@ contract IsValidSignatureTest is TestBase {
         }
     }
 
-    /// @dev A mode-1 signature whose packed part has no valid header (empty, ten bytes, or a header without its
-    /// signers) is invalid: there is no threshold to meet, not a threshold of zero.
-    function test_isValidSignature_ERC7739WithoutAHeaderIsInvalid() public view {
+    /// @dev A signature whose packed part has no valid header (empty, ten bytes, or a header without its signers)
+    /// is invalid, in mode 1 and mode 0: there is no threshold to meet, not a threshold of zero.
+    function test_isValidSignature_WithoutAHeaderIsInvalid() public view {
         (bytes32 appSeparator, bytes32 contentsHash, bytes32 appHash) = _app();
         bytes memory header = wallet.configHeader();
         bytes[] memory packed = new bytes[](3);
@@ -185,6 +185,8 @@ contract IsValidSignatureTest is TestBase {
         for (uint256 i; i < packed.length; ++i) {
             bytes memory sig = _nested(packed[i], appSeparator, contentsHash, DESCR);
             assertEq(wallet.isValidSignature(appHash, sig), INVALID);
+            // The same in mode 0.
+            assertEq(wallet.isValidSignature(HASH, bytes.concat(hex"00", packed[i])), INVALID);
         }
     }
 
