@@ -342,6 +342,25 @@ contract IsValidSignatureTest is TestBase {
         }
     }
 
+    /// @dev An entry's index must name a signer in the header: an index past the list would read its "signer" from
+    /// the bytes after the header, which the entries themselves supply. Here a contract signer's payload (which the
+    /// contract ignores) carries an outsider's address exactly where signer 3 would be, and the outsider signs as
+    /// entry 3: invalid (with the bound gone, it met the threshold).
+    function test_isValidSignature_IndexPastTheSignerListIsInvalidEvenIfTheBytesThereNameTheSigner() public {
+        (OperatorWallet w,, bytes32 digest) = _withContractSigner();
+        address outsider = newSigner("outsider");
+        // Body offsets: header 0..49 (two signers), entry 0 at 50: index, kind, length (2), payload from 54.
+        // "Signer 3" would be at 10 + 20 * 3 = 70, i.e. payload bytes 16..35.
+        bytes memory payload = abi.encodePacked(bytes16(0), outsider, bytes4(0));
+        bytes memory sig = bytes.concat(
+            hex"00",
+            w.configHeader(),
+            entry(0, KIND_CONTRACT, abi.encodePacked(uint16(payload.length), payload)),
+            entry(3, KIND_ECDSA, sign(outsider, digest))
+        );
+        assertEq(w.isValidSignature(HASH, sig), INVALID);
+    }
+
     /// @dev A contract entry that declares one to three bytes more than the signature holds is invalid, not a
     /// revert (slicing past the end would revert): the length is checked against what is left first.
     function test_isValidSignature_ContractPayloadLongerThanWhatIsLeftIsInvalidNotARevert() public {
