@@ -402,6 +402,21 @@ contract IsValidSignatureTest is TestBase {
         assertEq(wallet.isValidSignature(HASH, sig), INVALID);
     }
 
+    /// @dev Entry kinds are matched exactly: an unknown kind (4 to 255) is invalid even for a signer who approved
+    /// the digest on chain, where kind 3 counts.
+    function test_isValidSignature_UnknownEntryKindIsInvalidEvenForAnApprover() public {
+        bytes32 digest = wallet.getMessageDigest(HASH);
+        vm.prank(signers[0]);
+        wallet.approveHash(digest);
+        bytes memory second = ecdsaEntry(wallet, 2, digest);
+        bytes memory header = bytes.concat(hex"00", wallet.configHeader());
+        assertEq(wallet.isValidSignature(HASH, bytes.concat(header, entry(0, KIND_APPROVED, ""), second)), MAGIC);
+        uint8[3] memory unknown = [4, 0x80, 0xff];
+        for (uint256 i; i < unknown.length; ++i) {
+            assertEq(wallet.isValidSignature(HASH, bytes.concat(header, entry(0, unknown[i], ""), second)), INVALID);
+        }
+    }
+
     /*//////////////////////////////////////////////////////////////
                                   FUZZ
     //////////////////////////////////////////////////////////////*/
