@@ -28,6 +28,7 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
     uint256 public ghostThreshold;
     address[] internal ghostSigners;
     address[] internal everRemoved;
+    mapping(address => bool) internal wasRemoved;
     bytes32 public capturedHash;
     bytes public capturedSig;
     uint256 public capturedEpoch;
@@ -173,17 +174,57 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
-    /// @dev A signature by `signer`'s key at every index of the current header.
-    function sigByKeyAtEveryIndex(address signer, bytes32 digest) external view returns (bytes memory sig) {
-        uint256 n = wallet.getSigners().length;
-        sig = wallet.configHeader();
+    /// @dev For each signer removed and not back (`removedNow`, in order), a threshold signature of `digest` whose
+    /// entry in one current signer's slot is the removed signer's (the slot moves with `shift`), beside `threshold - 1` genuine entries at the lowest other indices; and, as `control`,
+    /// the same construction with the slot's own signer, which must validate. The genuine entries are signed once.
+    function removedSignerSigs(bytes32 digest, uint256 shift)
+        external
+        view
+        returns (bytes[] memory sigs, bytes memory control)
+    {
+        address[] memory current = wallet.getSigners();
+        uint256 t = wallet.threshold();
+        bytes memory head = bytes.concat(hex"00", wallet.configHeader());
+        bytes memory genuine; // the entries of the signers at indices 0..t-1, 67 bytes each
+        for (uint256 i; i < t; ++i) {
+            genuine = bytes.concat(genuine, _entry(i, current[i], digest));
+        }
+        address[] memory removed = this.removedNow();
+        sigs = new bytes[](removed.length);
+        for (uint256 i; i < removed.length; ++i) {
+            uint256 at = (i + shift) % current.length;
+            sigs[i] = _sigWithEntryAt(head, genuine, at, _entry(at, removed[i], digest));
+        }
+        uint256 slot = shift % current.length;
+        control = _sigWithEntryAt(head, genuine, slot, _entry(slot, current[slot], digest));
+    }
+
+    function _entry(uint256 index, address signer, bytes32 digest) internal view returns (bytes memory) {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[signer], digest);
-        for (uint256 i; i < n; ++i) {
-            sig = bytes.concat(sig, abi.encodePacked(uint8(i), uint8(0), r, s, v));
+        return abi.encodePacked(uint8(index), uint8(0), r, s, v);
+    }
+
+    /// @dev `head`, then `entry` in slot `at` among the genuine entries of the lowest other indices (ascending),
+    /// as many entries in all as `genuine` holds: the genuine ones below `at`, `entry`, the genuine ones above it
+    /// up to the count (when `at` is past the genuine ones, all of them but the last).
+    function _sigWithEntryAt(bytes memory head, bytes memory genuine, uint256 at, bytes memory entry)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        uint256 t = genuine.length / 67;
+        if (at >= t) return bytes.concat(head, _slice(genuine, 0, 67 * (t - 1)), entry);
+        return bytes.concat(head, _slice(genuine, 0, 67 * at), entry, _slice(genuine, 67 * (at + 1), 67 * t));
+    }
+
+    function _slice(bytes memory b, uint256 from, uint256 to) internal pure returns (bytes memory out) {
+        out = new bytes(to - from);
+        assembly {
+            mcopy(add(out, 0x20), add(add(b, 0x20), from), sub(to, from))
         }
     }
 
-    /// @dev Signers removed at some point and not in the ghost set now.
+    /// @dev Signers removed at some point and not in the ghost set now, each once.
     function removedNow() external view returns (address[] memory out) {
         out = new address[](everRemoved.length);
         uint256 k;
@@ -256,7 +297,10 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
                     break;
                 }
             }
-            everRemoved.push(remove[i]);
+            if (!wasRemoved[remove[i]]) {
+                wasRemoved[remove[i]] = true;
+                everRemoved.push(remove[i]);
+            }
         }
         for (uint256 i; i < add.length; ++i) {
             ghostSigners.push(add[i]);
