@@ -21,7 +21,7 @@ deps: $(STAMP) ## Install the pinned EVM toolchain (forge, anvil, cast, solc, Op
 build: deps ## Compile the contracts
 	forge build
 
-test: deps ## Run everything: artifact checks, contracts (10,000 fuzz runs, invariants), gas snapshot, Rust + Anvil tests
+test: deps ## Run everything: artifact checks, contracts (10,000 fuzz runs, invariants), gas snapshot, halmos, Rust + Anvil tests
 	tools/run-tests
 
 test-contracts: deps ## Contract tests with the quick default profile

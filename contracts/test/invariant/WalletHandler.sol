@@ -183,20 +183,23 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         returns (bytes[] memory sigs, bytes memory control)
     {
         address[] memory current = wallet.getSigners();
-        uint256 t = wallet.threshold();
         bytes memory head = bytes.concat(hex"00", wallet.configHeader());
-        bytes memory genuine; // the entries of the signers at indices 0..t-1, 67 bytes each
-        for (uint256 i; i < t; ++i) {
-            genuine = bytes.concat(genuine, _entry(i, current[i], digest));
-        }
+        bytes memory genuine = _genuineEntries(current, digest);
         address[] memory removed = this.removedNow();
         sigs = new bytes[](removed.length);
         for (uint256 i; i < removed.length; ++i) {
-            uint256 at = (i + shift) % current.length;
-            sigs[i] = _sigWithEntryAt(head, genuine, at, _entry(at, removed[i], digest));
+            sigs[i] = _sigWithEntryAt(head, genuine, (i + shift) % current.length, removed[i], digest);
         }
         uint256 slot = shift % current.length;
-        control = _sigWithEntryAt(head, genuine, slot, _entry(slot, current[slot], digest));
+        control = _sigWithEntryAt(head, genuine, slot, current[slot], digest);
+    }
+
+    /// @dev The entries of the signers at indices 0..threshold-1, 67 bytes each.
+    function _genuineEntries(address[] memory current, bytes32 digest) internal view returns (bytes memory genuine) {
+        uint256 t = wallet.threshold();
+        for (uint256 i; i < t; ++i) {
+            genuine = bytes.concat(genuine, _entry(i, current[i], digest));
+        }
     }
 
     function _entry(uint256 index, address signer, bytes32 digest) internal view returns (bytes memory) {
@@ -204,14 +207,15 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         return abi.encodePacked(uint8(index), uint8(0), r, s, v);
     }
 
-    /// @dev `head`, then `entry` in slot `at` among the genuine entries of the lowest other indices (ascending),
-    /// as many entries in all as `genuine` holds: the genuine ones below `at`, `entry`, the genuine ones above it
-    /// up to the count (when `at` is past the genuine ones, all of them but the last).
-    function _sigWithEntryAt(bytes memory head, bytes memory genuine, uint256 at, bytes memory entry)
+    /// @dev `head`, then `signer`'s entry in slot `at` among the genuine entries of the lowest other indices
+    /// (ascending), as many entries in all as `genuine` holds: the genuine ones below `at`, `signer`'s, the genuine
+    /// ones above it up to the count (when `at` is past the genuine ones, all of them but the last).
+    function _sigWithEntryAt(bytes memory head, bytes memory genuine, uint256 at, address signer, bytes32 digest)
         internal
-        pure
+        view
         returns (bytes memory)
     {
+        bytes memory entry = _entry(at, signer, digest);
         uint256 t = genuine.length / 67;
         if (at >= t) return bytes.concat(head, _slice(genuine, 0, 67 * (t - 1)), entry);
         return bytes.concat(head, _slice(genuine, 0, 67 * at), entry, _slice(genuine, 67 * (at + 1), 67 * t));
