@@ -86,7 +86,10 @@ contract OperatorWalletInvariants is Test {
     function _checkApprovalDiesWithItsEpoch() internal view {
         if (!handler.hasApproval()) return;
         bytes memory sig = handler.approvalSig();
-        if (sig.length == 0) return; // the approver was removed: _checkRemovedSignerNeverValidates
+        // The approver was removed: an approval entry names a current signer's index, so its approval cannot be
+        // claimed (unit test_approveHash_RemovedSignersApprovalStopsCounting, halmos
+        // check_removedSignersSignatureNeverValidates).
+        if (sig.length == 0) return;
         bytes4 result = wallet.isValidSignature(handler.approvedHash(), sig);
         assertEq(
             result,
