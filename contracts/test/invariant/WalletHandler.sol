@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Bytes} from "@openzeppelin/contracts/utils/Bytes.sol";
 import {CommonBase} from "forge-std/Base.sol";
 import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
@@ -175,8 +176,9 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
     }
 
     /// @dev For each signer removed and not back (`removedNow`, in order), a threshold signature of `digest` whose
-    /// entry in one current signer's slot is the removed signer's (the slot moves with `shift`), beside `threshold - 1` genuine entries at the lowest other indices; and, as `control`,
-    /// the same construction with the slot's own signer, which must validate. The genuine entries are signed once.
+    /// entry in one current signer's slot is the removed signer's (the slot moves with `shift`), beside
+    /// `threshold - 1` genuine entries at the lowest other indices; and, as `control`, the same construction with the
+    /// slot's own signer, which must validate. The genuine entries are signed once.
     function removedSignerSigs(bytes32 digest, uint256 shift)
         external
         view
@@ -217,15 +219,8 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
     {
         bytes memory entry = _entry(at, signer, digest);
         uint256 t = genuine.length / 67;
-        if (at >= t) return bytes.concat(head, _slice(genuine, 0, 67 * (t - 1)), entry);
-        return bytes.concat(head, _slice(genuine, 0, 67 * at), entry, _slice(genuine, 67 * (at + 1), 67 * t));
-    }
-
-    function _slice(bytes memory b, uint256 from, uint256 to) internal pure returns (bytes memory out) {
-        out = new bytes(to - from);
-        assembly {
-            mcopy(add(out, 0x20), add(add(b, 0x20), from), sub(to, from))
-        }
+        if (at >= t) return bytes.concat(head, Bytes.slice(genuine, 0, 67 * (t - 1)), entry);
+        return bytes.concat(head, Bytes.slice(genuine, 0, 67 * at), entry, Bytes.slice(genuine, 67 * (at + 1), 67 * t));
     }
 
     /// @dev Signers removed at some point and not in the ghost set now, each once.
