@@ -9,6 +9,9 @@ import {IOperatorWallet} from "../../src/interfaces/IOperatorWallet.sol";
 import {OperatorWallet} from "../../src/OperatorWallet.sol";
 import {OperatorWalletFactory} from "../../src/OperatorWalletFactory.sol";
 
+/// @dev The message the invariants sign after every call (its digest changes with every epoch).
+bytes32 constant PROBE = keccak256("invariant probe");
+
 /// @dev Drives a wallet through random executions, rotations, threshold changes, epoch bumps, approvals and
 /// signature captures. Every configuration change is mirrored on `twin`, a second wallet with the identical
 /// signer set, so the suite can check that signers never cross wallets even when the headers are equal.
@@ -41,6 +44,12 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
     uint256 public rotationsWithBoth;
     bool internal bootstrapped;
     mapping(bytes4 => uint256) public calls;
+    /// @dev `r ‖ s ‖ v` by digest and signer, remembered by the actions for the digests the invariants sign after
+    /// them (each current and removed signer's for the probe, each current signer's for the recorded approval):
+    /// the invariants run in calls whose state is discarded, and signing anew after every call was most of the
+    /// campaign's time. vm.sign is deterministic (RFC 6979), so a remembered signature is exactly what signing again
+    /// returns: what the invariants check does not change.
+    mapping(bytes32 => mapping(address => bytes)) internal signed;
 
     constructor() {
         for (uint256 i; i < POOL; ++i) {
@@ -55,6 +64,7 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         twin = OperatorWallet(payable(factory.createWallet(initial, 2, bytes32(uint256(1)))));
         ghostSigners = initial;
         ghostThreshold = 2;
+        _rememberForInvariants();
     }
 
     /// @dev Each run starts with one rotation that both removes and adds, whatever the fuzzer picks first, so no
@@ -123,6 +133,7 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         vm.prank(signer);
         wallet.approveHash(digest);
         (approver, approvedHash, approvalEpoch, hasApproval) = (signer, hash, wallet.epoch(), true);
+        _rememberForInvariants();
     }
 
     /// @dev Takes a valid ERC-1271 signature now, to check later that it dies with the epoch.
@@ -147,8 +158,7 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         address[] memory current = w.getSigners();
         sig = w.configHeader();
         for (uint256 i; i < k; ++i) {
-            (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[current[i]], digest);
-            sig = bytes.concat(sig, abi.encodePacked(uint8(i), uint8(0), r, s, v));
+            sig = bytes.concat(sig, _entry(i, current[i], digest));
         }
     }
 
@@ -168,8 +178,7 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
             if (i == at) {
                 sig = bytes.concat(sig, abi.encodePacked(uint8(i), uint8(3)));
             } else if (others > 0) {
-                (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[current[i]], digest);
-                sig = bytes.concat(sig, abi.encodePacked(uint8(i), uint8(0), r, s, v));
+                sig = bytes.concat(sig, _entry(i, current[i], digest));
                 others--;
             }
         }
@@ -204,9 +213,36 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
+    /// @dev An ECDSA entry: index, kind 0, `signer`'s `r ‖ s ‖ v` over `digest` (remembered, or signed now).
     function _entry(uint256 index, address signer, bytes32 digest) internal view returns (bytes memory) {
+        bytes memory rsv = signed[digest][signer];
+        if (rsv.length == 0) rsv = _sign(signer, digest);
+        return abi.encodePacked(uint8(index), uint8(0), rsv);
+    }
+
+    function _sign(address signer, bytes32 digest) internal view returns (bytes memory) {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[signer], digest);
-        return abi.encodePacked(uint8(index), uint8(0), r, s, v);
+        return abi.encodePacked(r, s, v);
+    }
+
+    function _remember(address signer, bytes32 digest) internal {
+        if (signed[digest][signer].length == 0) signed[digest][signer] = _sign(signer, digest);
+    }
+
+    /// @dev Signs, once per digest, what the invariants will sign after this call: the probe by the first threshold
+    /// signers (in the wallet's order) and every removed signer, the recorded approval's message by the first
+    /// threshold signers. (The one other entry the invariants need, the slot's own signer, is signed on demand.)
+    function _rememberForInvariants() internal {
+        bytes32 probe = wallet.getMessageDigest(PROBE);
+        bytes32 approval = hasApproval ? wallet.getMessageDigest(approvedHash) : bytes32(0);
+        address[] memory current = wallet.getSigners();
+        for (uint256 i; i < ghostThreshold; ++i) {
+            _remember(current[i], probe);
+            if (hasApproval) _remember(current[i], approval);
+        }
+        for (uint256 i; i < everRemoved.length; ++i) {
+            if (!_isGhostSigner(everRemoved[i])) _remember(everRemoved[i], probe);
+        }
     }
 
     /// @dev `head`, then `signer`'s entry in slot `at` among the genuine entries of the lowest other indices
@@ -319,6 +355,7 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
         require(wallet.epoch() > ghostEpoch, "epoch did not grow");
         ghostEpoch = wallet.epoch();
         ghostNonce++;
+        _rememberForInvariants();
     }
 
     function _selfCall(OperatorWallet w, bytes memory data) internal {
