@@ -45,7 +45,8 @@ contract WalletHandler is CommonBase, StdCheats, StdUtils {
     bool internal bootstrapped;
     mapping(bytes4 => uint256) public calls;
     /// @dev `r ‖ s ‖ v` by digest and signer, remembered by the actions for the digests the invariants sign after
-    /// them (each current and removed signer's for the probe, each current signer's for the recorded approval):
+    /// them (the first threshold signers' and every removed signer's for the probe, the first threshold signers' for
+    /// the recorded approval):
     /// the invariants run in calls whose state is discarded, and signing anew after every call was most of the
     /// campaign's time. vm.sign is deterministic (RFC 6979), so a remembered signature is exactly what signing again
     /// returns: what the invariants check does not change.
