@@ -45,14 +45,17 @@ contract OperatorWallet is SignatureVerifier {
         // Deadlines are hours to days away; a proposer's few seconds of timestamp skew do not matter.
         // forge-lint: disable-next-line(block-timestamp)
         if (block.timestamp > deadline) revert Expired(deadline);
-        (bool ok, uint256 epoch_, uint256 threshold_, uint256 count) = _readHeader(signatures);
-        if (!ok) revert StaleConfiguration();
-        uint256 current = _nonce;
+        (uint256 state, uint256 epoch_, uint256 threshold_, uint256 count) = _currentHeaderOf(signatures);
+        uint256 current = state & NONCE_MASK;
         bytes32 digest = _hashTypedData(epoch_, _hashExecute(calls, current, deadline, minGas));
         if (!_checkEntries(digest, signatures, threshold_, count)) revert InvalidSignatures();
-        // casting to 'uint64' is safe because each increment needs a signed batch: 2^64 is out of reach
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _nonce = uint64(current + 1);
+        // The nonce is the low 32 bits: it must never carry into the hash. 2^32 - 1 signed batches are out of
+        // reach, and the last nonce is refused rather than wrapped (a wrapped nonce would replay old batches).
+        if (current == NONCE_MASK) revert NonceExhausted();
+        _state = state + 1;
+        // The first execute sets the epoch slot (to the values the header has just proven), so that no rotation
+        // pays for setting a zero slot; every later execute leaves it alone.
+        if (current == 0) _storeHead(epoch_, threshold_, count);
         emit Executed(current, digest);
 
         // The signers' gas floor, checked where the calls start: a CALL forwards at most 63/64 of the gas left
@@ -63,6 +66,19 @@ contract OperatorWallet is SignatureVerifier {
         if (left < minGas || (left - minGas) * 63 < minGas) revert InsufficientGas(minGas);
         _run(calls, signatures, count);
         _leaveExecution(enclosing);
+    }
+
+    /// @dev The stored `_state` word and the epoch, threshold and count of the header `signatures` starts with;
+    /// reverts unless that header is the current configuration.
+    function _currentHeaderOf(bytes calldata signatures)
+        private
+        view
+        returns (uint256 state, uint256 epoch_, uint256 threshold_, uint256 count)
+    {
+        state = _state;
+        bool ok;
+        (ok, epoch_, threshold_, count) = _readHeader(signatures, state);
+        if (!ok) revert StaleConfiguration();
     }
 
     /// @dev Makes the batch's calls, in order; the first call to the wallet itself stashes the header just checked.

@@ -250,7 +250,7 @@ async fn deployed_as_asked<P: Provider>(
         header.extend_from_slice(s.as_slice());
     }
     let stored = opwallet_bindings::OperatorWallet::new(predicted, provider).configHash().call().await?;
-    if stored != alloy::primitives::keccak256(&header) {
+    if stored != wallet::config_commitment(&header) {
         bail!(
             "a wallet already exists at {predicted} for these signers, threshold and salt, but its configuration has \
              changed since it was created: use it (`opwallet info --wallet {predicted}`), or choose another --salt"

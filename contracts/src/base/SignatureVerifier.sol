@@ -125,14 +125,14 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
         uint256 mode = uint8(signature[0]);
         bytes calldata body = signature[1:];
         if (mode == MODE_WALLET_MESSAGE) {
-            (bool ok, uint256 epoch_, uint256 threshold_, uint256 count) = _readHeader(body);
+            (bool ok, uint256 epoch_, uint256 threshold_, uint256 count) = _readHeader(body, _state);
             return ok && _checkEntries(_hashTypedData(epoch_, _hashMessage(hash)), body, threshold_, count);
         }
         if (mode == MODE_TYPED_DATA_SIGN) {
             (bytes calldata packed, bytes32 appSeparator, bytes32 contentsHash, string calldata contentsDescr) =
                 ERC7739Utils.decodeTypedDataSig(body);
             if (MessageHashUtils.toTypedDataHash(appSeparator, contentsHash) != hash) return false;
-            (bool ok, uint256 epoch_, uint256 threshold_, uint256 count) = _readHeader(packed);
+            (bool ok, uint256 epoch_, uint256 threshold_, uint256 count) = _readHeader(packed, _state);
             if (!ok) return false;
             bytes32 structHash =
                 ERC7739Utils.typedDataSignStructHash(contentsDescr, contentsHash, _domainFields(epoch_));
@@ -143,12 +143,13 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
         return false;
     }
 
-    /// @dev Accepts the header only if it hashes to the stored configuration hash (one SLOAD).
-    /// Parsing is in assembly because this runs on every signature check: Solidity's checked calldata slices
-    /// cost ~1.9k gas per entry (docs/design.md). Every read is preceded by a length check.
-    function _readHeader(bytes calldata sig)
+    /// @dev Accepts the header only if it hashes to the configuration hash in `stored` (the `_state` word: one
+    /// SLOAD, which {execute} reuses for the nonce). Parsing is in assembly because this runs on every signature
+    /// check: Solidity's checked calldata slices cost ~1.9k gas per entry (docs/design.md). Every read is preceded
+    /// by a length check.
+    function _readHeader(bytes calldata sig, uint256 stored)
         internal
-        view
+        pure
         returns (bool ok, uint256 epoch_, uint256 threshold_, uint256 count)
     {
         if (sig.length < HEADER_FIXED) return (false, 0, 0, 0);
@@ -170,7 +171,7 @@ abstract contract SignatureVerifier is SignerConfig, IERC1271 {
             calldatacopy(m, sig.offset, headerLength)
             headerHash := keccak256(m, headerLength)
         }
-        if (headerHash != _configHash) return (false, 0, 0, 0);
+        if (!_isCurrent(headerHash, stored)) return (false, 0, 0, 0);
         ok = true;
     }
 

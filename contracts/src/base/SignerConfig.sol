@@ -7,15 +7,17 @@ import {WalletDomain} from "./WalletDomain.sol";
 
 /// @title SignerConfig
 /// @notice The signer set, threshold, epoch and nonce, and the one rotation routine every change goes through.
-/// @dev Storage is laid out for the signature hot path: checking a signature reads one slot, `_configHash`,
-/// the keccak256 of the configuration header `epoch(8) ‖ threshold(1) ‖ count(1) ‖ signer_0(20) ‖ …`
-/// that every packed signature starts with. The signer list itself is kept packed in `_signerWords` (two words
-/// for three signers) for the views, and only the words that change are rewritten. Rotations are cheap too:
-/// - every rotation runs inside `execute`, which has just checked the header in its calldata against
-///   `_configHash`; it leaves that header in transient storage, and the rotation reads it from there (checked
-///   against `_configHash` again) instead of the signer words (a cold slot each);
-/// - threshold and count sit in the first signer word at creation (written then anyway), and beside the nonce
-///   from the first change on, in the slot `execute` has just written: a threshold change writes no signer word.
+/// @dev Storage is laid out for the signature hot path: checking a signature and executing a batch read and
+/// write one slot, `_state`: the configuration hash (the first 28 bytes of the keccak256 of the configuration
+/// header `epoch(8) ‖ threshold(1) ‖ count(1) ‖ signer_0(20) ‖ …` that every packed signature starts with) and the
+/// 32-bit execution nonce in its last four bytes. The signer list itself is kept packed in `_signerWords` (two
+/// words for three signers) for the views, and only the words that change are rewritten. Rotations are cheap too:
+/// - every rotation runs inside `execute`, which has just checked the header in its calldata against `_state`
+///   and written it; it leaves that header in transient storage, and the rotation reads it from there (checked
+///   against `_state` again) instead of the signer words (a cold slot each), and rewrites `_state` for 100 gas;
+/// - epoch, threshold and count sit in their own slot for the views, written by the wallet's first execute (a
+///   rotation never pays for setting it) and by every change; at creation they are in the first signer word
+///   (written then anyway) and epoch 0.
 abstract contract SignerConfig is WalletDomain {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
@@ -29,8 +31,12 @@ abstract contract SignerConfig is WalletDomain {
     /// ERC-1271 call back as a valid magic value, so none may ever be a signer.
     uint160 internal constant MAX_RESERVED_ADDRESS = 0xffff;
 
-    /// @dev Stored on the implementation so that it can never be initialised (no preimage hashes to 1).
-    bytes32 internal constant LOCKED = bytes32(uint256(1));
+    /// @dev Stored on the implementation so that it can never be initialised: its hash part is zero, which no
+    /// header's hash starts with (1 in 2^224), and it is not zero, which {_initializeConfig} requires.
+    uint256 internal constant LOCKED = 1;
+
+    /// @dev The nonce's bits in `_state`; the configuration hash's are the others.
+    uint256 internal constant NONCE_MASK = 0xffffffff;
 
     /// @dev ceil((2 + 20 * MAX_SIGNERS) / 32) words hold `threshold0(1) ‖ count0(1) ‖ signers(20 each)`.
     uint256 private constant SIGNER_WORDS = 21;
@@ -48,12 +54,14 @@ abstract contract SignerConfig is WalletDomain {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev keccak256(epoch(8) ‖ threshold(1) ‖ count(1) ‖ signers(20 each)); zero until initialised.
-    bytes32 internal _configHash;
-    /// @dev One slot: the execution nonce (which every execute writes), then what only rotations and views read,
-    /// so that a rotation inside an execute finds it warm and rewrites it for 100 gas. Threshold and count are zero
-    /// until the first configuration change (then they are in the first signer word) and hold them after.
-    uint64 internal _nonce;
+    /// @dev The first 28 bytes of keccak256(epoch(8) ‖ threshold(1) ‖ count(1) ‖ signers(20 each)), then the
+    /// execution nonce (32 bits, {NONCE_MASK}); zero until initialised. One slot, so that checking a header and
+    /// spending a nonce read one cold slot. 224 bits of hash leave 2^112 work for a collision; 2^32 signed batches
+    /// are out of reach (and the nonce never carries into the hash: {execute} reverts first).
+    uint256 internal _state;
+    /// @dev What only rotations and views read, in a slot of its own. Threshold and count are zero until the first
+    /// execute (until then they are in the first signer word) and hold them after; the first execute writes them so
+    /// that no rotation pays for setting the slot.
     uint64 internal _epoch;
     uint8 private _thresholdSet;
     uint8 private _countSet;
@@ -80,7 +88,7 @@ abstract contract SignerConfig is WalletDomain {
     }
 
     function nonce() external view returns (uint256) {
-        return _nonce;
+        return _state & NONCE_MASK;
     }
 
     function epoch() external view returns (uint256) {
@@ -88,7 +96,7 @@ abstract contract SignerConfig is WalletDomain {
     }
 
     function configHash() external view returns (bytes32) {
-        return _configHash;
+        return bytes32(_state & ~NONCE_MASK);
     }
 
     function configHeader() external view returns (bytes memory) {
@@ -108,13 +116,26 @@ abstract contract SignerConfig is WalletDomain {
     }
 
     function _lock() internal {
-        _configHash = LOCKED;
+        _state = LOCKED;
+    }
+
+    /// @dev Whether a header hashing to `headerHash` is the configuration in `state` (its first 28 bytes).
+    function _isCurrent(bytes32 headerHash, uint256 state) internal pure returns (bool) {
+        return (uint256(headerHash) ^ state) >> 32 == 0;
+    }
+
+    /// @dev Writes epoch, threshold and count to their slot. The caller has checked `threshold_ <= count <=
+    /// MAX_SIGNERS`; `epoch_` grows by at most 2^32 per signed change, so 2^64 is out of reach.
+    function _storeHead(uint256 epoch_, uint256 threshold_, uint256 count) internal {
+        // casting is safe: see above
+        // forge-lint: disable-next-line(unsafe-typecast)
+        (_epoch, _thresholdSet, _countSet) = (uint64(epoch_), uint8(threshold_), uint8(count));
     }
 
     /// @dev Sets the first configuration at epoch 0. No acceptance proofs: the creator picks the initial set,
     /// and the factory binds the address to it (see docs/design.md).
     function _initializeConfig(address[] memory signers, uint256 threshold_) internal {
-        if (_configHash != bytes32(0)) revert AlreadyInitialized();
+        if (_state != 0) revert AlreadyInitialized();
         uint256 count = signers.length;
         if (count > MAX_SIGNERS) revert TooManySigners(count, MAX_SIGNERS);
         // The header is built first (its threshold byte is checked before anything is stored); each signer is then
@@ -229,8 +250,8 @@ abstract contract SignerConfig is WalletDomain {
         if (_find(header, count, signer) < count) revert DuplicateSigner(signer);
     }
 
-    /// @dev Validates the threshold of `header` (the new configuration), then writes its hash, its epoch, threshold
-    /// and count beside the nonce (not at creation: epoch 0, and threshold and count are in the first signer word)
+    /// @dev Validates the threshold of `header` (the new configuration), then writes its hash beside the nonce, its
+    /// epoch, threshold and count (not at creation: epoch 0, and threshold and count are in the first signer word)
     /// and the signer words that differ from those of `old` (the current header; empty at creation; none if
     /// `sameSigners`). Unchanged words are not rewritten, words past the new end are cleared.
     function _commit(bytes memory header, bytes memory old, bool sameSigners) private {
@@ -238,12 +259,9 @@ abstract contract SignerConfig is WalletDomain {
         uint256 threshold_ = _thresholdOf(header);
         uint256 count = (header.length - HEADER_FIXED) / 20;
         if (threshold_ == 0 || threshold_ > count) revert InvalidThreshold(threshold_, count);
-        _configHash = keccak256(header);
+        _state = (uint256(keccak256(header)) & ~NONCE_MASK) | (_state & NONCE_MASK);
         if (epoch_ != 0) {
-            // casting is safe: epoch_ grows by at most 2^32 per signed change (2^64 is out of reach), and
-            // threshold_ <= count <= MAX_SIGNERS (32) is checked above
-            // forge-lint: disable-next-line(unsafe-typecast)
-            (_epoch, _thresholdSet, _countSet) = (uint64(epoch_), uint8(threshold_), uint8(count));
+            _storeHead(epoch_, threshold_, count);
             emit EpochChanged(epoch_);
         }
         if (sameSigners) return;
@@ -321,7 +339,7 @@ abstract contract SignerConfig is WalletDomain {
             length := tload(HEADER_STASH)
         }
         if (length == 0) return header;
-        bytes32 stored = _configHash;
+        uint256 stored = _state;
         assembly ("memory-safe") {
             // Whole words are copied; the allocation covers them (the length rounded up to words).
             header := mload(0x40)
@@ -333,12 +351,12 @@ abstract contract SignerConfig is WalletDomain {
             }
             mstore(0x40, add(p, shl(5, words)))
             // A stash that no longer matches the stored configuration is not the current header: empty.
-            if iszero(eq(keccak256(p, length), stored)) { mstore(header, 0) }
+            if shr(32, xor(keccak256(p, length), stored)) { mstore(header, 0) }
         }
     }
 
     /// @dev Stashes the header at the start of `sig` (its length already checked) for rotations later in this
-    /// transaction. Only a header that matched `_configHash` is ever stashed, and it is read back only while it
+    /// transaction. Only a header that matched `_state` is ever stashed, and it is read back only while it
     /// still does.
     function _stashHeader(bytes calldata sig, uint256 count) internal {
         uint256 length = HEADER_FIXED + 20 * count;

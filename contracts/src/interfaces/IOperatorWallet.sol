@@ -48,6 +48,9 @@ interface IOperatorWallet {
     error Expired(uint256 deadline);
     /// @notice The transaction left less gas for the calls than the `minGas` the signers signed.
     error InsufficientGas(uint256 minGas);
+    /// @notice The nonce is at its last value, 2^32 - 1, which is never used: the wallet has run every batch it
+    /// can (out of reach in practice; a nonce that wrapped would let old batches run again).
+    error NonceExhausted();
     /// @notice The signature's configuration header does not match the wallet's current
     /// (epoch, threshold, signers): the signatures were collected for an older configuration.
     error StaleConfiguration();
@@ -195,7 +198,8 @@ interface IOperatorWallet {
     /// @notice The configuration epoch every signature is bound to (the EIP-712 domain salt).
     /// @return The epoch.
     function epoch() external view returns (uint256);
-    /// @notice keccak256 of the configuration header every signature must start with.
+    /// @notice The stored commitment to the configuration header every signature must start with: the first 28
+    /// bytes of its keccak256, then four zero bytes (the nonce shares its slot).
     /// @return The configuration hash.
     function configHash() external view returns (bytes32);
     /// @notice The configuration header (`epoch ‖ threshold ‖ count ‖ signers`) to prefix signatures with.

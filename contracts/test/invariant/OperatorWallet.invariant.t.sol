@@ -56,7 +56,11 @@ contract OperatorWalletInvariants is Test {
     }
 
     function _checkHeaderHashesToStoredConfig() internal view {
-        assertEq(keccak256(wallet.configHeader()), wallet.configHash(), "header does not hash to the stored config");
+        assertEq(
+            bytes32(bytes28(keccak256(wallet.configHeader()))),
+            wallet.configHash(),
+            "header does not hash to the stored config"
+        );
         assertEq(uint64(bytes8(wallet.configHeader())), wallet.epoch(), "header epoch is not the epoch");
     }
 

@@ -44,16 +44,25 @@ use crate::{
 /// Storage slot of `approvedHashes` in the wallet (`forge inspect OperatorWallet storageLayout`; a contract test
 /// pins it, and a wrong slot would make every simulation fail with `InvalidSignatures`).
 pub const APPROVED_HASHES_SLOT: u64 = 23;
-/// Storage slot holding `_nonce` (bits 0–63), `_epoch` (bits 64–127) and, once the configuration has changed, the
-/// threshold (bits 128–135) and signer count (bits 136–143); both zero mean the creation values kept in the signer
-/// words.
-pub const NONCE_EPOCH_SLOT: u64 = 1;
+/// Storage slot holding the configuration hash (the first 28 bytes of `keccak256(configHeader())`) and the nonce
+/// (the last four bytes): `_state`.
+pub const STATE_SLOT: u64 = 0;
 /// The address `eth_simulateV1` attributes ETH movements to when `traceTransfers` is on (ERC-7528).
 pub const ETH_PSEUDO_TOKEN: Address = address!("0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE");
 
 alloy::sol! {
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Approval(address indexed owner, address indexed spender, uint256 value);
+}
+
+/// The wallet's `_state` word for `header` at `nonce`: the header hash's first 28 bytes, then the nonce (32 bits).
+pub fn state_word(header: &[u8], nonce: u64) -> Result<B256, Error> {
+    let nonce = u32::try_from(nonce).map_err(|_| {
+        Error::Refused(format!("nonce {nonce} is beyond the wallet's 32-bit nonce: no batch can use it"))
+    })?;
+    let mut word = crate::wallet::config_commitment(header);
+    word[28..].copy_from_slice(&nonce.to_be_bytes());
+    Ok(word)
 }
 
 /// The storage slot of `approvedHashes[signer][digest]`.
@@ -187,13 +196,7 @@ pub async fn simulate<P: Provider>(
     }
     let first = runs[0].nonce;
     if first != state.nonce {
-        // Threshold and count are written out: non-zero there, they are the configuration's, whatever the signer
-        // words' first bytes say.
-        let word = (U256::from(state.signers.len()) << 136)
-            | (U256::from(state.threshold) << 128)
-            | (U256::from(state.epoch) << 64)
-            | U256::from(first);
-        diff.insert(B256::from(U256::from(NONCE_EPOCH_SLOT)), B256::from(word));
+        diff.insert(B256::from(U256::from(STATE_SLOT)), state_word(&state.header, first)?);
     }
     let mut overrides = StateOverride::default();
     overrides
@@ -447,6 +450,15 @@ mod tests {
         both[..32].copy_from_slice(digest.as_slice());
         both[32..].copy_from_slice(outer.as_slice());
         assert_eq!(approval_slot(signer, digest), keccak256(both));
+    }
+
+    #[test]
+    fn state_word_is_the_header_hash_then_the_nonce() {
+        let header = [7u8; 70];
+        let word = state_word(&header, 0x0102_0304).unwrap();
+        assert_eq!(word[..28], keccak256(header)[..28]);
+        assert_eq!(word[28..], [1, 2, 3, 4]);
+        assert!(state_word(&header, u64::from(u32::MAX) + 1).unwrap_err().to_string().contains("32-bit"));
     }
 
     #[test]

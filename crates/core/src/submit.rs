@@ -428,6 +428,9 @@ fn describe(e: &OperatorWalletErrors) -> String {
              limit (InsufficientGas)",
             x.minGas
         ),
+        OperatorWalletErrors::NonceExhausted(_) => {
+            "the wallet has used every nonce it has (2^32 - 1 batches): it can run no more (NonceExhausted)".into()
+        }
         OperatorWalletErrors::CallFailed(x) => {
             let inner = explain_revert(&x.returnData);
             format!("call {} of the batch failed: {inner}", x.index)

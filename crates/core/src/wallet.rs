@@ -152,6 +152,14 @@ pub async fn check_code<P: Provider>(provider: &P, wallet: Address) -> Result<Co
     Ok(CodeCheck { implementation, implementation_code_hash, known: factory.is_some(), factory })
 }
 
+/// The wallet's `configHash()` for a configuration header: the first 28 bytes of its keccak256, then four zero
+/// bytes (the wallet keeps its nonce in the last four bytes of that storage slot).
+pub fn config_commitment(header: &[u8]) -> B256 {
+    let mut commitment = keccak256(header);
+    commitment[28..].fill(0);
+    commitment
+}
+
 /// Whether `runtime` is the committed OperatorWallet code, apart from its immutable `factory` (the address of
 /// whichever factory deployed it, which the artifact leaves zero): the immutable bytes must hold one address,
 /// the same wherever it appears, and every other byte must match.

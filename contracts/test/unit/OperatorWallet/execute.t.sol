@@ -26,17 +26,45 @@ contract ExecuteTest is TestBase {
         assertEq(wallet.nonce(), 1);
     }
 
-    /// @dev The nonce counts on past 2^32: a narrower store would wrap it back to a used value, and a batch signed
-    /// for that value would run again. Placed there in storage (slot 1's low 8 bytes, `forge inspect
-    /// OperatorWallet storageLayout`); the view confirms the slot.
-    function test_execute_NonceCountsOnPastThirtyTwoBits() public {
-        bytes32 slot = bytes32(uint256(1));
+    /// @dev The nonce is the low 32 bits of slot 0, below the configuration hash (`forge inspect OperatorWallet
+    /// storageLayout`: `_state`). Its last value is refused rather than wrapped: a wrapped nonce would let a batch
+    /// signed for a used value run again, and a carry would change the hash. Placed near the end in storage; the
+    /// view confirms the slot.
+    function test_execute_LastNonceIsRefused_NeverWrapsOrCarries() public {
+        bytes32 slot = bytes32(0);
         uint256 word = uint256(vm.load(address(wallet), slot));
-        uint256 start = type(uint32).max;
-        vm.store(address(wallet), slot, bytes32(((word >> 64) << 64) | start));
-        assertEq(wallet.nonce(), start, "slot 1's low 8 bytes are not the nonce");
+        bytes32 hashPart = bytes32(word & ~uint256(0xffffffff));
+        uint256 start = type(uint32).max - 1;
+        vm.store(address(wallet), slot, bytes32((word & ~uint256(0xffffffff)) | start));
+        assertEq(wallet.nonce(), start, "slot 0's low 4 bytes are not the nonce");
         run(wallet, pingCall());
-        assertEq(wallet.nonce(), start + 1);
+        assertEq(wallet.nonce(), type(uint32).max);
+        assertEq(wallet.configHash(), hashPart);
+
+        IOperatorWallet.Call[] memory calls = pingCall();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = signExecution(wallet, calls, deadline);
+        vm.expectRevert(IOperatorWallet.NonceExhausted.selector);
+        wallet.execute(calls, deadline, 0, sig);
+        assertEq(wallet.nonce(), type(uint32).max);
+        assertEq(wallet.configHash(), hashPart);
+    }
+
+    /// @dev The first execute writes epoch, threshold and count to their slot (slot 1), from the header it has just
+    /// checked, so that no rotation pays for setting a zero slot; later executes leave the slot alone.
+    function test_execute_FirstExecuteSetsTheEpochSlot_LaterOnesDoNot() public {
+        assertEq(vm.load(address(wallet), bytes32(uint256(1))), bytes32(0));
+        run(wallet, pingCall());
+        uint256 word = uint256(vm.load(address(wallet), bytes32(uint256(1))));
+        assertEq(word, (uint256(3) << 72) | (uint256(2) << 64), "epoch 0, threshold 2, count 3");
+        vm.record();
+        run(wallet, pingCall());
+        (, bytes32[] memory writes) = vm.accesses(address(wallet));
+        for (uint256 i; i < writes.length; ++i) {
+            assertTrue(writes[i] != bytes32(uint256(1)), "a later execute wrote the epoch slot");
+        }
+        assertEq(wallet.threshold(), 2);
+        assertEq(wallet.getSigners(), signers);
     }
 
     function test_execute_ForwardsValue() public {

@@ -462,8 +462,8 @@ contract ApproveHashTest is TestBase {
     }
 
     /// The CLI's simulation sets approvals by state override at `keccak256(digest . keccak256(signer . 23))` and
-    /// the nonce at slot 1, beside the epoch, threshold and signer count (crates/core/src/simulate.rs): a storage
-    /// layout change must fail here first.
+    /// the nonce in slot 0's low four bytes, below the configuration hash (crates/core/src/simulate.rs): a storage
+    /// layout change must fail here first. Slot 1 holds epoch (bits 0-63), threshold (64-71) and count (72-79).
     function test_approvedHashes_AndNonce_LiveWhereTheSimulationWritesThem() public {
         bytes32 digest = bytes32("d");
         bytes32 slot = keccak256(abi.encode(digest, keccak256(abi.encode(signers[0], uint256(23)))));
@@ -471,12 +471,15 @@ contract ApproveHashTest is TestBase {
         vm.prank(signers[0]);
         wallet.approveHash(digest);
         assertEq(vm.load(address(wallet), slot), bytes32(uint256(1)));
-        // At creation the slot is zero (threshold and count 0 there mean the creation values, in the signer words).
-        assertEq(vm.load(address(wallet), bytes32(uint256(1))), bytes32(0));
-        vm.store(
-            address(wallet), bytes32(uint256(1)), bytes32((uint256(3) << 136) | (uint256(3) << 128) | (7 << 64) | 5)
-        );
+        // Slot 0: the header's hash (first 28 bytes), then the nonce.
+        bytes32 hashPart = bytes32(bytes28(keccak256(wallet.configHeader())));
+        assertEq(vm.load(address(wallet), bytes32(0)), hashPart);
+        vm.store(address(wallet), bytes32(0), bytes32(uint256(hashPart) | 5));
         assertEq(wallet.nonce(), 5);
+        assertEq(wallet.configHash(), hashPart);
+        // At creation slot 1 is zero (threshold and count 0 there mean the creation values, in the signer words).
+        assertEq(vm.load(address(wallet), bytes32(uint256(1))), bytes32(0));
+        vm.store(address(wallet), bytes32(uint256(1)), bytes32((uint256(3) << 72) | (uint256(3) << 64) | 7));
         assertEq(wallet.epoch(), 7);
         assertEq(wallet.threshold(), 3);
         assertEq(wallet.getSigners(), signers);
@@ -484,9 +487,9 @@ contract ApproveHashTest is TestBase {
         vm.store(address(wallet), bytes32(uint256(1)), bytes32(0));
         selfCall(wallet, abi.encodeCall(IOperatorWallet.setThreshold, (3)));
         uint256 word = uint256(vm.load(address(wallet), bytes32(uint256(1))));
-        assertEq(word >> 128, (uint256(3) << 8) | 3);
-        assertEq(uint64(word >> 64), wallet.epoch());
-        assertEq(uint64(word), 1);
+        assertEq(word >> 64, (uint256(3) << 8) | 3);
+        assertEq(uint64(word), wallet.epoch());
+        assertEq(wallet.nonce(), 6);
     }
 
     function test_revokeHash_ClearsAndEmits() public {

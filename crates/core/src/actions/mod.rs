@@ -408,6 +408,12 @@ impl QueueSlot<'_> {
                 "nonce {nonce} is already used (the wallet is at nonce {wallet_nonce}): a proposal for it can never run"
             )));
         }
+        if nonce >= u64::from(u32::MAX) {
+            return Err(Error::Refused(format!(
+                "nonce {nonce} is beyond the wallet's last usable nonce, 2^32 - 2 (its nonce is 32 bits and the last \
+                 value is never used): a proposal for it can never run"
+            )));
+        }
         let taken: Vec<String> = self
             .proposals
             .iter()
@@ -458,6 +464,15 @@ pub(crate) fn future_expiry(expiry: u64, now: u64) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nonce_the_wallet_can_never_use_is_refused() {
+        let slot = |n| QueueSlot { proposals: &[], nonce: Some(n), replace: false };
+        assert_eq!(slot(u64::from(u32::MAX) - 1).nonce(0).unwrap(), u64::from(u32::MAX) - 1);
+        let err = slot(u64::from(u32::MAX)).nonce(0).unwrap_err().to_string();
+        assert!(err.contains("beyond the wallet's last usable nonce"), "{err}");
+        assert!(slot(4).nonce(5).unwrap_err().to_string().contains("already used"));
+    }
 
     #[test]
     fn the_gas_floor_is_the_simulated_gas_and_half_again_rounded_up() {
