@@ -199,7 +199,8 @@ interface IOperatorWallet {
     /// @return The epoch.
     function epoch() external view returns (uint256);
     /// @notice The stored commitment to the configuration header every signature must start with: the first 28
-    /// bytes of its keccak256, then four zero bytes (the nonce shares its slot).
+    /// bytes of its keccak256, then four zero bytes (the nonce shares its slot). Zero on code that was never
+    /// initialised, the implementation included (it is locked with a zero hash, which no header matches).
     /// @return The configuration hash.
     function configHash() external view returns (bytes32);
     /// @notice The configuration header (`epoch ‖ threshold ‖ count ‖ signers`) to prefix signatures with.

@@ -55,12 +55,16 @@ alloy::sol! {
     event Approval(address indexed owner, address indexed spender, uint256 value);
 }
 
-/// The wallet's `_state` word for `header` at `nonce`: the header hash's first 28 bytes, then the nonce (32 bits).
-pub fn state_word(header: &[u8], nonce: u64) -> Result<B256, Error> {
-    let nonce = u32::try_from(nonce).map_err(|_| {
-        Error::Refused(format!("nonce {nonce} is beyond the wallet's 32-bit nonce: no batch can use it"))
+/// The wallet's `_state` word `stored` (as read from the chain) moved to `nonce`: its configuration hash (first 28
+/// bytes) kept, so that the simulated `execute` still checks the header opwallet packs against the chain's, and the
+/// nonce (last four bytes) replaced. The wallet never uses its last nonce, 2^32 - 1.
+pub fn state_word(stored: B256, nonce: u64) -> Result<B256, Error> {
+    let nonce = u32::try_from(nonce).ok().filter(|n| *n != u32::MAX).ok_or_else(|| {
+        Error::Refused(format!(
+            "nonce {nonce} is beyond the wallet's last usable nonce, 2^32 - 2: a proposal for it can never run"
+        ))
     })?;
-    let mut word = crate::wallet::config_commitment(header);
+    let mut word = stored;
     word[28..].copy_from_slice(&nonce.to_be_bytes());
     Ok(word)
 }
@@ -196,7 +200,10 @@ pub async fn simulate<P: Provider>(
     }
     let first = runs[0].nonce;
     if first != state.nonce {
-        diff.insert(B256::from(U256::from(STATE_SLOT)), state_word(&state.header, first)?);
+        // The chain's slot, not one rebuilt from the header read earlier: a rotation since (or a node answering the
+        // header from other state) must still fail the simulation as StaleConfiguration.
+        let stored = provider.get_storage_at(state.address, U256::from(STATE_SLOT)).await.map_err(Error::rpc)?;
+        diff.insert(B256::from(U256::from(STATE_SLOT)), state_word(B256::from(stored), first)?);
     }
     let mut overrides = StateOverride::default();
     overrides
@@ -453,12 +460,21 @@ mod tests {
     }
 
     #[test]
-    fn state_word_is_the_header_hash_then_the_nonce() {
-        let header = [7u8; 70];
-        let word = state_word(&header, 0x0102_0304).unwrap();
-        assert_eq!(word[..28], keccak256(header)[..28]);
+    fn state_word_keeps_the_stored_hash_and_replaces_the_nonce() {
+        let stored = B256::repeat_byte(0xab);
+        let word = state_word(stored, 0x0102_0304).expect("usable");
+        assert_eq!(word[..28], stored[..28]);
         assert_eq!(word[28..], [1, 2, 3, 4]);
-        assert!(state_word(&header, u64::from(u32::MAX) + 1).unwrap_err().to_string().contains("32-bit"));
+        assert_eq!(
+            state_word(stored, u64::from(u32::MAX) - 1).expect("the last usable")[28..],
+            [0xff, 0xff, 0xff, 0xfe]
+        );
+        for never in [u64::from(u32::MAX), u64::from(u32::MAX) + 1] {
+            assert!(
+                state_word(stored, never).expect_err("never usable").to_string().contains("last usable nonce"),
+                "{never}"
+            );
+        }
     }
 
     #[test]

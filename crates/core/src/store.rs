@@ -497,12 +497,14 @@ async fn probe(client: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Result<(
 }
 
 /// The nonce a new proposal takes in a queue: the wallet's next nonce, or past every queued proposal waiting for
-/// one at or after it.
+/// one at or after it. A queued proposal for a nonce the wallet can never use (2^32 - 1 and up: its nonce is 32 bits
+/// and the last value is never used) is left out: it can never run, and must not push every new proposal out of
+/// reach.
 pub fn next_nonce(queue: &[Proposal], wallet_nonce: u64) -> u64 {
     queue
         .iter()
         .filter_map(|p| match p.body {
-            Body::Execute { nonce, .. } if nonce >= wallet_nonce => Some(nonce + 1),
+            Body::Execute { nonce, .. } if nonce >= wallet_nonce && nonce < u64::from(u32::MAX) => Some(nonce + 1),
             _ => None,
         })
         .max()
@@ -529,4 +531,27 @@ pub fn predecessors(queue: &[Proposal], wallet_nonce: u64, nonce: u64) -> Result
 /// The digest's short form used in queue file names.
 pub fn short(digest: B256) -> String {
     digest.to_string()[2..10].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy::primitives::{Address, Bytes};
+
+    use super::*;
+    use crate::proposal::ProposedCall;
+
+    fn at(nonce: u64) -> Proposal {
+        let call = ProposedCall::new(Address::repeat_byte(1), Bytes::new());
+        Proposal::execute(1, Address::repeat_byte(9), 0, nonce, 100, 0, vec![call])
+    }
+
+    #[test]
+    fn the_next_nonce_is_past_the_queue_but_never_past_a_proposal_that_cannot_run() {
+        assert_eq!(next_nonce(&[], 5), 5);
+        assert_eq!(next_nonce(&[at(5), at(7), at(3)], 5), 8);
+        // A (doctored) proposal at the wallet's unusable last nonce, or past it, does not move the next one.
+        let last = u64::from(u32::MAX);
+        assert_eq!(next_nonce(&[at(5), at(last), at(u64::MAX)], 5), 6);
+        assert_eq!(next_nonce(&[at(last - 1)], 5), last);
+    }
 }

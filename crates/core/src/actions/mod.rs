@@ -468,10 +468,10 @@ mod tests {
     #[test]
     fn a_nonce_the_wallet_can_never_use_is_refused() {
         let slot = |n| QueueSlot { proposals: &[], nonce: Some(n), replace: false };
-        assert_eq!(slot(u64::from(u32::MAX) - 1).nonce(0).unwrap(), u64::from(u32::MAX) - 1);
-        let err = slot(u64::from(u32::MAX)).nonce(0).unwrap_err().to_string();
+        assert_eq!(slot(u64::from(u32::MAX) - 1).nonce(0).expect("the last usable"), u64::from(u32::MAX) - 1);
+        let err = slot(u64::from(u32::MAX)).nonce(0).expect_err("never usable").to_string();
         assert!(err.contains("beyond the wallet's last usable nonce"), "{err}");
-        assert!(slot(4).nonce(5).unwrap_err().to_string().contains("already used"));
+        assert!(slot(4).nonce(5).expect_err("used").to_string().contains("already used"));
     }
 
     #[test]
