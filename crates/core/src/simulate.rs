@@ -59,11 +59,10 @@ alloy::sol! {
 /// bytes) kept, so that the simulated `execute` still checks the header opwallet packs against the chain's, and the
 /// nonce (last four bytes) replaced. The wallet never uses its last nonce, 2^32 - 1.
 pub fn state_word(stored: B256, nonce: u64) -> Result<B256, Error> {
-    let nonce = u32::try_from(nonce).ok().filter(|n| *n != u32::MAX).ok_or_else(|| {
-        Error::Refused(format!(
-            "nonce {nonce} is beyond the wallet's last usable nonce, 2^32 - 2: a proposal for it can never run"
-        ))
-    })?;
+    let nonce = u32::try_from(nonce)
+        .ok()
+        .filter(|_| nonce <= crate::wallet::LAST_NONCE)
+        .ok_or_else(|| crate::wallet::unusable_nonce(nonce))?;
     let mut word = stored;
     word[28..].copy_from_slice(&nonce.to_be_bytes());
     Ok(word)

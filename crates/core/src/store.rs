@@ -504,7 +504,9 @@ pub fn next_nonce(queue: &[Proposal], wallet_nonce: u64) -> u64 {
     queue
         .iter()
         .filter_map(|p| match p.body {
-            Body::Execute { nonce, .. } if nonce >= wallet_nonce && nonce < u64::from(u32::MAX) => Some(nonce + 1),
+            Body::Execute { nonce, .. } if nonce >= wallet_nonce && nonce <= crate::wallet::LAST_NONCE => {
+                Some(nonce + 1)
+            }
             _ => None,
         })
         .max()
@@ -550,8 +552,8 @@ mod tests {
         assert_eq!(next_nonce(&[], 5), 5);
         assert_eq!(next_nonce(&[at(5), at(7), at(3)], 5), 8);
         // A (doctored) proposal at the wallet's unusable last nonce, or past it, does not move the next one.
-        let last = u64::from(u32::MAX);
-        assert_eq!(next_nonce(&[at(5), at(last), at(u64::MAX)], 5), 6);
-        assert_eq!(next_nonce(&[at(last - 1)], 5), last);
+        let last = crate::wallet::LAST_NONCE;
+        assert_eq!(next_nonce(&[at(5), at(last + 1), at(u64::MAX)], 5), 6);
+        assert_eq!(next_nonce(&[at(last)], 5), last + 1);
     }
 }

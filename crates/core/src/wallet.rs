@@ -152,6 +152,18 @@ pub async fn check_code<P: Provider>(provider: &P, wallet: Address) -> Result<Co
     Ok(CodeCheck { implementation, implementation_code_hash, known: factory.is_some(), factory })
 }
 
+/// The highest nonce a wallet ever uses: its nonce is 32 bits, and the last value, 2^32 - 1, is refused
+/// (`NonceExhausted`) so that it never wraps.
+pub const LAST_NONCE: u64 = (1 << 32) - 2;
+
+/// The refusal of a proposal for a nonce past [`LAST_NONCE`]: no batch can ever use it.
+pub fn unusable_nonce(nonce: u64) -> Error {
+    Error::Refused(format!(
+        "nonce {nonce} is beyond the wallet's last usable nonce, 2^32 - 2 (its nonce is 32 bits and the last value is \
+         never used): a proposal for it can never run"
+    ))
+}
+
 /// The wallet's `configHash()` for a configuration header: the first 28 bytes of its keccak256, then four zero
 /// bytes (the wallet keeps its nonce in the last four bytes of that storage slot).
 pub fn config_commitment(header: &[u8]) -> B256 {

@@ -408,11 +408,8 @@ impl QueueSlot<'_> {
                 "nonce {nonce} is already used (the wallet is at nonce {wallet_nonce}): a proposal for it can never run"
             )));
         }
-        if nonce >= u64::from(u32::MAX) {
-            return Err(Error::Refused(format!(
-                "nonce {nonce} is beyond the wallet's last usable nonce, 2^32 - 2 (its nonce is 32 bits and the last \
-                 value is never used): a proposal for it can never run"
-            )));
+        if nonce > crate::wallet::LAST_NONCE {
+            return Err(crate::wallet::unusable_nonce(nonce));
         }
         let taken: Vec<String> = self
             .proposals
@@ -468,8 +465,10 @@ mod tests {
     #[test]
     fn a_nonce_the_wallet_can_never_use_is_refused() {
         let slot = |n| QueueSlot { proposals: &[], nonce: Some(n), replace: false };
-        assert_eq!(slot(u64::from(u32::MAX) - 1).nonce(0).expect("the last usable"), u64::from(u32::MAX) - 1);
-        let err = slot(u64::from(u32::MAX)).nonce(0).expect_err("never usable").to_string();
+        let last = crate::wallet::LAST_NONCE;
+        assert_eq!(last, u64::from(u32::MAX) - 1);
+        assert_eq!(slot(last).nonce(0).expect("the last usable"), last);
+        let err = slot(last + 1).nonce(0).expect_err("never usable").to_string();
         assert!(err.contains("beyond the wallet's last usable nonce"), "{err}");
         assert!(slot(4).nonce(5).expect_err("used").to_string().contains("already used"));
     }
